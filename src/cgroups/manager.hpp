@@ -1,0 +1,92 @@
+// One interface over the cgroup drivers (v2 in v2/, v1 in v1/).
+// The runtime only talks to Manager; nothing outside src/cgroups writes cgroupfs.
+#pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oci/spec.hpp"
+
+namespace wb::cgroups {
+
+enum class Mode { unified, hybrid, legacy };
+
+// Reads the host's cgroup layout under `mountpoint` once: unified when it is a cgroup2
+// mount, hybrid when v1 controllers sit beside a cgroup2 at unified/, legacy otherwise.
+Mode detect_mode(const std::string& mountpoint = "/sys/fs/cgroup");
+
+struct MemoryStats {
+    uint64_t usage = 0, max_usage = 0, limit = 0, failcnt = 0;
+    uint64_t swap_usage = 0, swap_limit = 0;
+    std::map<std::string, uint64_t> raw;  // memory.stat
+};
+struct CpuStats {
+    uint64_t total = 0, user = 0, kernel = 0;  // nanoseconds
+    std::vector<uint64_t> percpu;
+    uint64_t periods = 0, throttled_periods = 0, throttled_time = 0;
+};
+struct PidsStats {
+    uint64_t current = 0, limit = 0;  // limit 0 = max
+};
+struct BlkioEntry {
+    uint64_t major = 0, minor = 0;
+    std::string op;  // "Read" "Write" ...
+    uint64_t value = 0;
+};
+struct Stats {
+    MemoryStats memory;
+    CpuStats cpu;
+    PidsStats pids;
+    std::vector<BlkioEntry> io_service_bytes, io_serviced;
+    std::map<std::string, uint64_t> hugetlb_usage;  // page size -> usage
+};
+
+// Where a container's cgroup is, as resolved from config.json's cgroupsPath.
+struct Placement {
+    std::string cgroups_path;  // as in config.json ("" = default)
+    std::string id;            // container id, used for the default path
+    bool systemd = false;      // --systemd-cgroup: "slice:prefix:name"
+};
+
+class Manager {
+public:
+    virtual ~Manager() = default;
+
+    // Creates the cgroup directories (idempotent).
+    virtual void create() = 0;
+    // Moves a process into the cgroup (every controller on v1).
+    virtual void add_process(pid_t pid) = 0;
+    // Writes linux.resources. A value the kernel rejects throws wb::Error naming the file.
+    virtual void apply(const oci::Resources& resources) = 0;
+    virtual void freeze() = 0;
+    virtual void thaw() = 0;
+    virtual bool frozen() const = 0;
+    // All pids in the cgroup (and below it).
+    virtual std::vector<pid_t> pids() const = 0;
+    virtual Stats stats() const = 0;
+    // Number of OOM kills seen so far (memory.events oom_kill on v2, memory.oom_control on v1).
+    virtual uint64_t oom_kill_count() const = 0;
+    // Sends a signal to every process in the cgroup (cgroup.kill on v2 for SIGKILL).
+    virtual void kill_all(int signal) = 0;
+    // Removes the cgroup directories. Fails only when processes remain.
+    virtual void destroy() = 0;
+    // On v2, an O_PATH|O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP); -1 on v1.
+    virtual int clone_into_fd() const = 0;
+    // The path recorded in state.json (relative to the hierarchy root, with leading '/').
+    virtual std::string path() const = 0;
+};
+
+// Makes the manager for this host. `mountpoint` is /sys/fs/cgroup except in tests, which
+// pass a temp directory laid out like cgroupfs.
+std::unique_ptr<Manager> make_manager(const Placement& placement,
+                                      const std::string& mountpoint = "/sys/fs/cgroup");
+// Re-opens the manager of an existing container from the path kept in state.json.
+std::unique_ptr<Manager> open_manager(const std::string& recorded_path,
+                                      const std::string& mountpoint = "/sys/fs/cgroup");
+
+}  // namespace wb::cgroups

@@ -1,0 +1,44 @@
+// The container lifecycle as a library: one function per runc command.
+// The CLI layer (src/cli) parses flags and calls exactly one of these.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "oci/spec.hpp"
+#include "state/state.hpp"
+
+namespace wb::runtime {
+
+// What every command gets from the global flags.
+struct Context {
+    std::string root = "/run/whalebox";  // --root
+    bool systemd_cgroup = false;         // --systemd-cgroup
+};
+
+struct CreateOptions {
+    std::string id;
+    std::string bundle = ".";
+    std::string pid_file;
+    std::string console_socket;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+};
+
+// Sets up the container and parks its init on the exec fifo. Rolls back on failure.
+void create(const Context& ctx, const CreateOptions& opts);
+// Releases a created container's init into the user process.
+void start(const Context& ctx, const std::string& id);
+// create + start. Without detach it waits and returns the exit status (128+N for a
+// signal), then deletes the container; with detach it returns 0 once started.
+int run(const Context& ctx, const CreateOptions& opts, bool detach);
+// The OCI state of a container (status computed from the live process).
+state::State state(const Context& ctx, const std::string& id);
+// Sends a signal to the init (or, with all, to every process in its cgroup).
+void kill(const Context& ctx, const std::string& id, int signal, bool all);
+// Deletes a stopped or created container; force kills a running one first.
+void remove(const Context& ctx, const std::string& id, bool force);
+// Every container under the root, sorted by id.
+std::vector<state::State> list(const Context& ctx);
+
+}  // namespace wb::runtime

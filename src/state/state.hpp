@@ -1,0 +1,88 @@
+// Container state on disk: ROOT/ID/state.json (written atomically), a per-container lock,
+// the exec fifo, and the status computed from the live process.
+#pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "util/unique_fd.hpp"
+
+namespace wb::state {
+
+enum class Status { creating, created, running, paused, stopped };
+const char* to_string(Status s);
+
+struct State {
+    // OCI state fields.
+    std::string oci_version;
+    std::string id;
+    Status status = Status::stopped;
+    pid_t pid = 0;
+    std::string bundle;
+    std::map<std::string, std::string> annotations;
+    // runc's extra fields.
+    std::string rootfs;
+    std::string created;  // RFC 3339
+    std::string owner;
+    // Private fields.
+    uint64_t init_start_time = 0;  // /proc/PID/stat field 22, to tell a reused pid apart
+    std::string cgroup_path;       // as returned by cgroups::Manager::path()
+    bool systemd_cgroup = false;
+    std::string config_path;       // BUNDLE/config.json as read at create time
+};
+
+// `state` output as runc prints it (indented JSON, OCI fields + rootfs/created/owner).
+std::string to_oci_json(const State& s);
+// Full record kept in state.json.
+std::string to_record_json(const State& s);
+State from_record_json(const std::string& text);
+
+// Rejects ids that are empty, too long, contain '/' or are "." / "..", or use characters
+// outside [A-Za-z0-9_+.-] as runc does ("invalid container id format: ...").
+void validate_id(const std::string& id);
+
+// The on-disk layout of one container under --root.
+class Store {
+public:
+    explicit Store(std::string root) : root_(std::move(root)) {}
+    const std::string& root() const { return root_; }
+    std::string dir(const std::string& id) const;
+    std::string fifo_path(const std::string& id) const;
+    bool exists(const std::string& id) const;
+    std::vector<std::string> ids() const;
+    // Creates ROOT/ID exclusively ("container with id exists: ID" when taken).
+    void create_dir(const std::string& id) const;
+    // Loads ROOT/ID/state.json ("container does not exist" when missing), with status
+    // refreshed from the live process.
+    State load(const std::string& id) const;
+    void save(const State& s) const;
+    void remove(const std::string& id) const;
+
+private:
+    std::string root_;
+};
+
+// An exclusive flock on ROOT/ID (concurrent commands on one id serialise).
+class Lock {
+public:
+    static Lock acquire(const std::string& dir);
+    Lock() = default;
+
+private:
+    explicit Lock(UniqueFd fd) : fd_(std::move(fd)) {}
+    UniqueFd fd_;
+};
+
+// Start time of a pid (field 22 of /proc/PID/stat), 0 when the pid is gone or a zombie.
+uint64_t process_start_time(pid_t pid);
+// The status from the live process: stopped unless pid is alive with the same start time;
+// created while the exec fifo exists; paused when `frozen`.
+Status compute_status(const State& s, bool fifo_exists, bool frozen);
+
+// RFC 3339 UTC timestamp with nanoseconds, as runc writes "created".
+std::string now_rfc3339();
+
+}  // namespace wb::state

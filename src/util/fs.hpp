@@ -1,0 +1,28 @@
+// Small file helpers used across the runtime. All fds are O_CLOEXEC.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "util/unique_fd.hpp"
+
+namespace wb::fs {
+
+// Reads a whole file; throws Error naming the path.
+std::string read_file(const std::string& path);
+// Reads a whole file; returns false (and leaves out untouched) when it cannot.
+bool try_read_file(const std::string& path, std::string& out);
+// Writes data to an existing file (O_WRONLY|O_TRUNC); throws Error naming the path.
+void write_file(const std::string& path, std::string_view data);
+// Writes data relative to a directory fd; returns 0 or errno.
+int write_file_at(int dirfd, const std::string& name, std::string_view data);
+// Writes a file atomically: temp file in the same directory, fsync, rename.
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+// mkdir -p; throws on failure other than EEXIST.
+void mkdir_all(const std::string& path, unsigned mode = 0755);
+// rm -rf without following symlinks; returns 0 or errno of the first failure.
+int remove_all(const std::string& path);
+bool exists(const std::string& path);
+// Joins two path pieces with exactly one '/'.
+std::string join(std::string_view a, std::string_view b);
+
+}  // namespace wb::fs
