@@ -253,6 +253,20 @@ struct IntelRdt {
     std::string clos_id;
     std::string l3_cache_schema;
     std::string mem_bw_schema;
+    std::vector<std::string> schemata;  // lines written after the two above
+    bool enable_monitoring = false;
+};
+
+// linux.netDevices.<host name>: the interface moved into the container's network namespace.
+struct NetDevice {
+    std::string name;  // name inside the container; empty = keep the host name
+};
+
+// linux.memoryPolicy (set_mempolicy(2) for the container process).
+struct MemoryPolicy {
+    std::string mode;  // "MPOL_BIND" ...
+    std::string nodes;  // "0-3,7"
+    std::vector<std::string> flags;
 };
 
 struct Linux {
@@ -271,6 +285,8 @@ struct Linux {
     std::string mount_label;
     std::optional<Personality> personality;
     std::optional<IntelRdt> intel_rdt;
+    std::map<std::string, NetDevice> net_devices;
+    std::optional<MemoryPolicy> memory_policy;
 
     // The namespace entry of a type, or nullptr.
     const Namespace* find_namespace(const std::string& type) const;
@@ -292,6 +308,8 @@ struct Spec {
 // and the problem: "linux.resources.memory.limit: expected integer, got string".
 Spec parse_spec(const std::string& json_text);
 Spec parse_spec(const nlohmann::json& doc);
+// A string literal would convert to both std::string and nlohmann::json.
+inline Spec parse_spec(const char* json_text) { return parse_spec(std::string(json_text)); }
 // Reads and parses BUNDLE/config.json ("open config.json: No such file ..." on failure).
 Spec load_spec(const std::string& bundle_dir);
 
