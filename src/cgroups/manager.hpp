@@ -78,7 +78,31 @@ public:
     // On v2, an O_PATH|O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP); -1 on v1.
     virtual int clone_into_fd() const = 0;
     // The path recorded in state.json (relative to the hierarchy root, with leading '/').
+    // On v1 with a relative cgroupsPath the controllers may sit at different paths; then
+    // this is the memory controller's path and controller_paths() has them all.
     virtual std::string path() const = 0;
+
+    // Additions (not pure, so test doubles of Manager need not change):
+    // Every directory this manager drives, keyed by controller as runc's state.json
+    // "cgroup_paths" ("" is the cgroup2 directory: the only entry on v2, the hybrid
+    // unified/ directory on v1). Re-open with open_manager(controller_paths, ...).
+    virtual std::map<std::string, std::string> controller_paths() const { return {}; }
+    virtual Mode mode() const { return Mode::unified; }
+};
+
+// How a manager reaches the host. The defaults are the real host; unit tests point
+// everything at a temp directory and pin the mode.
+struct Options {
+    std::string mountpoint = "/sys/fs/cgroup";
+    std::optional<Mode> mode;  // unset: detect_mode(mountpoint)
+    std::string proc_self_cgroup = "/proc/self/cgroup";
+    std::string proc_self_mountinfo = "/proc/self/mountinfo";
+    // systemd is running when this directory exists (sd_booted(3)).
+    std::string systemd_run_dir = "/run/systemd/system";
+    // v2: load and attach the eBPF device program. Off in temp-dir tests (no bpf(2)).
+    bool load_device_programs = true;
+    // When set, every cgroupfs write is appended here as (path, value), in order.
+    std::vector<std::pair<std::string, std::string>>* write_journal = nullptr;
 };
 
 // Makes the manager for this host. `mountpoint` is /sys/fs/cgroup except in tests, which
@@ -88,5 +112,22 @@ std::unique_ptr<Manager> make_manager(const Placement& placement,
 // Re-opens the manager of an existing container from the path kept in state.json.
 std::unique_ptr<Manager> open_manager(const std::string& recorded_path,
                                       const std::string& mountpoint = "/sys/fs/cgroup");
+
+// The same, with every knob of Options (tests; a pinned mode).
+std::unique_ptr<Manager> make_manager(const Placement& placement, const Options& options);
+std::unique_ptr<Manager> open_manager(const std::string& recorded_path, const Options& options);
+// Re-opens from controller_paths() as recorded (v1 hosts where controllers differ).
+std::unique_ptr<Manager> open_manager(const std::map<std::string, std::string>& controller_paths,
+                                      const Options& options = {});
+
+// The cgroup path (relative to the hierarchy root) that `placement` resolves to, before
+// any relative path is joined below the runtime's own cgroup: "/a/b" stays, "a/b" and
+// the default "<id>" stay relative, systemd "slice:prefix:name" becomes
+// "/<expanded slice>/<prefix>-<name>.scope". Throws wb::Error as runc does.
+std::string resolve_cgroups_path(const Placement& placement, const Options& options = {});
+
+// Conversions from the v1-shaped OCI values to cgroup v2 files, as runc does them.
+uint64_t cpu_shares_to_weight(uint64_t shares);     // 0 -> 0 (unset)
+uint64_t blkio_weight_to_io_weight(uint64_t weight);  // 0 -> 0 (unset)
 
 }  // namespace wb::cgroups
