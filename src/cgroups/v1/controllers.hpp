@@ -30,8 +30,8 @@ void stat_cpuacct(const std::string& dir, Stats& s);
 
 void apply_cpuset(const Files& f, const std::string& dir, const oci::Cpu& c);
 // A new cpuset cgroup starts with empty cpus/mems and takes no tasks until they are set:
-// copy them from the parent (top-down over the directories we made).
-void inherit_cpuset(const Files& f, const std::vector<std::string>& made_top_down);
+// copy them from the parent, top-down from `mount` to `leaf`.
+void inherit_cpuset(const Files& f, const std::string& mount, const std::string& leaf);
 
 void apply_pids(const Files& f, const std::string& dir, const oci::Pids& p);
 void stat_pids(const std::string& dir, Stats& s);

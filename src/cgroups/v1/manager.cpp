@@ -31,10 +31,8 @@ public:
         std::vector<std::string> made;
         try {
             for (const auto& [dir, mount] : distinct_dirs()) {
-                size_t before = made.size();
                 make_cgroup_dirs(mount, dir.substr(mount.size()), made);
-                if (dir == path_of("cpuset"))
-                    v1::inherit_cpuset(files_, std::vector<std::string>(made.begin() + static_cast<long>(before), made.end()));
+                if (dir == path_of("cpuset")) v1::inherit_cpuset(files_, mount, dir);
             }
         } catch (...) {
             remove_created_dirs(made);
