@@ -1,0 +1,68 @@
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+
+namespace wb::cli {
+namespace {
+
+struct ListOptions {
+    std::string format = "table";
+    bool quiet = false;
+};
+
+// Left-aligned columns padded like Go's tabwriter (minwidth 12, padding 1).
+std::string table(const std::vector<state::State>& states) {
+    std::vector<std::vector<std::string>> rows = {{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
+    for (const auto& s : states)
+        rows.push_back({s.id, std::to_string(s.status == state::Status::stopped ? 0 : s.pid),
+                        state::to_string(s.status), s.bundle, s.created, s.owner.empty() ? "root" : s.owner});
+    std::vector<size_t> width(rows[0].size(), 12);
+    for (const auto& r : rows)
+        for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size() + 1);
+    std::string out;
+    for (const auto& r : rows) {
+        std::string line;
+        for (size_t i = 0; i < r.size(); ++i) {
+            line += r[i];
+            if (i + 1 < r.size()) line += std::string(width[i] - r[i].size(), ' ');
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+std::string json_list(const std::vector<state::State>& states) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& s : states) {
+        nlohmann::json j = nlohmann::json::parse(state::to_oci_json(s));
+        arr.push_back(j);
+    }
+    return arr.dump() + "\n";
+}
+
+void add_list_command(CLI::App& app, Globals& g) {
+    auto o = std::make_shared<ListOptions>();
+    auto* sub = app.add_subcommand("list", "list the containers under --root");
+    sub->alias("ls");
+    sub->add_option("-f,--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    sub->add_flag("-q,--quiet", o->quiet, "print only the container ids");
+    sub->callback([&g, o] {
+        auto states = runtime::list(g.runtime);
+        std::string out;
+        if (o->quiet) {
+            for (const auto& s : states) out += s.id + "\n";
+        } else if (o->format == "json") {
+            out = json_list(states);
+        } else {
+            out = table(states);
+        }
+        std::fwrite(out.data(), 1, out.size(), stdout);
+    });
+}
+
+}  // namespace
+
+WHALEBOX_COMMAND("list", add_list_command);
+
+}  // namespace wb::cli

@@ -1,0 +1,109 @@
+#include "linux/mount_options.hpp"
+
+#include <sys/mount.h>
+
+#include <string_view>
+
+#include "util/error.hpp"
+
+#ifndef MS_LAZYTIME
+#define MS_LAZYTIME (1 << 25)
+#endif
+
+namespace wb::linux {
+namespace {
+
+struct FlagOption {
+    std::string_view name;
+    bool clear;  // the option clears the flag instead of setting it
+    unsigned long flag;
+};
+
+// As runc's mountFlags table (libcontainer/specconv).
+constexpr FlagOption kFlags[] = {
+    {"acl", false, MS_POSIXACL},       {"async", true, MS_SYNCHRONOUS},
+    {"atime", true, MS_NOATIME},       {"bind", false, MS_BIND},
+    {"defaults", false, 0},            {"dev", true, MS_NODEV},
+    {"diratime", true, MS_NODIRATIME}, {"dirsync", false, MS_DIRSYNC},
+    {"exec", true, MS_NOEXEC},         {"iversion", false, MS_I_VERSION},
+    {"lazytime", false, MS_LAZYTIME},  {"loud", true, MS_SILENT},
+    {"mand", false, MS_MANDLOCK},      {"noacl", true, MS_POSIXACL},
+    {"noatime", false, MS_NOATIME},    {"nodev", false, MS_NODEV},
+    {"nodiratime", false, MS_NODIRATIME}, {"noexec", false, MS_NOEXEC},
+    {"noiversion", true, MS_I_VERSION}, {"nolazytime", true, MS_LAZYTIME},
+    {"nomand", true, MS_MANDLOCK},     {"norelatime", true, MS_RELATIME},
+    {"nostrictatime", true, MS_STRICTATIME}, {"nosuid", false, MS_NOSUID},
+    {"rbind", false, MS_BIND | MS_REC}, {"relatime", false, MS_RELATIME},
+    {"remount", false, MS_REMOUNT},    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},           {"silent", false, MS_SILENT},
+    {"strictatime", false, MS_STRICTATIME}, {"suid", true, MS_NOSUID},
+    {"sync", false, MS_SYNCHRONOUS},
+};
+
+struct PropagationOption {
+    std::string_view name;
+    unsigned long flags;
+};
+
+constexpr PropagationOption kPropagation[] = {
+    {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+};
+
+}  // namespace
+
+bool MountOptions::bind() const { return flags & MS_BIND; }
+
+std::string MountOptions::data_string() const {
+    std::string out;
+    for (const auto& d : data) {
+        if (!out.empty()) out += ',';
+        out += d;
+    }
+    return out;
+}
+
+MountOptions parse_mount_options(const std::vector<std::string>& options) {
+    MountOptions out;
+    for (const auto& opt : options) {
+        bool matched = false;
+        for (const auto& f : kFlags) {
+            if (opt != f.name) continue;
+            if (f.clear) {
+                out.flags &= ~f.flag;
+                out.clear_flags |= f.flag;
+            } else {
+                out.flags |= f.flag;
+                out.clear_flags &= ~f.flag;
+            }
+            matched = true;
+            break;
+        }
+        if (matched) continue;
+        for (const auto& p : kPropagation) {
+            if (opt != p.name) continue;
+            out.propagation = p.flags;
+            matched = true;
+            break;
+        }
+        if (!matched) out.data.push_back(opt);
+    }
+    return out;
+}
+
+unsigned long parse_propagation(const std::string& value) {
+    for (const auto& p : kPropagation)
+        if (value == p.name) return p.flags;
+    throw Error("rootfsPropagation: invalid value \"" + value + "\"");
+}
+
+std::vector<std::string> known_mount_options() {
+    std::vector<std::string> out;
+    for (const auto& f : kFlags) out.emplace_back(f.name);
+    for (const auto& p : kPropagation) out.emplace_back(p.name);
+    return out;
+}
+
+}  // namespace wb::linux

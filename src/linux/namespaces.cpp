@@ -1,0 +1,121 @@
+#include "linux/namespaces.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+namespace wb::linux {
+namespace {
+
+struct NamespaceType {
+    const char* name;
+    int flag;
+};
+
+// Joining order: the user namespace first (it owns the others), mount last.
+constexpr NamespaceType kTypes[] = {
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},
+    {"network", CLONE_NEWNET}, {"pid", CLONE_NEWPID},     {"cgroup", CLONE_NEWCGROUP},
+    {"time", CLONE_NEWTIME}, {"mount", CLONE_NEWNS},
+};
+
+int order_of(int flag) {
+    for (size_t i = 0; i < std::size(kTypes); ++i)
+        if (kTypes[i].flag == flag) return static_cast<int>(i);
+    return 99;
+}
+
+}  // namespace
+
+int namespace_flag(const std::string& type) {
+    for (const auto& t : kTypes)
+        if (type == t.name) return t.flag;
+    return 0;
+}
+
+NamespacePlan plan_namespaces(const oci::Linux& linux) {
+    NamespacePlan plan;
+    for (const auto& ns : linux.namespaces) {
+        int flag = namespace_flag(ns.type);
+        if (!flag) throw Error("unknown namespace type \"" + ns.type + "\"");
+        if (ns.path.empty()) {
+            plan.clone_flags |= flag;
+            if (flag == CLONE_NEWUSER) plan.new_user = true;
+            if (flag == CLONE_NEWTIME) plan.new_time = true;
+            continue;
+        }
+        JoinedNamespace j;
+        j.flag = flag;
+        j.path = ns.path;
+        j.fd.reset(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!j.fd) throw_errno("open " + ns.type + " namespace " + ns.path);
+        plan.joins.push_back(std::move(j));
+    }
+    std::stable_sort(plan.joins.begin(), plan.joins.end(),
+                     [](const auto& a, const auto& b) { return order_of(a.flag) < order_of(b.flag); });
+    return plan;
+}
+
+std::string format_id_map(const std::vector<oci::IdMapping>& mappings) {
+    std::string out;
+    for (const auto& m : mappings)
+        out += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " +
+               std::to_string(m.size) + "\n";
+    return out;
+}
+
+void write_id_maps(pid_t pid, const oci::Linux& linux) {
+    std::string base = "/proc/" + std::to_string(pid) + "/";
+    // gid_map first would need setgroups=deny for an unprivileged writer; as root we can
+    // write both directly. uid_map first matches runc.
+    if (!linux.uid_mappings.empty()) fs::write_file(base + "uid_map", format_id_map(linux.uid_mappings));
+    if (!linux.gid_mappings.empty()) fs::write_file(base + "gid_map", format_id_map(linux.gid_mappings));
+}
+
+std::string format_time_offsets(const oci::Linux& linux) {
+    std::string out;
+    for (const auto& [clock, off] : linux.time_offsets)
+        out += clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs) + "\n";
+    return out;
+}
+
+void join_namespace(const JoinedNamespace& ns) {
+    if (::setns(ns.fd.get(), ns.flag) < 0) throw_errno("join namespace " + ns.path);
+}
+
+void ChildNamespaceGuard::enter(const JoinedNamespace& ns) {
+    const char* self = ns.flag == CLONE_NEWPID ? "/proc/self/ns/pid_for_children"
+                                               : "/proc/self/ns/time_for_children";
+    UniqueFd& saved = ns.flag == CLONE_NEWPID ? saved_pid_ : saved_time_;
+    if (!saved) {
+        saved.reset(::open(self, O_RDONLY | O_CLOEXEC));
+        if (!saved) throw_errno(std::string("open ") + self);
+    }
+    join_namespace(ns);
+}
+
+void ChildNamespaceGuard::unshare_time(const oci::Linux& linux) {
+    if (!saved_time_) {
+        saved_time_.reset(::open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
+        if (!saved_time_) throw_errno("open /proc/self/ns/time_for_children");
+    }
+    if (::unshare(CLONE_NEWTIME) < 0) throw_errno("unshare time namespace");
+    std::string offsets = format_time_offsets(linux);
+    if (!offsets.empty()) fs::write_file("/proc/self/timens_offsets", offsets);
+}
+
+ChildNamespaceGuard::~ChildNamespaceGuard() {
+    if (saved_pid_) (void)::setns(saved_pid_.get(), CLONE_NEWPID);
+    if (saved_time_) (void)::setns(saved_time_.get(), CLONE_NEWTIME);
+}
+
+}  // namespace wb::linux

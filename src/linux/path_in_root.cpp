@@ -1,0 +1,74 @@
+#include "linux/path_in_root.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "util/error.hpp"
+
+namespace wb::linux {
+namespace {
+
+int openat2_in_root(int root_fd, const std::string& rel, int flags) {
+    struct open_how how {};
+    how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    for (;;) {
+        long fd = ::syscall(SYS_openat2, root_fd, rel.empty() ? "." : rel.c_str(), &how, sizeof how);
+        if (fd >= 0 || errno != EAGAIN) return static_cast<int>(fd);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> parts;
+    size_t i = 0;
+    while (i < path.size()) {
+        size_t j = path.find('/', i);
+        if (j == std::string::npos) j = path.size();
+        std::string part = path.substr(i, j - i);
+        if (!part.empty() && part != ".") parts.push_back(part);
+        i = j + 1;
+    }
+    return parts;
+}
+
+std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+UniqueFd open_in_root(int root_fd, const std::string& path, Create create) {
+    auto parts = split_path(path);
+    std::string rel;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        std::string parent = rel;
+        rel += (rel.empty() ? "" : "/") + parts[i];
+        bool last = i + 1 == parts.size();
+        UniqueFd fd(openat2_in_root(root_fd, rel, O_PATH));
+        if (fd) continue;
+        if (errno != ENOENT || create == Create::nothing) throw_errno("open " + path + " in rootfs");
+        // Create the missing component in its (resolved) parent directory.
+        UniqueFd parent_fd(openat2_in_root(root_fd, parent, O_PATH | O_DIRECTORY));
+        if (!parent_fd) throw_errno("open " + (parent.empty() ? "/" : "/" + parent) + " in rootfs");
+        if (last && create == Create::file) {
+            UniqueFd f(::openat(parent_fd.get(), parts[i].c_str(),
+                                O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
+            if (!f && errno != EEXIST) throw_errno("create " + path + " in rootfs");
+        } else if (::mkdirat(parent_fd.get(), parts[i].c_str(), 0755) < 0 && errno != EEXIST) {
+            throw_errno("mkdir " + path + " in rootfs");
+        }
+        fd.reset(openat2_in_root(root_fd, rel, O_PATH));
+        if (!fd) {
+            // Still missing after creating it: a dangling symlink we will not follow.
+            throw_errno("open " + path + " in rootfs (dangling symlink?)");
+        }
+    }
+    UniqueFd out(openat2_in_root(root_fd, rel, O_PATH));
+    if (!out) throw_errno("open " + path + " in rootfs");
+    return out;
+}
+
+}  // namespace wb::linux

@@ -1,0 +1,35 @@
+// The container's init: runs in the cloned child, sets everything up, parks on the exec
+// fifo, and execs the user process when `start` opens the fifo.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "linux/namespaces.hpp"
+#include "linux/rootfs.hpp"
+#include "oci/spec.hpp"
+#include "process/sync.hpp"
+
+namespace wb::process {
+
+struct InitConfig {
+    const oci::Spec* spec = nullptr;
+    std::string id;
+    linux::RootfsConfig rootfs;
+    const linux::NamespacePlan* namespaces = nullptr;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;     // fds 3 .. 3+N-1 pass to the process
+    int fifo_fd = -1;         // O_PATH fd of ROOT/ID/exec.fifo
+    int console_socket = -1;  // connected --console-socket, or -1
+    bool create_hooks = false;  // stop before pivot_root for the parent's hooks
+    std::vector<oci::Hook> create_container_hooks;
+};
+
+// Never returns: execs the process, or reports the failure on `sync` and _exits.
+[[noreturn]] void container_init(const InitConfig& cfg, SyncChannel& sync) noexcept;
+
+// Finds the executable for args[0] in PATH from env (as the container sees it).
+// Throws Error("exec: \"foo\": executable file not found in $PATH").
+std::string find_executable(const std::string& name, const std::vector<std::string>& env);
+
+}  // namespace wb::process

@@ -1,0 +1,44 @@
+// The channel between the runtime (parent) and the container's init while it is set up:
+// a SOCK_SEQPACKET socketpair carrying small typed messages.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "util/unique_fd.hpp"
+
+namespace wb::process {
+
+enum class SyncType : uint32_t {
+    go = 1,            // parent → init: maps written, cgroup joined; continue
+    run_hooks = 2,     // init → parent: mounts done, run prestart/createRuntime hooks
+    hooks_done = 3,    // parent → init
+    ready = 4,         // init → parent: parked on the exec fifo
+    error = 5,         // init → parent: setup failed; payload is the message
+};
+
+struct SyncMessage {
+    SyncType type{};
+    std::string payload;
+};
+
+class SyncChannel {
+public:
+    SyncChannel() = default;
+    explicit SyncChannel(UniqueFd fd) : fd_(std::move(fd)) {}
+    // A connected pair: [0] for the parent, [1] for the child.
+    static std::pair<SyncChannel, SyncChannel> make_pair();
+
+    void send(SyncType type, const std::string& payload = "") const;
+    // Blocks for the next message; a closed peer throws Error("init exited during setup").
+    SyncMessage receive() const;
+    // Receives and checks the type; an error message from the peer is rethrown as Error.
+    void expect(SyncType type) const;
+
+    int fd() const { return fd_.get(); }
+    void close() { fd_.reset(); }
+
+private:
+    UniqueFd fd_;
+};
+
+}  // namespace wb::process

@@ -1,0 +1,172 @@
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "linux/console.hpp"
+#include "process/launcher.hpp"
+#include "runtime/internal.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+namespace wb::runtime {
+namespace {
+
+std::string absolute_path(const std::string& path) {
+    char buf[PATH_MAX];
+    if (!::realpath(path.c_str(), buf)) throw_errno("resolve " + path);
+    return buf;
+}
+
+// Devices every container may use whatever linux.resources.devices says (runc's list).
+void add_default_device_rules(oci::Resources& r) {
+    auto allow = [&](const char* type, std::optional<int64_t> major, std::optional<int64_t> minor) {
+        r.devices.push_back({true, type, major, minor, "rwm"});
+    };
+    allow("c", 1, 3);    // null
+    allow("c", 1, 5);    // zero
+    allow("c", 1, 7);    // full
+    allow("c", 1, 8);    // random
+    allow("c", 1, 9);    // urandom
+    allow("c", 5, 0);    // tty
+    allow("c", 5, 1);    // console
+    allow("c", 5, 2);    // ptmx
+    allow("c", 136, std::nullopt);  // pts/*
+    allow("c", 10, 200);  // net/tun
+}
+
+// Undoes what a failing create made, in reverse order.
+struct Rollback {
+    const state::Store* store = nullptr;
+    std::string id;
+    bool dir_made = false;
+    cgroups::Manager* cgroup = nullptr;
+    bool armed = true;
+    ~Rollback() {
+        if (!armed) return;
+        if (cgroup) {
+            try {
+                if (!cgroup->pids().empty()) cgroup->kill_all(SIGKILL);
+                cgroup->destroy();
+            } catch (const std::exception& e) {
+                log::warn("rollback: remove cgroup: {}", e.what());
+            }
+        }
+        if (dir_made) {
+            try {
+                store->remove(id);
+            } catch (const std::exception& e) {
+                log::warn("rollback: {}", e.what());
+            }
+        }
+    }
+};
+
+}  // namespace
+
+Created create_container(const Context& ctx, const CreateOptions& opts) {
+    state::validate_id(opts.id);
+    if (opts.preserve_fds < 0) throw Error("--preserve-fds must not be negative");
+    std::string bundle = absolute_path(opts.bundle.empty() ? "." : opts.bundle);
+    std::string pid_file = opts.pid_file;
+    if (!pid_file.empty() && pid_file.front() != '/') {
+        char cwd[PATH_MAX];
+        if (!::getcwd(cwd, sizeof cwd)) throw_errno("getcwd");
+        pid_file = fs::join(cwd, pid_file);
+    }
+    std::string config_path = fs::join(bundle, "config.json");
+    oci::Spec spec = oci::load_spec(bundle);
+    oci::validate(spec);
+    if (!spec.process) throw Error("process is required in config.json");
+    if (!spec.root || spec.root->path.empty()) throw Error("root.path is required in config.json");
+    if (!spec.linux) spec.linux = oci::Linux{};
+    const auto& lx = *spec.linux;
+    if (!lx.find_namespace("mount")) throw Error("a mount namespace is required (linux.namespaces)");
+    if (!spec.hostname.empty() && !lx.find_namespace("uts"))
+        throw Error("unable to set hostname without a private UTS namespace");
+    std::string rootfs = spec.root->path.front() == '/' ? spec.root->path : fs::join(bundle, spec.root->path);
+    struct stat st {};
+    if (::stat(rootfs.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
+        throw Error("rootfs (" + rootfs + ") does not exist");
+    rootfs = absolute_path(rootfs);
+    if (spec.process->terminal && opts.console_socket.empty())
+        throw Error("cannot allocate tty if whalebox will detach without setting console socket");
+    if (!spec.process->terminal && !opts.console_socket.empty())
+        throw Error("cannot use console socket if whalebox will not detach or allocate tty");
+
+    state::Store store(ctx.root);
+    Rollback rollback;
+    rollback.store = &store;
+    rollback.id = opts.id;
+    store.create_dir(opts.id);
+    rollback.dir_made = true;
+    state::Lock lock = state::Lock::acquire(store.dir(opts.id));
+
+    cgroups::Placement placement{lx.cgroups_path, opts.id, ctx.systemd_cgroup};
+    std::unique_ptr<cgroups::Manager> cgroup = cgroups::make_manager(placement);
+    cgroup->create();
+    rollback.cgroup = cgroup.get();
+    oci::Resources resources = lx.resources.value_or(oci::Resources{});
+    add_default_device_rules(resources);
+    cgroup->apply(resources);
+
+    std::string fifo_path = store.fifo_path(opts.id);
+    mode_t old_umask = ::umask(0);
+    int fifo_rc = ::mkfifo(fifo_path.c_str(), 0622);
+    ::umask(old_umask);
+    if (fifo_rc < 0) throw_errno("create exec fifo");
+    UniqueFd fifo(::open(fifo_path.c_str(), O_PATH | O_CLOEXEC));
+    if (!fifo) throw_errno("open exec fifo");
+
+    UniqueFd console;
+    if (!opts.console_socket.empty()) console = linux::connect_console_socket(opts.console_socket);
+
+    state::State s;
+    s.oci_version = spec.oci_version;
+    s.id = opts.id;
+    s.status = state::Status::created;
+    s.bundle = bundle;
+    s.annotations = spec.annotations;
+    s.rootfs = rootfs;
+    s.created = state::now_rfc3339();
+    s.cgroup_path = cgroup->path();
+    s.systemd_cgroup = ctx.systemd_cgroup;
+    s.config_path = config_path;
+
+    // Relative bind-mount sources are relative to the bundle, as in runc.
+    if (::chdir(bundle.c_str()) < 0) throw_errno("chdir " + bundle);
+
+    process::LaunchRequest req;
+    req.spec = &spec;
+    req.id = opts.id;
+    req.rootfs = rootfs;
+    req.no_pivot = opts.no_pivot;
+    req.no_new_keyring = opts.no_new_keyring;
+    req.preserve_fds = opts.preserve_fds;
+    req.fifo_fd = fifo.get();
+    req.console_socket = console.get();
+    req.cgroup = cgroup.get();
+    req.hook_state = [&s](pid_t pid) { return hook_state_json(s, state::Status::creating, pid); };
+    process::Init init = process::launch_init(req);
+
+    try {
+        s.pid = init.pid;
+        s.init_start_time = state::process_start_time(init.pid);
+        store.save(s);
+        if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid), 0644);
+    } catch (...) {
+        process::kill_and_reap(init.pid);
+        throw;
+    }
+    rollback.armed = false;
+    return Created{std::move(s), init.pid, std::move(init.pidfd)};
+}
+
+void create(const Context& ctx, const CreateOptions& opts) { create_container(ctx, opts); }
+
+}  // namespace wb::runtime

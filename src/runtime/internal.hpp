@@ -1,0 +1,51 @@
+// Helpers shared by the lifecycle commands (not part of the library's interface).
+#pragma once
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "cgroups/manager.hpp"
+#include "oci/spec.hpp"
+#include "runtime/runtime.hpp"
+#include "state/state.hpp"
+#include "util/unique_fd.hpp"
+
+namespace wb::runtime {
+
+// A loaded container: its record with the status refreshed from the live process.
+struct Loaded {
+    state::State state;
+    std::unique_ptr<cgroups::Manager> cgroup;  // null when the record has none
+};
+
+// Loads ROOT/ID; throws "container does not exist".
+Loaded load_container(const state::Store& store, const std::string& id);
+
+// The status from the live process (reused pids read as stopped).
+state::Status refresh_status(const state::Store& store, const state::State& s, const cgroups::Manager* cg);
+
+// The OCI state JSON handed to hooks.
+std::string hook_state_json(const state::State& s, state::Status status, pid_t pid);
+
+// pidfd of the init, checked to be the same process as recorded; invalid when it is gone.
+UniqueFd open_init_pidfd(const state::State& s);
+
+// Waits (up to timeout_ms, -1 = forever) until the process behind pidfd has exited.
+bool wait_pidfd(int pidfd, int timeout_ms);
+
+// Opens the exec fifo and releases the init; throws when the init died first.
+void release_init(const state::Store& store, const state::State& s);
+
+struct Created {
+    state::State state;
+    pid_t pid = -1;
+    UniqueFd pidfd;
+};
+// create() without forgetting the init: run keeps it as its child.
+Created create_container(const Context& ctx, const CreateOptions& opts);
+
+// Tears down a container whose processes are gone or killed: cgroup, poststop hooks, state.
+void destroy_container(const state::Store& store, Loaded& c);
+
+}  // namespace wb::runtime

@@ -1,0 +1,25 @@
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/internal.hpp"
+#include "util/error.hpp"
+
+namespace wb::runtime {
+
+void kill(const Context& ctx, const std::string& id, int signal, bool all) {
+    state::Store store(ctx.root);
+    Loaded c = load_container(store, id);
+    if (c.state.status == state::Status::stopped && !all) throw Error("container not running");
+    if (all) {
+        if (!c.cgroup) throw Error("container has no cgroup: cannot signal all processes");
+        c.cgroup->kill_all(signal);
+        return;
+    }
+    UniqueFd pidfd = open_init_pidfd(c.state);
+    if (!pidfd) throw Error("container not running");
+    if (::syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) < 0)
+        throw_errno("kill container init (pid " + std::to_string(c.state.pid) + ")");
+}
+
+}  // namespace wb::runtime
