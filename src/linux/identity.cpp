@@ -1,0 +1,55 @@
+#include "linux/identity.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "util/error.hpp"
+
+namespace wb::linux {
+
+bool setgroups_denied() {
+    int fd = ::open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;  // kernel before 3.19: setgroups always allowed
+    char buf[16] = {};
+    ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+    ::close(fd);
+    if (n <= 0) return false;
+    std::string value(buf, static_cast<size_t>(n));
+    while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();
+    return value == "deny";
+}
+
+void switch_user(const oci::User& user) {
+    if (!setgroups_denied()) {
+        std::vector<gid_t> groups(user.additional_gids.begin(), user.additional_gids.end());
+        if (::setgroups(groups.size(), groups.data()) != 0) throw_errno("setgroups");
+    }
+
+    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw_errno("prctl(PR_SET_KEEPCAPS)");
+
+    if (::setresgid(user.gid, user.gid, user.gid) != 0) {
+        if (errno == EINVAL)
+            throw Error("cannot setgid to unmapped gid " + std::to_string(user.gid) +
+                            " in user namespace",
+                        EINVAL);
+        throw_errno("setresgid " + std::to_string(user.gid));
+    }
+    if (::setresuid(user.uid, user.uid, user.uid) != 0) {
+        if (errno == EINVAL)
+            throw Error("cannot setuid to unmapped uid " + std::to_string(user.uid) +
+                            " in user namespace",
+                        EINVAL);
+        throw_errno("setresuid " + std::to_string(user.uid));
+    }
+
+    if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) throw_errno("prctl(PR_CLEAR_KEEPCAPS)");
+
+    if (user.umask) ::umask(static_cast<mode_t>(*user.umask));
+}
+
+}  // namespace wb::linux

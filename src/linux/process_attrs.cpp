@@ -1,0 +1,187 @@
+#include "linux/process_attrs.hpp"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <utility>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace wb::linux {
+namespace {
+
+// struct sched_attr from <linux/sched/types.h> (SCHED_ATTR_SIZE_VER1: 56 bytes).
+struct SchedAttr {
+    uint32_t size;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime;
+    uint64_t sched_deadline;
+    uint64_t sched_period;
+    uint32_t sched_util_min;
+    uint32_t sched_util_max;
+};
+static_assert(sizeof(SchedAttr) == 56);
+
+constexpr std::array<std::pair<std::string_view, uint32_t>, 7> kPolicies{{
+    {"SCHED_OTHER", 0},
+    {"SCHED_FIFO", 1},
+    {"SCHED_RR", 2},
+    {"SCHED_BATCH", 3},
+    {"SCHED_ISO", 4},
+    {"SCHED_IDLE", 5},
+    {"SCHED_DEADLINE", 6},
+}};
+
+constexpr std::array<std::pair<std::string_view, uint64_t>, 7> kSchedFlags{{
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},
+    {"SCHED_FLAG_RECLAIM", 0x02},
+    {"SCHED_FLAG_DL_OVERRUN", 0x04},
+    {"SCHED_FLAG_KEEP_POLICY", 0x08},
+    {"SCHED_FLAG_KEEP_PARAMS", 0x10},
+    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+}};
+
+constexpr int kIoprioClassShift = 13;
+constexpr int kIoprioWhoProcess = 1;
+#ifndef SELINUX_MAGIC
+constexpr long SELINUX_MAGIC = 0xf97cff8c;
+#endif
+
+// Writes `value` to a /proc/thread-self/attr file, preferring the LSM's own directory.
+void write_proc_attr(const std::string& lsm_subpath, const std::string& legacy_subpath,
+                     const std::string& value, const std::string& what) {
+    std::string path = "/proc/thread-self/attr/" + lsm_subpath;
+    struct stat st;
+    if (lsm_subpath.empty() || ::stat(path.c_str(), &st) != 0)
+        path = "/proc/thread-self/attr/" + legacy_subpath;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno(what);
+    ssize_t n = ::write(fd, value.data(), value.size());
+    int err = errno;
+    ::close(fd);
+    if (n < 0) throw_errno(what, err);
+}
+
+}  // namespace
+
+void set_no_new_privileges() {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw_errno("prctl(SET_NO_NEW_PRIVS)");
+}
+
+void write_oom_score_adj(int value) {
+    int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno("open /proc/self/oom_score_adj");
+    const std::string text = std::to_string(value);
+    ssize_t n = ::write(fd, text.data(), text.size());
+    int err = errno;
+    ::close(fd);
+    if (n < 0) throw_errno("write " + text + " to /proc/self/oom_score_adj", err);
+}
+
+std::optional<uint32_t> sched_policy_from_name(std::string_view name) {
+    for (const auto& [known, value] : kPolicies)
+        if (known == name) return value;
+    return std::nullopt;
+}
+
+std::optional<uint64_t> sched_flag_from_name(std::string_view name) {
+    for (const auto& [known, value] : kSchedFlags)
+        if (known == name) return value;
+    return std::nullopt;
+}
+
+void apply_scheduler(const oci::Scheduler& scheduler) {
+    SchedAttr attr{};
+    attr.size = sizeof(attr);
+    auto policy = sched_policy_from_name(scheduler.policy);
+    if (!policy) throw Error("scheduler: invalid policy \"" + scheduler.policy + "\"");
+    attr.sched_policy = *policy;
+    for (const auto& name : scheduler.flags) {
+        auto flag = sched_flag_from_name(name);
+        if (!flag) throw Error("scheduler: invalid flag \"" + name + "\"");
+        attr.sched_flags |= *flag;
+    }
+    if (scheduler.nice < -20 || scheduler.nice > 19)
+        throw Error("scheduler: invalid nice " + std::to_string(scheduler.nice) +
+                    ": must be in [-20, 19]");
+    if (scheduler.priority < 0)
+        throw Error("scheduler: invalid priority " + std::to_string(scheduler.priority));
+    attr.sched_nice = scheduler.nice;
+    attr.sched_priority = static_cast<uint32_t>(scheduler.priority);
+    attr.sched_runtime = scheduler.runtime;
+    attr.sched_deadline = scheduler.deadline;
+    attr.sched_period = scheduler.period;
+    if (::syscall(SYS_sched_setattr, 0, &attr, 0) != 0) throw_errno("error setting scheduler");
+}
+
+void apply_io_priority(const oci::IoPriority& io_priority) {
+    int io_class = 0;
+    if (io_priority.io_class == "IOPRIO_CLASS_RT")
+        io_class = 1;
+    else if (io_priority.io_class == "IOPRIO_CLASS_BE")
+        io_class = 2;
+    else if (io_priority.io_class == "IOPRIO_CLASS_IDLE")
+        io_class = 3;
+    else
+        throw Error("invalid io priority class: " + io_priority.io_class);
+    if (io_priority.priority < 0 || io_priority.priority > 7)
+        throw Error("invalid io priority " + std::to_string(io_priority.priority) +
+                    ": must be in [0, 7]");
+    const int value = (io_class << kIoprioClassShift) | io_priority.priority;
+    if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, value) != 0)
+        throw_errno("failed to set io priority");
+}
+
+void apply_personality(const oci::Personality& personality) {
+    unsigned long persona = 0;
+    if (personality.domain == "LINUX")
+        persona = PER_LINUX;
+    else if (personality.domain == "LINUX32")
+        persona = PER_LINUX32;
+    else
+        throw Error("invalid personality domain \"" + personality.domain + "\"");
+    if (!personality.flags.empty()) {
+        std::string flags;
+        for (const auto& flag : personality.flags) flags += (flags.empty() ? "" : " ") + flag;
+        wb::log::warn("ignoring unsupported personality flags: [{}]", flags);
+    }
+    if (::personality(persona) == -1) throw_errno("personality(" + personality.domain + ")");
+}
+
+bool selinux_enabled() {
+    static const bool enabled = [] {
+        struct statfs fs;
+        if (::statfs("/sys/fs/selinux", &fs) == 0 &&
+            static_cast<unsigned long>(fs.f_type) == static_cast<unsigned long>(SELINUX_MAGIC))
+            return true;
+        return false;
+    }();
+    return enabled;
+}
+
+void apply_security_labels(const oci::Process& process) {
+    if (!process.apparmor_profile.empty())
+        write_proc_attr("apparmor/exec", "exec", "exec " + process.apparmor_profile,
+                        "apparmor failed to apply profile");
+    if (!process.selinux_label.empty()) {
+        if (!selinux_enabled())
+            throw Error(
+                "selinux label is specified in config, but selinux is disabled or not supported");
+        write_proc_attr("", "exec", process.selinux_label,
+                        "can't set process label \"" + process.selinux_label + "\"");
+    }
+}
+
+}  // namespace wb::linux
