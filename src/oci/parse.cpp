@@ -61,7 +61,8 @@ void read(const json& v, const JsonPath& path, bool& out) {
 
 template <class T>
 constexpr const char* int_type_name() {
-    if constexpr (std::is_same_v<T, int32_t>) return "int32";
+    if constexpr (std::is_same_v<T, uint8_t>) return "uint8";
+    else if constexpr (std::is_same_v<T, int32_t>) return "int32";
     else if constexpr (std::is_same_v<T, int64_t>) return "int64";
     else if constexpr (std::is_same_v<T, uint16_t>) return "uint16";
     else if constexpr (std::is_same_v<T, uint32_t>) return "uint32";

@@ -204,7 +204,7 @@ void check_mounts(const std::vector<Mount>& mounts, const JsonPath& path) {
         // and taken relative to "/"; an empty one names nothing.
         if (m.destination.empty()) fail(JsonPath(mount_path, "destination"), "must not be empty");
         if (m.uid_mappings.empty() != m.gid_mappings.empty())
-            fail(JsonPath(mount_path, m.uid_mappings.empty() ? "gidMappings" : "uidMappings"),
+            fail(JsonPath(mount_path, m.uid_mappings.empty() ? "uidMappings" : "gidMappings"),
                  "uidMappings and gidMappings must be given together");
         check_id_mappings(m.uid_mappings, JsonPath(mount_path, "uidMappings"));
         check_id_mappings(m.gid_mappings, JsonPath(mount_path, "gidMappings"));
