@@ -163,10 +163,20 @@ void apply_personality(const oci::Personality& personality) {
 bool selinux_enabled() {
     static const bool enabled = [] {
         struct statfs fs;
-        if (::statfs("/sys/fs/selinux", &fs) == 0 &&
-            static_cast<unsigned long>(fs.f_type) == static_cast<unsigned long>(SELINUX_MAGIC))
-            return true;
-        return false;
+        if (::statfs("/sys/fs/selinux", &fs) == 0)
+            return static_cast<unsigned long>(fs.f_type) ==
+                   static_cast<unsigned long>(SELINUX_MAGIC);
+        // No selinuxfs in view (e.g. after pivot_root): an SELinux context reads as
+        // "user:role:type[:level]"; AppArmor and no-LSM kernels never look like that.
+        int fd = ::open("/proc/thread-self/attr/current", O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return false;
+        char buf[256] = {};
+        ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+        ::close(fd);
+        if (n <= 0) return false;
+        int colons = 0;
+        for (ssize_t i = 0; i < n; ++i) colons += buf[i] == ':';
+        return colons >= 2;
     }();
     return enabled;
 }

@@ -45,8 +45,9 @@ void apply_personality(const oci::Personality& personality);
 // Both take effect at the next execve.
 void apply_security_labels(const oci::Process& process);
 
-// Whether SELinux is enabled (selinuxfs mounted). The answer is cached on first use; call
-// it once before pivot_root so the init still sees the host's /sys/fs/selinux.
+// Whether SELinux is enabled: selinuxfs at /sys/fs/selinux, or (when /sys is not in view)
+// an SELinux-shaped context in /proc/thread-self/attr/current. Cached on first use; best
+// called once before pivot_root, while the host's /sys is still visible.
 bool selinux_enabled();
 
 }  // namespace wb::linux
