@@ -14,12 +14,10 @@
 #include <climits>
 #include <cstring>
 
-#include "linux/capabilities.hpp"
 #include "linux/console.hpp"
-#include "linux/identity.hpp"
 #include "linux/path_in_root.hpp"
 #include "linux/process_attrs.hpp"
-#include "linux/rlimits.hpp"
+#include "process/process_setup.hpp"
 #include "linux/seccomp.hpp"
 #include "runtime/hooks.hpp"
 #include "util/error.hpp"
@@ -40,18 +38,6 @@ std::string env_value(const std::vector<std::string>& env, const std::string& ke
 bool is_executable_file(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-// Closes every fd from `from` up, except the ones in keep (sorted).
-void close_fds_from(int from, std::vector<int> keep) {
-    std::sort(keep.begin(), keep.end());
-    unsigned lo = static_cast<unsigned>(from);
-    for (int k : keep) {
-        if (k < from) continue;
-        if (static_cast<unsigned>(k) > lo) ::syscall(SYS_close_range, lo, static_cast<unsigned>(k) - 1, 0);
-        lo = static_cast<unsigned>(k) + 1;
-    }
-    ::syscall(SYS_close_range, lo, ~0U, 0);
 }
 
 void set_hostnames(const oci::Spec& spec) {
@@ -106,42 +92,11 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     if (proc.terminal) console_fd = linux::setup_console(cfg.console_socket, proc.console_size);
     linux::finalize_rootfs(spec, cfg.namespaces->new_user);
 
-    linux::apply_rlimits(proc.rlimits);
-    if (proc.scheduler) linux::apply_scheduler(*proc.scheduler);
-    if (proc.io_priority) linux::apply_io_priority(*proc.io_priority);
-    if (spec.linux && spec.linux->personality) linux::apply_personality(*spec.linux->personality);
-    linux::apply_security_labels(proc);
-
+    apply_process_attributes(proc, spec.linux ? &*spec.linux : nullptr);
     if (proc.args.empty()) throw Error("args must not be empty");
     std::string exe = find_executable(proc.args[0], proc.env);
-
-    // Only stdio, the preserved fds and our own channels stay open from here on, so no
-    // runtime fd can be reached through /proc/self/fd (CVE-2024-21626).
-    int first_closed = 3 + cfg.preserve_fds;
-    close_fds_from(first_closed, {sync.fd(), cfg.fifo_fd, console_fd});
-    for (int fd = 3; fd < first_closed; ++fd) {
-        int flags = ::fcntl(fd, F_GETFD);
-        if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
-    }
-
-    // No capabilities object means no capabilities at all (as runc).
-    linux::CapabilitySets caps = linux::resolve_capabilities(proc.capabilities.value_or(oci::Capabilities{}));
-    if (proc.no_new_privileges) linux::set_no_new_privileges();
-    // Without no_new_privileges, loading a filter needs CAP_SYS_ADMIN: do it while we have it.
-    if (seccomp && !proc.no_new_privileges) linux::load_seccomp(seccomp);
-    linux::drop_bounding_set(caps);
-    linux::switch_user(proc.user);
-    if (!proc.cwd.empty() && ::chdir(proc.cwd.c_str()) < 0) throw_errno("chdir to cwd (\"" + proc.cwd + "\") set in config.json");
-    char cwd[PATH_MAX];
-    if (!::getcwd(cwd, sizeof cwd) || cwd[0] != '/') throw Error("current working directory is outside of container mount namespace root");
-    linux::apply_capabilities(caps);
-
-    std::vector<char*> argv;
-    for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (const auto& e : proc.env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
+    close_runtime_fds(cfg.preserve_fds, {sync.fd(), cfg.fifo_fd, console_fd});
+    enter_identity(proc, seccomp);
 
     // Set up: tell the runtime, then wait on the exec fifo for `start`.
     ::prctl(PR_SET_PDEATHSIG, 0);
@@ -153,13 +108,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     if (::write(fifo.get(), "0", 1) != 1) _exit(127);
     fifo.reset();
 
-    if (seccomp && proc.no_new_privileges) linux::load_seccomp(seccomp);
-    ::execve(exe.c_str(), argv.data(), envp.data());
-    int err = errno;
-    std::string msg = "exec " + exe + ": " + std::strerror(err) + "\n";
-    ssize_t r = ::write(STDERR_FILENO, msg.data(), msg.size());
-    (void)r;
-    _exit(127);
+    exec_user_process(exe, proc, seccomp);
 }
 
 }  // namespace

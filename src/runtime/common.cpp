@@ -21,9 +21,10 @@ Loaded load_container(const state::Store& store, const std::string& id) {
     state::validate_id(id);
     Loaded c;
     c.state = store.load(id);
-    if (!c.state.cgroup_path.empty()) {
+    if (!c.state.cgroup_paths.empty() || !c.state.cgroup_path.empty()) {
         try {
-            c.cgroup = cgroups::open_manager(c.state.cgroup_path);
+            c.cgroup = c.state.cgroup_paths.empty() ? cgroups::open_manager(c.state.cgroup_path)
+                                                    : cgroups::open_manager(c.state.cgroup_paths);
         } catch (const Error& e) {
             log::debug("cgroup of {}: {}", id, e.what());
         }

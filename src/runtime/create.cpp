@@ -135,6 +135,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     s.rootfs = rootfs;
     s.created = state::now_rfc3339();
     s.cgroup_path = cgroup->path();
+    s.cgroup_paths = cgroup->controller_paths();
     s.systemd_cgroup = ctx.systemd_cgroup;
     s.config_path = config_path;
 

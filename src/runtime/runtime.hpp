@@ -42,3 +42,39 @@ void remove(const Context& ctx, const std::string& id, bool force);
 std::vector<state::State> list(const Context& ctx);
 
 }  // namespace wb::runtime
+
+namespace wb::runtime {
+
+struct ExecOptions {
+    std::string id;
+    oci::Process process;  // complete: from --process, or built by build_exec_process()
+    bool detach = false;
+    std::string pid_file;
+    std::string console_socket;
+    int preserve_fds = 0;
+};
+
+// The process `exec ID ARGS...` runs: the container's process from config.json with the
+// args replaced and the flags applied (env appended, cwd, user, caps, tty, NNP).
+struct ExecFlags {
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::string cwd;
+    std::string user;  // "uid[:gid]"
+    std::vector<uint32_t> additional_gids;
+    std::vector<std::string> caps;
+    bool tty = false;
+    bool no_new_privs = false;
+    std::string process_label;
+    std::string apparmor;
+};
+oci::Process build_exec_process(const Context& ctx, const std::string& id, const ExecFlags& flags);
+// Reads a process.json for `exec --process`.
+oci::Process load_exec_process(const std::string& path);
+
+// Runs a new process in a running container: every namespace of its init, its cgroup,
+// and the process's own capabilities, user, rlimits, seccomp and no_new_privs. In the
+// foreground it waits and returns the exit status (128+N for a signal).
+int exec(const Context& ctx, const ExecOptions& opts);
+
+}  // namespace wb::runtime

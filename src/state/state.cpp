@@ -39,7 +39,7 @@ static Status status_from_string(const std::string& s) {
 
 std::string to_oci_json(const State& s) {
     // Key order as runc prints it.
-    json j = json::object();
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
     j["ociVersion"] = s.oci_version;
     j["id"] = s.id;
     j["pid"] = s.status == Status::stopped ? 0 : s.pid;
@@ -65,6 +65,7 @@ std::string to_record_json(const State& s) {
         {"owner", s.owner},
         {"initStartTime", s.init_start_time},
         {"cgroupPath", s.cgroup_path},
+        {"cgroupPaths", s.cgroup_paths},
         {"systemdCgroup", s.systemd_cgroup},
         {"configPath", s.config_path},
     };
@@ -87,6 +88,7 @@ State from_record_json(const std::string& text) {
         s.owner = j.value("owner", "");
         s.init_start_time = j.value("initStartTime", uint64_t{0});
         s.cgroup_path = j.value("cgroupPath", "");
+        s.cgroup_paths = j.value("cgroupPaths", std::map<std::string, std::string>{});
         s.systemd_cgroup = j.value("systemdCgroup", false);
         s.config_path = j.value("configPath", "");
     } catch (const json::exception& e) {

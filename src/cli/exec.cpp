@@ -1,0 +1,50 @@
+#include "cli/command.hpp"
+
+namespace wb::cli {
+namespace {
+
+struct ExecCli {
+    runtime::ExecOptions opts;
+    runtime::ExecFlags flags;
+    std::string process_file;
+    std::vector<std::string> args;  // container-id then command
+};
+
+void add_exec_command(CLI::App& app, Globals& g) {
+    auto o = std::make_shared<ExecCli>();
+    auto* sub = app.add_subcommand("exec", "execute a new process inside a container");
+    sub->add_option("args", o->args, "container-id command [args...]")->required();
+    sub->add_option("-p,--process", o->process_file, "path to a process.json");
+    sub->add_flag("-d,--detach", o->opts.detach, "detach from the process");
+    sub->add_option("--pid-file", o->opts.pid_file, "file to write the process's pid to");
+    sub->add_option("--console-socket", o->opts.console_socket, "unix socket that receives the pty master");
+    sub->add_flag("-t,--tty", o->flags.tty, "allocate a pseudo-TTY");
+    sub->add_option("-e,--env", o->flags.env, "set an environment variable (KEY=VALUE)");
+    sub->add_option("--cwd", o->flags.cwd, "working directory in the container");
+    sub->add_option("-u,--user", o->flags.user, "uid[:gid]");
+    sub->add_option("-g,--additional-gids", o->flags.additional_gids, "additional gids");
+    sub->add_option("-c,--cap", o->flags.caps, "add a capability (CAP_...)");
+    sub->add_flag("--no-new-privs", o->flags.no_new_privs, "set no_new_privileges");
+    sub->add_option("--process-label", o->flags.process_label, "SELinux label");
+    sub->add_option("--apparmor", o->flags.apparmor, "AppArmor profile");
+    sub->add_option("--preserve-fds", o->opts.preserve_fds, "pass N extra fds (3..3+N-1)");
+    // Everything after the command belongs to it, flags included.
+    sub->positionals_at_end();
+    sub->prefix_command(false);
+    sub->callback([&g, o] {
+        o->opts.id = o->args.front();
+        if (!o->process_file.empty()) {
+            o->opts.process = runtime::load_exec_process(o->process_file);
+        } else {
+            o->flags.args.assign(o->args.begin() + 1, o->args.end());
+            o->opts.process = runtime::build_exec_process(g.runtime, o->opts.id, o->flags);
+        }
+        g.exit_code = runtime::exec(g.runtime, o->opts);
+    });
+}
+
+}  // namespace
+
+WHALEBOX_COMMAND("exec", add_exec_command);
+
+}  // namespace wb::cli

@@ -1,0 +1,154 @@
+#include "process/exec.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "linux/console.hpp"
+#include "linux/namespaces.hpp"
+#include "linux/process_attrs.hpp"
+#include "process/init.hpp"
+#include "process/process_setup.hpp"
+#include "process/sync.hpp"
+#include "util/error.hpp"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+namespace wb::process {
+namespace {
+
+struct NsFile {
+    const char* name;
+    int flag;
+};
+
+// user first (it owns the others), mount last (it changes our root).
+constexpr NsFile kNamespaces[] = {
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET},
+    {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME}, {"mnt", CLONE_NEWNS},
+};
+
+// The init's namespaces that differ from ours (those are the container's).
+std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
+    std::vector<linux::JoinedNamespace> out;
+    for (const auto& ns : kNamespaces) {
+        std::string theirs = "/proc/" + std::to_string(pid) + "/ns/" + ns.name;
+        std::string ours = std::string("/proc/self/ns/") + ns.name;
+        struct stat a {}, b {};
+        if (::stat(theirs.c_str(), &a) < 0) {
+            if (errno == ENOENT) continue;  // kernel without this namespace type
+            throw_errno("stat " + theirs);
+        }
+        if (::stat(ours.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) continue;
+        linux::JoinedNamespace j;
+        j.flag = ns.flag;
+        j.path = theirs;
+        j.fd.reset(::open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!j.fd) throw_errno("open " + theirs);
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+[[noreturn]] void exec_child(const ExecRequest& req, const std::vector<linux::JoinedNamespace>& nss,
+                             SyncChannel& sync) noexcept {
+    try {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        sync.expect(SyncType::go);  // in the cgroup now
+        const oci::Process& proc = *req.process;
+        for (const auto& ns : nss) {
+            if (ns.flag == CLONE_NEWPID || ns.flag == CLONE_NEWTIME) continue;
+            linux::join_namespace(ns);
+        }
+        if (proc.oom_score_adj) linux::write_oom_score_adj(*proc.oom_score_adj);
+        linux::SeccompFilter seccomp;
+        if (req.spec->linux && req.spec->linux->seccomp) seccomp = linux::compile_seccomp(*req.spec->linux->seccomp);
+        if (proc.terminal) linux::setup_console(req.console_socket, proc.console_size);
+        apply_process_attributes(proc, req.spec->linux ? &*req.spec->linux : nullptr);
+        if (proc.args.empty()) throw Error("args must not be empty");
+        std::string exe = find_executable(proc.args[0], proc.env);
+        close_runtime_fds(req.preserve_fds, {sync.fd()});
+        enter_identity(proc, seccomp);
+        ::prctl(PR_SET_PDEATHSIG, 0);
+        exec_user_process(exe, proc, seccomp);  // the sync socket closes on exec: success
+    } catch (const std::exception& e) {
+        try {
+            sync.send(SyncType::error, std::string("exec failed: ") + e.what());
+        } catch (...) {
+        }
+    }
+    _exit(1);
+}
+
+}  // namespace
+
+ExecChild launch_exec(const ExecRequest& req) {
+    std::vector<linux::JoinedNamespace> nss = container_namespaces(req.init_pid);
+    auto [parent_sync, child_sync] = SyncChannel::make_pair();
+    int pidfd = -1;
+    pid_t pid;
+    bool joined_cgroup = false;
+    {
+        linux::ChildNamespaceGuard for_children;
+        for (const auto& ns : nss)
+            if (ns.flag == CLONE_NEWPID || ns.flag == CLONE_NEWTIME) for_children.enter(ns);
+        struct clone_args args {};
+        args.flags = CLONE_PIDFD;
+        args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+        args.exit_signal = SIGCHLD;
+        int cgfd = req.cgroup ? req.cgroup->clone_into_fd() : -1;
+        if (cgfd >= 0) {
+            args.flags |= CLONE_INTO_CGROUP;
+            args.cgroup = static_cast<uint64_t>(cgfd);
+        }
+        long r = ::syscall(SYS_clone3, &args, sizeof args);
+        if (r < 0 && cgfd >= 0 && (errno == EINVAL || errno == ENOSYS || errno == E2BIG)) {
+            r = ::syscall(SYS_clone, static_cast<unsigned long>(CLONE_PIDFD | SIGCHLD), nullptr, &pidfd, nullptr, 0);
+        } else if (r >= 0) {
+            joined_cgroup = cgfd >= 0;
+        }
+        if (r < 0) throw_errno("clone exec process");
+        pid = static_cast<pid_t>(r);
+        if (pid == 0) {
+            parent_sync.close();
+            exec_child(req, nss, child_sync);
+        }
+    }
+    ExecChild child{pid, UniqueFd(pidfd)};
+    child_sync.close();
+    try {
+        // The child waits for nothing from us: join the cgroup right away (v1), before
+        // it can exec.
+        if (req.cgroup && !joined_cgroup) req.cgroup->add_process(pid);
+        parent_sync.send(SyncType::go);
+        SyncMessage m;
+        try {
+            m = parent_sync.receive();
+        } catch (const Error&) {
+            return child;  // closed by execve: the process runs
+        }
+        if (m.type == SyncType::error) throw Error(m.payload);
+        throw Error("exec: unexpected message from child");
+    } catch (...) {
+        ::kill(pid, SIGKILL);
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        throw;
+    }
+}
+
+}  // namespace wb::process

@@ -1,0 +1,75 @@
+#include "process/process_setup.hpp"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "linux/capabilities.hpp"
+#include "linux/identity.hpp"
+#include "linux/process_attrs.hpp"
+#include "linux/rlimits.hpp"
+#include "util/error.hpp"
+
+namespace wb::process {
+
+void apply_process_attributes(const oci::Process& proc, const oci::Linux* linux) {
+    linux::apply_rlimits(proc.rlimits);
+    if (proc.scheduler) linux::apply_scheduler(*proc.scheduler);
+    if (proc.io_priority) linux::apply_io_priority(*proc.io_priority);
+    if (linux && linux->personality) linux::apply_personality(*linux->personality);
+    linux::apply_security_labels(proc);
+}
+
+void close_runtime_fds(int preserve_fds, std::vector<int> keep) {
+    int from = 3 + preserve_fds;
+    std::sort(keep.begin(), keep.end());
+    unsigned lo = static_cast<unsigned>(from);
+    for (int k : keep) {
+        if (k < from) continue;
+        if (static_cast<unsigned>(k) > lo) ::syscall(SYS_close_range, lo, static_cast<unsigned>(k) - 1, 0);
+        lo = std::max(lo, static_cast<unsigned>(k) + 1);
+    }
+    ::syscall(SYS_close_range, lo, ~0U, 0);
+    for (int fd = 3; fd < from; ++fd) {
+        int flags = ::fcntl(fd, F_GETFD);
+        if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+    }
+}
+
+void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp) {
+    // No capabilities object means no capabilities at all (as runc).
+    linux::CapabilitySets caps = linux::resolve_capabilities(proc.capabilities.value_or(oci::Capabilities{}));
+    if (proc.no_new_privileges) linux::set_no_new_privileges();
+    if (seccomp && !proc.no_new_privileges) linux::load_seccomp(seccomp);
+    linux::drop_bounding_set(caps);
+    linux::switch_user(proc.user);
+    if (!proc.cwd.empty() && ::chdir(proc.cwd.c_str()) < 0)
+        throw_errno("chdir to cwd (\"" + proc.cwd + "\") set in config.json");
+    char cwd[PATH_MAX];
+    if (!::getcwd(cwd, sizeof cwd) || cwd[0] != '/')
+        throw Error("current working directory is outside of container mount namespace root");
+    linux::apply_capabilities(caps);
+}
+
+void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp) {
+    std::vector<char*> argv;
+    for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : proc.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    if (seccomp && proc.no_new_privileges) linux::load_seccomp(seccomp);
+    ::execve(exe.c_str(), argv.data(), envp.data());
+    int err = errno;
+    std::string msg = "exec " + exe + ": " + std::strerror(err) + "\n";
+    ssize_t r = ::write(STDERR_FILENO, msg.data(), msg.size());
+    (void)r;
+    _exit(127);
+}
+
+}  // namespace wb::process

@@ -1,0 +1,28 @@
+// The last steps before execve, shared by the container's init and by exec: process
+// attributes, identity (user, capabilities, no_new_privs, seccomp) and the execve itself.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "linux/seccomp.hpp"
+#include "oci/spec.hpp"
+
+namespace wb::process {
+
+// rlimits, scheduler, I/O priority, personality, security labels.
+void apply_process_attributes(const oci::Process& proc, const oci::Linux* linux);
+
+// Closes every fd from 3+preserve_fds up except `keep`, and makes 3..3+preserve_fds-1
+// inheritable: only those reach the process (no runtime fd, CVE-2024-21626).
+void close_runtime_fds(int preserve_fds, std::vector<int> keep);
+
+// no_new_privileges, seccomp (now when NNP is off: it needs CAP_SYS_ADMIN), the bounding
+// set, the user switch, the working directory (checked to be inside the root) and the
+// capability sets, in runc's order.
+void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp);
+
+// Loads seccomp when NNP is on (as late as possible) and execs; never returns.
+[[noreturn]] void exec_user_process(const std::string& exe, const oci::Process& proc,
+                                    linux::SeccompFilter& seccomp);
+
+}  // namespace wb::process
