@@ -69,19 +69,19 @@ TEST(CgroupDeviceFilter, LastRuleIsCheckedFirst) {
     auto p = build_device_filter(rules);
     EXPECT_EQ(disassemble(p), std::string(kPrologue) +
                                   // deny c 1:3 w: any requested bit in "w" matches
-                                  "6: jne r2, 2, +6\n"
+                                  "6: jne r2, 2, +7\n"
                                   "7: mov32 r1, r3\n"
                                   "8: and32 r1, 4\n"
-                                  "9: jeq r1, 0, +3\n"
-                                  "10: jne r4, 1, +2\n"
-                                  "11: jne r5, 3, +1\n"
+                                  "9: jeq r1, 0, +4\n"
+                                  "10: jne r4, 1, +3\n"
+                                  "11: jne r5, 3, +2\n"
                                   "12: mov32 r0, 0\n"
                                   "13: exit\n"
                                   // allow c *:* m: every requested bit must be in "m"
-                                  "14: jne r2, 2, +4\n"
+                                  "14: jne r2, 2, +5\n"
                                   "15: mov32 r1, r3\n"
                                   "16: and32 r1, 1\n"
-                                  "17: jne r1, r3, +1\n"
+                                  "17: jne r1, r3, +2\n"
                                   "18: mov32 r0, 1\n"
                                   "19: exit\n"
                                   // allow c 1:3 rwm
