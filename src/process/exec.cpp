@@ -16,6 +16,7 @@
 #include "linux/console.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/process_attrs.hpp"
+#include "linux/rlimits.hpp"
 #include "process/init.hpp"
 #include "process/process_setup.hpp"
 #include "process/sync.hpp"
@@ -82,9 +83,10 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         if (proc.args.empty()) throw Error("args must not be empty");
         std::string exe = find_executable(proc.args[0], proc.env);
         close_runtime_fds(req.preserve_fds, {sync.fd()});
-        enter_identity(proc, seccomp);
+        NotifyFdHandler on_notify = seccomp_agent_handler(*req.spec, req.state_json);
+        enter_identity(proc, seccomp, on_notify);
         ::prctl(PR_SET_PDEATHSIG, 0);
-        exec_user_process(exe, proc, seccomp);  // the sync socket closes on exec: success
+        exec_user_process(exe, proc, seccomp, on_notify);  // the sync socket closes on exec: success
     } catch (const std::exception& e) {
         try {
             sync.send(SyncType::error, std::string("exec failed: ") + e.what());
@@ -134,6 +136,7 @@ ExecChild launch_exec(const ExecRequest& req) {
         // The child waits for nothing from us: join the cgroup right away (v1), before
         // it can exec.
         if (req.cgroup && !joined_cgroup) req.cgroup->add_process(pid);
+        linux::apply_rlimits(req.process->rlimits, pid);
         parent_sync.send(SyncType::go);
         SyncMessage m;
         try {

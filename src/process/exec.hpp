@@ -17,6 +17,7 @@ struct ExecRequest {
     cgroups::Manager* cgroup = nullptr;
     int preserve_fds = 0;
     int console_socket = -1;
+    std::string state_json;  // for the seccomp agent
 };
 
 struct ExecChild {

@@ -96,7 +96,8 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     if (proc.args.empty()) throw Error("args must not be empty");
     std::string exe = find_executable(proc.args[0], proc.env);
     close_runtime_fds(cfg.preserve_fds, {sync.fd(), cfg.fifo_fd, console_fd});
-    enter_identity(proc, seccomp);
+    NotifyFdHandler on_notify = seccomp_agent_handler(spec, cfg.state_json);
+    enter_identity(proc, seccomp, on_notify);
 
     // Set up: tell the runtime, then wait on the exec fifo for `start`.
     ::prctl(PR_SET_PDEATHSIG, 0);
@@ -108,7 +109,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     if (::write(fifo.get(), "0", 1) != 1) _exit(127);
     fifo.reset();
 
-    exec_user_process(exe, proc, seccomp);
+    exec_user_process(exe, proc, seccomp, on_notify);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct InitConfig {
     int console_socket = -1;  // connected --console-socket, or -1
     bool create_hooks = false;  // stop before pivot_root for the parent's hooks
     std::vector<oci::Hook> create_container_hooks;
+    std::string state_json;  // for the seccomp agent
 };
 
 // Never returns: execs the process, or reports the failure on `sync` and _exits.

@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "linux/namespaces.hpp"
+#include "linux/rlimits.hpp"
 #include "process/init.hpp"
 #include "process/sync.hpp"
 #include "runtime/hooks.hpp"
@@ -101,6 +102,7 @@ Init launch_init(const LaunchRequest& req) {
         spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->create_runtime.empty() ||
                        !spec.hooks->create_container.empty());
     cfg.create_hooks = has_create_hooks;
+    cfg.state_json = req.hook_state ? req.hook_state(0) : "{}";
     if (spec.hooks) cfg.create_container_hooks = spec.hooks->create_container;
 
     int pidfd = -1;
@@ -125,6 +127,7 @@ Init launch_init(const LaunchRequest& req) {
     try {
         if (plan.new_user) linux::write_id_maps(pid, lx);
         if (req.cgroup && !joined_cgroup) req.cgroup->add_process(pid);
+        linux::apply_rlimits(spec.process->rlimits, pid);
         parent_sync.send(SyncType::go);
         for (;;) {
             SyncMessage m = parent_sync.receive();

@@ -18,7 +18,6 @@
 namespace wb::process {
 
 void apply_process_attributes(const oci::Process& proc, const oci::Linux* linux) {
-    linux::apply_rlimits(proc.rlimits);
     if (proc.scheduler) linux::apply_scheduler(*proc.scheduler);
     if (proc.io_priority) linux::apply_io_priority(*proc.io_priority);
     if (linux && linux->personality) linux::apply_personality(*linux->personality);
@@ -41,11 +40,30 @@ void close_runtime_fds(int preserve_fds, std::vector<int> keep) {
     }
 }
 
-void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp) {
+namespace {
+
+void load_filter(linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify) {
+    int notify_fd = linux::load_seccomp(seccomp);
+    if (notify_fd >= 0) {
+        if (on_notify) on_notify(notify_fd);
+        ::close(notify_fd);
+    }
+}
+
+}  // namespace
+
+NotifyFdHandler seccomp_agent_handler(const oci::Spec& spec, const std::string& state_json) {
+    if (!spec.linux || !spec.linux->seccomp || spec.linux->seccomp->listener_path.empty()) return {};
+    std::string path = spec.linux->seccomp->listener_path;
+    std::string metadata = spec.linux->seccomp->listener_metadata;
+    return [path, metadata, state_json](int fd) { linux::send_seccomp_notify_fd(path, fd, state_json, metadata); };
+}
+
+void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify) {
     // No capabilities object means no capabilities at all (as runc).
     linux::CapabilitySets caps = linux::resolve_capabilities(proc.capabilities.value_or(oci::Capabilities{}));
     if (proc.no_new_privileges) linux::set_no_new_privileges();
-    if (seccomp && !proc.no_new_privileges) linux::load_seccomp(seccomp);
+    if (seccomp && !proc.no_new_privileges) load_filter(seccomp, on_notify);
     linux::drop_bounding_set(caps);
     linux::switch_user(proc.user);
     if (!proc.cwd.empty() && ::chdir(proc.cwd.c_str()) < 0)
@@ -56,14 +74,15 @@ void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp) {
     linux::apply_capabilities(caps);
 }
 
-void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp) {
+void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp,
+                       const NotifyFdHandler& on_notify) {
     std::vector<char*> argv;
     for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     std::vector<char*> envp;
     for (const auto& e : proc.env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    if (seccomp && proc.no_new_privileges) linux::load_seccomp(seccomp);
+    if (seccomp && proc.no_new_privileges) load_filter(seccomp, on_notify);
     ::execve(exe.c_str(), argv.data(), envp.data());
     int err = errno;
     std::string msg = "exec " + exe + ": " + std::strerror(err) + "\n";

@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cstdlib>
 
 #include "linux/console.hpp"
+#include "oci/validate.hpp"
 #include "process/launcher.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
@@ -82,19 +84,18 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     std::string config_path = fs::join(bundle, "config.json");
     oci::Spec spec = oci::load_spec(bundle);
     oci::validate(spec);
-    if (!spec.process) throw Error("process is required in config.json");
+    oci::validate_for_create(spec);
     if (!spec.root || spec.root->path.empty()) throw Error("root.path is required in config.json");
     if (!spec.linux) spec.linux = oci::Linux{};
     const auto& lx = *spec.linux;
     if (!lx.find_namespace("mount")) throw Error("a mount namespace is required (linux.namespaces)");
-    if (!spec.hostname.empty() && !lx.find_namespace("uts"))
-        throw Error("unable to set hostname without a private UTS namespace");
     std::string rootfs = spec.root->path.front() == '/' ? spec.root->path : fs::join(bundle, spec.root->path);
     struct stat st {};
     if (::stat(rootfs.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
         throw Error("rootfs (" + rootfs + ") does not exist");
     rootfs = absolute_path(rootfs);
-    if (spec.process->terminal && opts.console_socket.empty())
+    const bool proxy_tty = spec.process->terminal && opts.console_socket.empty() && opts.proxy_tty;
+    if (spec.process->terminal && opts.console_socket.empty() && !proxy_tty)
         throw Error("cannot allocate tty if whalebox will detach without setting console socket");
     if (!spec.process->terminal && !opts.console_socket.empty())
         throw Error("cannot use console socket if whalebox will not detach or allocate tty");
@@ -123,8 +124,15 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     UniqueFd fifo(::open(fifo_path.c_str(), O_PATH | O_CLOEXEC));
     if (!fifo) throw_errno("open exec fifo");
 
-    UniqueFd console;
-    if (!opts.console_socket.empty()) console = linux::connect_console_socket(opts.console_socket);
+    UniqueFd console, console_receiver;
+    if (!opts.console_socket.empty()) {
+        console = linux::connect_console_socket(opts.console_socket);
+    } else if (proxy_tty) {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
+        console_receiver.reset(sv[0]);
+        console.reset(sv[1]);
+    }
 
     state::State s;
     s.oci_version = spec.oci_version;
@@ -154,10 +162,12 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     req.cgroup = cgroup.get();
     req.hook_state = [&s](pid_t pid) { return hook_state_json(s, state::Status::creating, pid); };
     process::Init init = process::launch_init(req);
+    UniqueFd console_master;
 
     try {
         s.pid = init.pid;
         s.init_start_time = state::process_start_time(init.pid);
+        if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
         store.save(s);
         if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid), 0644);
     } catch (...) {
@@ -165,7 +175,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
         throw;
     }
     rollback.armed = false;
-    return Created{std::move(s), init.pid, std::move(init.pidfd)};
+    return Created{std::move(s), init.pid, std::move(init.pidfd), std::move(console_master)};
 }
 
 void create(const Context& ctx, const CreateOptions& opts) { create_container(ctx, opts); }

@@ -1,6 +1,6 @@
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +9,7 @@
 
 #include "linux/console.hpp"
 #include "process/exec.hpp"
+#include "runtime/foreground.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -84,9 +85,16 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     if (opts.process.terminal && opts.console_socket.empty() && opts.detach)
         throw Error("cannot allocate tty if whalebox will detach without setting console socket");
     oci::Spec spec = oci::parse_spec(fs::read_file(c.state.config_path));
-    UniqueFd console;
-    if (!opts.console_socket.empty()) console = linux::connect_console_socket(opts.console_socket);
-    else if (opts.process.terminal) throw Error("exec --tty needs --console-socket");
+    UniqueFd console, console_receiver, console_master;
+    if (!opts.console_socket.empty()) {
+        console = linux::connect_console_socket(opts.console_socket);
+    } else if (opts.process.terminal) {
+        // Foreground tty without a console socket: keep the master and proxy it.
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
+        console_receiver.reset(sv[0]);
+        console.reset(sv[1]);
+    }
 
     process::ExecRequest req;
     req.init_pid = c.state.pid;
@@ -95,36 +103,16 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     req.cgroup = c.cgroup.get();
     req.preserve_fds = opts.preserve_fds;
     req.console_socket = console.get();
+    req.state_json = hook_state_json(c.state, c.state.status, c.state.pid);
     // The init must still be the recorded one while we read its namespaces.
     UniqueFd init_pidfd = open_init_pidfd(c.state);
     if (!init_pidfd) throw Error("cannot exec in a stopped container");
     process::ExecChild child = process::launch_exec(req);
+    if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
     if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid), 0644);
     if (opts.detach) return 0;
 
-    // Foreground: pass signals on and return the process's status.
-    sigset_t all, old;
-    sigfillset(&all);
-    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE}) sigdelset(&all, s);
-    sigprocmask(SIG_BLOCK, &all, &old);
-    UniqueFd sfd(::signalfd(-1, &all, SFD_CLOEXEC));
-    for (;;) {
-        struct pollfd p[2] = {{sfd.get(), POLLIN, 0}, {child.pidfd.get(), POLLIN, 0}};
-        int n = ::poll(p, 2, -1);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 || p[1].revents) break;
-        struct signalfd_siginfo si {};
-        if (::read(sfd.get(), &si, sizeof si) != sizeof si) continue;
-        if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGWINCH || si.ssi_signo == SIGURG) continue;
-        ::syscall(SYS_pidfd_send_signal, child.pidfd.get(), si.ssi_signo, nullptr, 0);
-    }
-    int status = 0;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    sigprocmask(SIG_SETMASK, &old, nullptr);
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 255;
+    return wait_foreground(child.pid, child.pidfd.get(), console_master.get());
 }
 
 }  // namespace wb::runtime

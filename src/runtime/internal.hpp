@@ -41,6 +41,7 @@ struct Created {
     state::State state;
     pid_t pid = -1;
     UniqueFd pidfd;
+    UniqueFd console_master;  // with CreateOptions::proxy_tty
 };
 // create() without forgetting the init: run keeps it as its child.
 Created create_container(const Context& ctx, const CreateOptions& opts);

@@ -23,6 +23,9 @@ struct CreateOptions {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
+    // run in the foreground with process.terminal and no console socket: whalebox keeps
+    // the pty master itself and proxies it to its own stdio (as runc).
+    bool proxy_tty = false;
 };
 
 // Sets up the container and parks its init on the exec fifo. Rolls back on failure.

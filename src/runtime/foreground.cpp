@@ -1,0 +1,121 @@
+#include "runtime/foreground.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+
+#include "util/error.hpp"
+#include "util/unique_fd.hpp"
+
+namespace wb::runtime {
+namespace {
+
+// Puts our terminal in raw mode for the proxy and restores it on the way out.
+class RawTerminal {
+public:
+    explicit RawTerminal(int fd) : fd_(fd) {
+        if (!::isatty(fd) || ::tcgetattr(fd, &saved_) < 0) return;
+        struct termios raw = saved_;
+        ::cfmakeraw(&raw);
+        active_ = ::tcsetattr(fd, TCSANOW, &raw) == 0;
+    }
+    ~RawTerminal() {
+        if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
+    }
+    RawTerminal(const RawTerminal&) = delete;
+    RawTerminal& operator=(const RawTerminal&) = delete;
+
+private:
+    int fd_;
+    struct termios saved_ {};
+    bool active_ = false;
+};
+
+void copy_window_size(int from, int to) {
+    struct winsize ws {};
+    if (::ioctl(from, TIOCGWINSZ, &ws) == 0) ::ioctl(to, TIOCSWINSZ, &ws);
+}
+
+// Copies what is readable on `from` to `to`; false on EOF or error.
+bool pump(int from, int to) {
+    char buf[8192];
+    ssize_t n = ::read(from, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) return false;
+    for (ssize_t off = 0; off < n;) {
+        ssize_t w = ::write(to, buf + off, static_cast<size_t>(n - off));
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        off += w;
+    }
+    return true;
+}
+
+}  // namespace
+
+int wait_foreground(pid_t pid, int pidfd, int pty_master) {
+    sigset_t all, old;
+    sigfillset(&all);
+    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE}) sigdelset(&all, s);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    UniqueFd sfd(::signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!sfd) throw_errno("signalfd");
+
+    std::optional<RawTerminal> raw;
+    bool stdin_open = pty_master >= 0;
+    if (pty_master >= 0) {
+        if (::isatty(STDIN_FILENO)) copy_window_size(STDIN_FILENO, pty_master);
+        raw.emplace(STDIN_FILENO);
+    }
+    bool master_open = pty_master >= 0;
+    for (;;) {
+        struct pollfd p[4] = {{sfd.get(), POLLIN, 0},
+                              {pidfd, POLLIN, 0},
+                              {master_open ? pty_master : -1, POLLIN, 0},
+                              {stdin_open ? STDIN_FILENO : -1, POLLIN, 0}};
+        int n = ::poll(p, 4, -1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno("poll");
+        if (p[2].revents) master_open = pump(pty_master, STDOUT_FILENO);
+        if (p[3].revents) stdin_open = pump(STDIN_FILENO, pty_master);
+        if (p[0].revents & POLLIN) {
+            struct signalfd_siginfo si {};
+            while (::read(sfd.get(), &si, sizeof si) == sizeof si) {
+                if (si.ssi_signo == SIGWINCH) {
+                    if (pty_master >= 0) copy_window_size(STDIN_FILENO, pty_master);
+                    continue;
+                }
+                if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGURG) continue;
+                ::syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, nullptr, 0);
+            }
+        }
+        if (p[1].revents) {
+            // Drain what the process wrote before it exited.
+            while (master_open) {
+                struct pollfd m {pty_master, POLLIN, 0};
+                if (::poll(&m, 1, 0) <= 0 || !pump(pty_master, STDOUT_FILENO)) break;
+            }
+            break;
+        }
+    }
+    raw.reset();
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return 255;
+}
+
+}  // namespace wb::runtime

@@ -1,0 +1,11 @@
+// Waiting for a container process in the foreground (run, exec): signals are passed on,
+// and with a pty master its I/O is proxied to our own stdio, window size included.
+#pragma once
+#include <sys/types.h>
+
+namespace wb::runtime {
+
+// Returns the exit status (128+N when killed by signal N) after reaping pid.
+int wait_foreground(pid_t pid, int pidfd, int pty_master = -1);
+
+}  // namespace wb::runtime
