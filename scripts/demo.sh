@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# From a fresh Debian 12 clone, as root: install the build dependencies, build whalebox,
+# build the busybox rootfs and run the demo container (it prints its hostname, its
+# processes and its network interfaces).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DEPS=(cmake g++ make pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
+	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
+bash scripts/deps.sh "${BUILD_DEPS[@]}"
+
+cmake -S . -B build
+cmake --build build -j"$(nproc)" --target whalebox
+sh bundles/make-busybox-rootfs.sh
+
+root=$(mktemp -d /tmp/whalebox-demo.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+./build/whalebox --root "$root" run --bundle bundles/busybox "demo-$$"
