@@ -1,0 +1,47 @@
+// One function per whalebox-lite command; main.cpp parses flags and calls exactly one.
+// Each returns the exit status; failures throw (wb::Error -> 125, ExitError -> its code).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "lite/lifecycle.hpp"
+#include "lite/run_options.hpp"
+
+namespace wb::lite {
+
+// Images.
+int cmd_import(const LiteContext& c, const std::string& tarball, const std::string& name);
+int cmd_load(const LiteContext& c, const std::string& archive, const std::string& tag);
+int cmd_images(const LiteContext& c, bool quiet);
+int cmd_rmi(const LiteContext& c, const std::vector<std::string>& refs, bool force);
+int cmd_inspect(const LiteContext& c, const std::vector<std::string>& refs);
+
+// Containers.
+int cmd_run(const LiteContext& c, RunOptions opts);
+int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc);
+int cmd_logs(const LiteContext& c, const std::string& ref, bool follow, int64_t tail);
+struct ExecRequest {
+    std::string ref;
+    std::vector<std::string> command;
+    bool tty = false;
+    bool interactive = false;
+    bool detach = false;
+    std::vector<std::string> env;
+    std::string workdir;
+    std::string user;
+};
+int cmd_exec(const LiteContext& c, const ExecRequest& req);
+int cmd_stop(const LiteContext& c, const std::vector<std::string>& refs, int timeout);
+int cmd_start(const LiteContext& c, const std::vector<std::string>& refs);
+int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, int timeout);
+int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const std::string& signal);
+int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force);
+int cmd_commit(const LiteContext& c, const std::string& ref, const std::string& image);
+int cmd_export(const LiteContext& c, const std::string& ref, const std::string& file);
+
+// Formats rows as docker's tabwriter does (columns padded to the widest cell + 3 spaces).
+std::string format_table(const std::vector<std::vector<std::string>>& rows);
+// docker's COMMAND cell: the args joined, cut to 20 characters with "…", quoted.
+std::string command_cell(const std::vector<std::string>& args, bool no_trunc);
+
+}  // namespace wb::lite

@@ -1,0 +1,351 @@
+// run, ps, logs, exec, stop, start, restart, kill, rm, export.
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "lite/bundle.hpp"
+#include "lite/commands.hpp"
+#include "lite/image_ops.hpp"
+#include "lite/log_file.hpp"
+#include "lite/overlay.hpp"
+#include "lite/tty_proxy.hpp"
+#include "oci/serialize.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+namespace wb::lite {
+namespace {
+
+size_t display_width(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char ch : s)
+        if ((ch & 0xc0) != 0x80) ++n;
+    return n;
+}
+
+void check_name(const std::string& name) {
+    bool ok = name.size() >= 2 && std::isalnum(static_cast<unsigned char>(name[0]));
+    for (char ch : name)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '.' && ch != '-') ok = false;
+    if (!ok) throw Error("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+}
+
+// Undoes a half-made container when run fails before it starts.
+struct CreateRollback {
+    const LiteContext* c;
+    std::string id;
+    bool armed = true;
+    ~CreateRollback() {
+        if (!armed) return;
+        try {
+            unmount_if_mounted(c->layout.container_dir(id) + "/merged");
+            remove_tree_same_fs(c->layout.container_dir(id));
+        } catch (const std::exception& e) {
+            log::warn("cleanup of {}: {}", id, e.what());
+        }
+    }
+};
+
+int parse_signal(const std::string& text) {
+    if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
+        int n = std::atoi(text.c_str());
+        if (n <= 0 || n >= NSIG) throw Error("invalid signal: " + text);
+        return n;
+    }
+    std::string name = text;
+    for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (name.rfind("SIG", 0) == 0) name = name.substr(3);
+    for (int s = 1; s < NSIG; ++s)
+        if (const char* abbrev = sigabbrev_np(s); abbrev && name == abbrev) return s;
+    throw Error("invalid signal: " + text);
+}
+
+}  // namespace
+
+std::string format_table(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<size_t> width;
+    for (const auto& r : rows)
+        for (size_t i = 0; i < r.size(); ++i) {
+            if (width.size() <= i) width.push_back(0);
+            width[i] = std::max(width[i], display_width(r[i]));
+        }
+    std::string out;
+    for (const auto& r : rows) {
+        std::string line;
+        for (size_t i = 0; i < r.size(); ++i) {
+            line += r[i];
+            if (i + 1 < r.size()) line.append(width[i] + 3 - display_width(r[i]), ' ');
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+std::string command_cell(const std::vector<std::string>& args, bool no_trunc) {
+    std::string cmd;
+    for (const auto& a : args) cmd += (cmd.empty() ? "" : " ") + a;
+    if (!no_trunc && display_width(cmd) > 20) {
+        // Cut at 19 characters (not bytes) and add an ellipsis.
+        size_t chars = 0, i = 0;
+        for (; i < cmd.size(); ++i) {
+            if ((static_cast<unsigned char>(cmd[i]) & 0xc0) != 0x80) {
+                if (chars == 19) break;
+                ++chars;
+            }
+        }
+        cmd = cmd.substr(0, i) + "\u2026";
+    }
+    return "\"" + cmd + "\"";
+}
+
+int cmd_run(const LiteContext& c, RunOptions opts) {
+    if (opts.net != "none" && opts.net != "host")
+        throw Error("network mode " + opts.net + " is not supported (use none or host)");
+    if (opts.tty && opts.interactive && !::isatty(STDIN_FILENO)) throw Error("the input device is not a TTY");
+    c.layout.ensure();
+    ImageStore images(c.layout);
+    ImageRecord image = images.resolve(opts.image);
+    ContainerStore store(c.layout);
+    auto all = store.list();
+    if (!opts.name.empty()) {
+        check_name(opts.name);
+        for (const auto& other : all)
+            if (other.name == opts.name)
+                throw Error("Conflict. The container name \"/" + opts.name + "\" is already in use by container \"" +
+                            other.id + "\". You have to remove (or rename) that container to be able to reuse that name.");
+    }
+
+    ContainerRecord rec;
+    rec.id = random_hex_id();
+    rec.name = opts.name;
+    while (rec.name.empty()) {
+        rec.name = random_name();
+        for (const auto& other : all)
+            if (other.name == rec.name) rec.name.clear();
+    }
+    rec.image = opts.image;
+    rec.image_id = image.id;
+    rec.command = container_args(image.config, opts);
+    std::string hostname = container_hostname(opts, rec.id);
+    rec.config.entrypoint = image.config.entrypoint;
+    rec.config.cmd = opts.command.empty() ? image.config.cmd : opts.command;
+    rec.config.env = image.config.env;
+    for (const auto& e : opts.env) set_env(rec.config.env, e);
+    rec.config.working_dir = opts.workdir.empty() ? image.config.working_dir : opts.workdir;
+    rec.config.user = opts.user.empty() ? image.config.user : opts.user;
+    rec.created = now_rfc3339();
+    rec.auto_remove = opts.auto_remove;
+    rec.tty = opts.tty;
+    for (const auto& v : opts.volumes) rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));
+
+    std::string dir = store.dir(rec.id);
+    if (::mkdir(dir.c_str(), 0711) < 0) throw_errno("create " + dir);
+    CreateRollback rollback{&c, rec.id};
+    store.save(rec);
+    for (const auto& v : opts.volumes) fs::mkdir_all(v.host, 0755);  // docker creates a missing host dir
+    write_etc_files(dir, hostname, opts.net);
+    mount_workspace(c, rec);
+    BundlePaths paths{rec.id, dir, dir + "/merged"};
+    ResolvedUser user = resolve_user(rec.config.user, paths.rootfs);
+    oci::Spec spec = build_spec(image.config, opts, paths, user);
+    fs::write_file_atomic(dir + "/config.json", oci::serialize_spec(spec), 0600);
+    rollback.armed = false;
+
+    if (opts.detach) {
+        start_detached(c, rec.id);
+        std::cout << rec.id << std::endl;
+        return 0;
+    }
+    return run_attached(c, rec.id, opts.interactive);
+}
+
+int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc) {
+    std::vector<std::vector<std::string>> rows;
+    if (!quiet) rows.push_back({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"});
+    int64_t now = time(nullptr);
+    for (const auto& r : ContainerStore(c.layout).list()) {
+        bool alive = container_alive(c, r);
+        if (!all && !alive) continue;
+        std::string id = no_trunc ? r.id : r.id.substr(0, 12);
+        if (quiet) {
+            std::cout << id << "\n";
+            continue;
+        }
+        rows.push_back({id, r.image, command_cell(r.command, no_trunc),
+                        human_duration(now - parse_rfc3339(r.created)) + " ago", status_text(r, alive, now), r.name});
+    }
+    std::cout << format_table(rows);
+    return 0;
+}
+
+int cmd_logs(const LiteContext& c, const std::string& ref, bool follow, int64_t tail) {
+    ContainerStore store(c.layout);
+    ContainerRecord r = store.resolve(ref);
+    print_log(store.dir(r.id) + "/container.log", tail, follow, [&] {
+        if (!store.exists(r.id)) return false;
+        return container_alive(c, store.load(r.id));
+    });
+    return 0;
+}
+
+int cmd_exec(const LiteContext& c, const ExecRequest& req) {
+    ContainerStore store(c.layout);
+    ContainerRecord r = store.resolve(req.ref);
+    if (!container_running(c, r)) throw Error("Container " + r.id + " is not running");
+    if (req.tty && req.interactive && !::isatty(STDIN_FILENO)) throw Error("the input device is not a TTY");
+    runtime::ExecFlags flags;
+    flags.args = req.command;
+    for (const auto& e : req.env)
+        if (auto v = parse_env_flag(e)) flags.env.push_back(*v);
+    flags.cwd = req.workdir;
+    if (!req.user.empty()) {
+        ResolvedUser u = resolve_user(req.user, store.dir(r.id) + "/merged");
+        flags.user = std::to_string(u.uid) + ":" + std::to_string(u.gid);
+        flags.additional_gids = u.additional_gids;
+    }
+    flags.tty = req.tty;
+    runtime::ExecOptions eo;
+    eo.id = r.id;
+    eo.detach = req.detach;
+    eo.process = runtime::build_exec_process(c.runtime, r.id, flags);
+    std::optional<ForegroundConsole> console;
+    if (req.tty && !req.detach) {
+        console.emplace(req.interactive);
+        eo.console_socket = console->socket_path();
+    }
+    if (req.detach || (!req.interactive && !req.tty)) {
+        int null = ::open("/dev/null", req.detach ? O_RDWR : O_RDONLY);
+        if (null >= 0) {
+            ::dup2(null, 0);
+            if (req.detach) {
+                ::dup2(null, 1);
+                ::dup2(null, 2);
+            }
+            ::close(null);
+        }
+    }
+    int status = 0;
+    try {
+        status = runtime::exec(c.runtime, eo);
+    } catch (const Error& e) {
+        if (console) console->finish(true);
+        // docker: an exec the runtime could not start is 126.
+        throw ExitError(e.what(), std::string(e.what()).find("exec") != std::string::npos ? kExitCannotInvoke
+                                                                                              : kExitLiteError);
+    }
+    if (console) console->finish(false);
+    return status;
+}
+
+int cmd_stop(const LiteContext& c, const std::vector<std::string>& refs, int timeout) {
+    ContainerStore store(c.layout);
+    int rc = 0;
+    for (const auto& ref : refs) {
+        try {
+            stop_container(c, store.resolve(ref), timeout);
+            std::cout << ref << std::endl;
+        } catch (const Error& e) {
+            std::cerr << "Error: " << e.what() << "\n";
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+int cmd_start(const LiteContext& c, const std::vector<std::string>& refs) {
+    ContainerStore store(c.layout);
+    int rc = 0;
+    for (const auto& ref : refs) {
+        try {
+            ContainerRecord r = store.resolve(ref);
+            if (!container_alive(c, r)) {
+                // A runtime record left by a container nobody waited for.
+                try {
+                    runtime::remove(c.runtime, r.id, true);
+                } catch (const Error&) {
+                }
+                mount_workspace(c, r);
+                start_detached(c, r.id);
+            }
+            std::cout << ref << std::endl;
+        } catch (const ExitError&) {
+            throw;
+        } catch (const Error& e) {
+            std::cerr << "Error: " << e.what() << "\n";
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, int timeout) {
+    ContainerStore store(c.layout);
+    for (const auto& ref : refs) {
+        ContainerRecord r = store.resolve(ref);
+        stop_container(c, r, timeout);
+        mount_workspace(c, store.load(r.id));
+        start_detached(c, r.id);
+        std::cout << ref << std::endl;
+    }
+    return 0;
+}
+
+int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const std::string& signal) {
+    int sig = parse_signal(signal);
+    ContainerStore store(c.layout);
+    int rc = 0;
+    for (const auto& ref : refs) {
+        try {
+            ContainerRecord r = store.resolve(ref);
+            if (!container_running(c, r))
+                throw Error("Cannot kill container: " + ref + ": Container " + r.id + " is not running");
+            runtime::kill(c.runtime, r.id, sig, false);
+            std::cout << ref << std::endl;
+        } catch (const Error& e) {
+            std::cerr << "Error: " << e.what() << "\n";
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force) {
+    ContainerStore store(c.layout);
+    int rc = 0;
+    for (const auto& ref : refs) {
+        try {
+            remove_container(c, store.resolve(ref), force);
+            std::cout << ref << std::endl;
+        } catch (const Error& e) {
+            std::cerr << "Error: " << e.what() << "\n";
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+int cmd_export(const LiteContext& c, const std::string& ref, const std::string& file) {
+    ContainerStore store(c.layout);
+    ContainerRecord r = store.resolve(ref);
+    std::string merged = store.dir(r.id) + "/merged";
+    if (file.empty() && ::isatty(STDOUT_FILENO))
+        throw Error("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+    if (!is_mount_point(merged)) {
+        // Mount the workspace in a mount namespace of our own: it goes away with us.
+        if (::unshare(CLONE_NEWNS) < 0) throw_errno("unshare mount namespace");
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) throw_errno("make / private");
+        mount_workspace(c, r);
+    }
+    export_rootfs(merged, file.empty() ? "-" : file);
+    return 0;
+}
+
+}  // namespace wb::lite

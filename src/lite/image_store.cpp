@@ -1,0 +1,164 @@
+#include "lite/image_store.hpp"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace wb::lite {
+
+using nlohmann::json;
+
+std::string image_to_json(const ImageRecord& r) {
+    json j = {{"id", r.id},
+              {"repoTags", r.tags},
+              {"layers", r.layers},
+              {"config",
+               {{"Cmd", r.config.cmd},
+                {"Entrypoint", r.config.entrypoint},
+                {"Env", r.config.env},
+                {"WorkingDir", r.config.working_dir},
+                {"User", r.config.user}}},
+              {"created", r.created},
+              {"source", r.source},
+              {"size", r.size}};
+    return j.dump(2) + "\n";
+}
+
+namespace {
+
+std::vector<std::string> strings(const json& j, const char* key) {
+    std::vector<std::string> out;
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return out;
+    if (it->is_string()) return {it->get<std::string>()};
+    for (const auto& v : *it) out.push_back(v.get<std::string>());
+    return out;
+}
+
+std::string string_or(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+ImageRecord image_from_json(const std::string& text) {
+    try {
+        json j = json::parse(text);
+        ImageRecord r;
+        r.id = j.at("id").get<std::string>();
+        r.tags = strings(j, "repoTags");
+        r.layers = strings(j, "layers");
+        const json& c = j.at("config");
+        r.config.cmd = strings(c, "Cmd");
+        r.config.entrypoint = strings(c, "Entrypoint");
+        r.config.env = strings(c, "Env");
+        r.config.working_dir = string_or(c, "WorkingDir");
+        r.config.user = string_or(c, "User");
+        r.created = string_or(j, "created");
+        r.source = string_or(j, "source");
+        r.size = j.value("size", uint64_t{0});
+        return r;
+    } catch (const json::exception& e) {
+        throw Error(std::string("invalid image record: ") + e.what());
+    }
+}
+
+std::string image_config_document(const ImageRecord& r) {
+    json cfg = json::object();
+    if (!r.config.cmd.empty()) cfg["Cmd"] = r.config.cmd;
+    if (!r.config.entrypoint.empty()) cfg["Entrypoint"] = r.config.entrypoint;
+    if (!r.config.env.empty()) cfg["Env"] = r.config.env;
+    if (!r.config.working_dir.empty()) cfg["WorkingDir"] = r.config.working_dir;
+    if (!r.config.user.empty()) cfg["User"] = r.config.user;
+    json doc = {{"architecture", "amd64"},
+                {"os", "linux"},
+                {"config", cfg},
+                {"created", r.created},
+                {"rootfs", {{"type", "layers"}, {"diff_ids", r.layers}}}};
+    return doc.dump();
+}
+
+std::string normalize_tag(const std::string& name) {
+    auto slash = name.rfind('/');
+    auto colon = name.rfind(':');
+    if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) return name + ":latest";
+    return name;
+}
+
+std::string ImageStore::path(const std::string& id) const {
+    return layout_.images_dir() + "/" + digest_hex(id) + ".json";
+}
+
+std::vector<ImageRecord> ImageStore::list() const {
+    std::vector<ImageRecord> out;
+    DIR* d = ::opendir(layout_.images_dir().c_str());
+    if (!d) return out;
+    while (struct dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n.size() != 64 + 5 || n.compare(64, 5, ".json") != 0) continue;
+        std::string text;
+        if (!fs::try_read_file(layout_.images_dir() + "/" + n, text)) continue;
+        try {
+            out.push_back(image_from_json(text));
+        } catch (const Error&) {
+            // A damaged record is skipped, not fatal for listing.
+        }
+    }
+    ::closedir(d);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created > b.created; });
+    return out;
+}
+
+std::optional<ImageRecord> ImageStore::find(const std::string& ref) const {
+    auto all = list();
+    std::string tag = normalize_tag(ref);
+    for (const auto& r : all)
+        if (std::find(r.tags.begin(), r.tags.end(), tag) != r.tags.end()) return r;
+    std::string hex = ref.rfind("sha256:", 0) == 0 ? ref.substr(7) : ref;
+    if (hex.empty() || hex.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+    std::optional<ImageRecord> match;
+    for (const auto& r : all) {
+        if (r.id.compare(7, hex.size(), hex) != 0) continue;
+        if (match) throw Error("Multiple IDs found with provided prefix: " + ref);
+        match = r;
+    }
+    return match;
+}
+
+ImageRecord ImageStore::resolve(const std::string& ref) const {
+    auto r = find(ref);
+    if (!r) throw Error("No such image: " + ref);
+    return *r;
+}
+
+void ImageStore::save(const ImageRecord& r) const {
+    layout_.ensure();
+    for (auto other : list()) {
+        if (other.id == r.id) continue;
+        auto before = other.tags.size();
+        std::erase_if(other.tags, [&](const std::string& t) {
+            return std::find(r.tags.begin(), r.tags.end(), t) != r.tags.end();
+        });
+        if (other.tags.size() != before) fs::write_file_atomic(path(other.id), image_to_json(other), 0600);
+    }
+    fs::write_file_atomic(path(r.id), image_to_json(r), 0600);
+}
+
+bool ImageStore::has_layer(const std::string& digest) const { return fs::exists(layout_.layer_dir(digest)); }
+
+void ImageStore::remove(const ImageRecord& r) const {
+    std::set<std::string> used;
+    for (const auto& other : list())
+        if (other.id != r.id) used.insert(other.layers.begin(), other.layers.end());
+    if (::unlink(path(r.id).c_str()) < 0 && errno != ENOENT) throw_errno("remove image record " + r.id);
+    for (const auto& l : r.layers)
+        if (!used.count(l)) remove_tree_same_fs(layout_.layer_dir(l));
+}
+
+}  // namespace wb::lite

@@ -1,0 +1,59 @@
+// Image records (ROOT/images/<hex>.json) and the layers they share (ROOT/layers/sha256/<hex>).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lite/common.hpp"
+
+namespace wb::lite {
+
+// The part of a docker/OCI image config that decides how a container runs.
+struct ImageConfig {
+    std::vector<std::string> cmd;
+    std::vector<std::string> entrypoint;
+    std::vector<std::string> env;
+    std::string working_dir;
+    std::string user;
+};
+
+struct ImageRecord {
+    std::string id;                  // "sha256:<hex>" of the config document
+    std::vector<std::string> tags;   // "name:tag"
+    std::vector<std::string> layers;  // layer digests, bottom -> top
+    ImageConfig config;
+    std::string created;  // RFC 3339
+    std::string source;   // "import", "load", "commit"
+    uint64_t size = 0;    // bytes unpacked
+};
+
+std::string image_to_json(const ImageRecord& r);
+ImageRecord image_from_json(const std::string& text);
+
+// The canonical config document an image id is the digest of (docker's image config shape).
+std::string image_config_document(const ImageRecord& r);
+
+// "busybox" -> "busybox:latest"; "reg:5000/a/b:1" keeps its tag.
+std::string normalize_tag(const std::string& name);
+
+class ImageStore {
+public:
+    explicit ImageStore(Layout layout) : layout_(std::move(layout)) {}
+    std::vector<ImageRecord> list() const;
+    // By name[:tag], full id, or a unique id prefix; throws "No such image: REF".
+    ImageRecord resolve(const std::string& ref) const;
+    std::optional<ImageRecord> find(const std::string& ref) const;
+    // Saves the record; a tag it carries is taken away from any other image.
+    void save(const ImageRecord& r) const;
+    // Removes the record and every layer no other image uses.
+    void remove(const ImageRecord& r) const;
+    bool has_layer(const std::string& digest) const;
+    const Layout& layout() const { return layout_; }
+
+private:
+    std::string path(const std::string& id) const;
+    Layout layout_;
+};
+
+}  // namespace wb::lite

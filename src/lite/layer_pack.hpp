@@ -1,0 +1,17 @@
+// Writes a directory tree as a tar stream with libarchive (pax): for `commit` the upper
+// dir, overlayfs whiteouts turned back into .wh. entries; for `export` the merged rootfs.
+#pragma once
+#include <string>
+
+namespace wb::lite {
+
+struct PackOptions {
+    // char 0:0 NAME -> empty .wh.NAME; trusted.overlay.opaque=y dir -> dir/.wh..wh..opq.
+    bool whiteouts_to_tar = false;
+};
+
+// Writes the tree below dir to out_fd; never descends into another mount. Returns
+// "sha256:<hex>" of the bytes written.
+std::string pack_tree(const std::string& dir, int out_fd, const PackOptions& opts);
+
+}  // namespace wb::lite

@@ -1,0 +1,45 @@
+// A lite container's life: the overlay workspace, running attached or under a detached
+// monitor, and recording how it ended; stop and rm.
+#pragma once
+#include <string>
+
+#include "lite/common.hpp"
+#include "lite/container_store.hpp"
+#include "runtime/runtime.hpp"
+
+namespace wb::lite {
+
+struct LiteContext {
+    Layout layout;
+    runtime::Context runtime;  // root = layout.state_root
+};
+
+// True while the container's init lives (the runtime's view).
+bool container_running(const LiteContext& c, const ContainerRecord& r);
+// Running, or about to be: the monitor of a started container is alive.
+bool container_alive(const LiteContext& c, const ContainerRecord& r);
+// The init's pid, 0 when not running.
+pid_t container_pid(const LiteContext& c, const ContainerRecord& r);
+
+// Mounts upper/work/merged over the image's layers (no-op when mounted).
+void mount_workspace(const LiteContext& c, const ContainerRecord& r);
+// The bundle's runtime options for this container.
+runtime::CreateOptions create_options(const LiteContext& c, const ContainerRecord& r);
+
+// Runs the container in this process with our stdio (a pty proxied to our terminal with
+// -t); records start and exit. Returns the container's exit status.
+int run_attached(const LiteContext& c, const std::string& id, bool interactive);
+// Starts the container under a detached monitor (double fork, setsid) that logs its output
+// to container.log and records its exit; returns once it runs. Throws ExitError when it
+// could not start.
+void start_detached(const LiteContext& c, const std::string& id);
+
+// Records the end of a run, unmounts the workspace, and removes an --rm container.
+void record_exit(const LiteContext& c, const std::string& id, int status, const std::string& error);
+
+// SIGTERM, then SIGKILL after timeout seconds; returns once the exit is recorded.
+void stop_container(const LiteContext& c, const ContainerRecord& r, int timeout);
+// Removes the container (force: kills a running one first). Never deletes below a mount.
+void remove_container(const LiteContext& c, const ContainerRecord& r, bool force);
+
+}  // namespace wb::lite

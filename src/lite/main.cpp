@@ -1,0 +1,241 @@
+// whalebox-lite: a small docker on top of the whalebox runtime library. Images become
+// read-only overlayfs layers, each container gets its own write layer, and run/ps/logs/
+// exec/stop/rm/commit work as docker's do. See docs/whalebox-lite.md.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+
+#include "lite/argv_split.hpp"
+#include "lite/commands.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+namespace {
+
+using namespace wb::lite;
+
+int report(const std::string& msg, int code) {
+    std::string line = "Error: " + msg + "\n";
+    ssize_t r = ::write(STDERR_FILENO, line.data(), line.size());
+    (void)r;
+    return code;
+}
+
+const FlagSyntax kRunSyntax{{"--name", "-m", "--memory", "--cpus", "--cpuset-cpus", "--cpu-shares", "--pids-limit",
+                             "-v", "--volume", "-e", "--env", "--env-file", "-w", "--workdir", "-u", "--user", "-h",
+                             "--hostname", "--net", "--network"}};
+const FlagSyntax kExecSyntax{{"-e", "--env", "-w", "--workdir", "-u", "--user"}};
+
+struct RunFlags {
+    RunOptions opts;
+    std::string memory, cpus;
+    int64_t cpu_shares = -1, pids_limit = 0;
+    std::vector<std::string> volumes, env, env_files;
+};
+
+void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteContext& ctx) {
+    auto* run = app.add_subcommand("run", "Create and run a new container from an image");
+    run->set_help_flag("--help", "Print usage");
+    run->add_flag("-t,--tty", f.opts.tty, "Allocate a pseudo-TTY");
+    run->add_flag("-i,--interactive", f.opts.interactive, "Keep STDIN open");
+    run->add_flag("-d,--detach", f.opts.detach, "Run container in background and print container ID");
+    run->add_flag("--rm", f.opts.auto_remove, "Automatically remove the container when it exits");
+    run->add_option("--name", f.opts.name, "Assign a name to the container");
+    run->add_option("-m,--memory", f.memory, "Memory limit (64m, 1g, 512k, bytes)");
+    run->add_option("--cpus", f.cpus, "Number of CPUs (quota over a 100ms period)");
+    run->add_option("--cpuset-cpus", f.opts.cpuset_cpus, "CPUs in which to allow execution (0-3, 0,1)");
+    run->add_option("--cpu-shares", f.cpu_shares, "CPU shares (relative weight)");
+    run->add_option("--pids-limit", f.pids_limit, "Tune container pids limit (-1 for unlimited)");
+    run->add_option("-v,--volume", f.volumes, "Bind mount a volume: HOST:CONTAINER[:ro]");
+    run->add_option("-e,--env", f.env, "Set environment variables (K=V, or K to take it from here)");
+    run->add_option("--env-file", f.env_files, "Read in a file of environment variables");
+    run->add_option("-w,--workdir", f.opts.workdir, "Working directory inside the container");
+    run->add_option("-u,--user", f.opts.user, "Username or UID (format: <name|uid>[:<group|gid>])");
+    run->add_option("-h,--hostname", f.opts.hostname, "Container host name");
+    run->add_option("--net,--network", f.opts.net, "Network: none (own namespace, lo only) or host")
+        ->capture_default_str();
+    run->add_flag("--read-only", f.opts.read_only, "Mount the container's root filesystem as read only");
+    run->add_option("image", f.opts.image, "Image name or id")->required();
+    run->add_option("command", f.opts.command, "Command and arguments (default: the image's)");
+    run->callback([&] {
+        action = [&] {
+            RunOptions o = f.opts;
+            if (!f.memory.empty()) o.memory = parse_memory_size(f.memory);
+            if (!f.cpus.empty()) o.cpus = parse_cpus(f.cpus);
+            if (f.cpu_shares >= 0) o.cpu_shares = static_cast<uint64_t>(f.cpu_shares);
+            if (f.pids_limit != 0) o.pids_limit = f.pids_limit;
+            for (const auto& v : f.volumes) o.volumes.push_back(parse_volume(v));
+            for (const auto& file : f.env_files)
+                for (const auto& e : parse_env_file_text(wb::fs::read_file(file))) o.env.push_back(e);
+            for (const auto& e : f.env)
+                if (auto v = parse_env_flag(e)) o.env.push_back(*v);
+            return cmd_run(ctx, o);
+        };
+    });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    size_t sub = 0;
+    while (sub < args.size() && args[sub].size() > 1 && args[sub][0] == '-') {
+        if ((args[sub] == "--root" || args[sub] == "--state-root")) ++sub;
+        ++sub;
+    }
+    if (sub < args.size() && args[sub] == "run") args = split_command_args(args, sub + 1, kRunSyntax);
+    if (sub < args.size() && args[sub] == "exec") args = split_command_args(args, sub + 1, kExecSyntax);
+
+    LiteContext ctx;
+    ctx.layout.root = "/var/lib/whalebox-lite";
+    ctx.layout.state_root = "/run/whalebox-lite";
+    bool debug = false;
+    std::function<int()> action;
+
+    CLI::App app{"whalebox-lite: docker's image and container workflow on the whalebox runtime",
+                 "whalebox-lite"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "whalebox-lite version " WHALEBOX_VERSION ", commit " WHALEBOX_COMMIT);
+    app.add_option("--root", ctx.layout.root, "Where images and containers are kept")->capture_default_str();
+    app.add_option("--state-root", ctx.layout.state_root, "The runtime's state directory for lite containers")
+        ->capture_default_str();
+    app.add_flag("--debug", debug, "Debug logging on stderr");
+
+    // Images.
+    std::string tarball, name, archive, tag;
+    auto* import = app.add_subcommand("import", "Import a rootfs tarball as a one-layer image (Cmd [\"sh\"])");
+    import->add_option("tarball", tarball, "Tar file (any compression); - reads stdin")->required();
+    import->add_option("name", name, "Image name[:tag]")->required();
+    import->callback([&] { action = [&] { return cmd_import(ctx, tarball, name); }; });
+
+    auto* load = app.add_subcommand("load", "Load images from a docker save archive or an OCI image layout tar");
+    load->add_option("-i,--input,archive", archive, "Archive to read; - (default) reads stdin")
+        ->default_str("-");
+    load->add_option("-t,--tag", tag, "Name the loaded image (archives with one image)");
+    load->callback([&] { action = [&] { return cmd_load(ctx, archive.empty() ? "-" : archive, tag); }; });
+
+    bool quiet = false, force = false, all = false, no_trunc = false;
+    auto* images = app.add_subcommand("images", "List images");
+    images->add_flag("-q,--quiet", quiet, "Only show image IDs");
+    images->callback([&] { action = [&] { return cmd_images(ctx, quiet); }; });
+
+    std::vector<std::string> refs;
+    auto* rmi = app.add_subcommand("rmi", "Remove images (layers no other image uses go too)");
+    rmi->add_flag("-f,--force", force, "Force (still refused while a container uses the image)");
+    rmi->add_option("image", refs, "Image names or ids")->required();
+    rmi->callback([&] { action = [&] { return cmd_rmi(ctx, refs, force); }; });
+
+    auto* inspect = app.add_subcommand("inspect", "Show the records of containers or images as JSON");
+    inspect->add_option("name", refs, "Container or image names or ids")->required();
+    inspect->callback([&] { action = [&] { return cmd_inspect(ctx, refs); }; });
+
+    // Containers.
+    RunFlags run_flags;
+    add_run(app, run_flags, action, ctx);
+
+    auto* ps = app.add_subcommand("ps", "List containers");
+    ps->add_flag("-a,--all", all, "Show all containers (default shows just running)");
+    ps->add_flag("-q,--quiet", quiet, "Only display container IDs");
+    ps->add_flag("--no-trunc", no_trunc, "Don't truncate output");
+    ps->callback([&] { action = [&] { return cmd_ps(ctx, all, quiet, no_trunc); }; });
+
+    bool follow = false;
+    std::string tail = "all";
+    std::string ref;
+    auto* logs = app.add_subcommand("logs", "Fetch the logs of a detached container");
+    logs->add_flag("-f,--follow", follow, "Follow log output");
+    logs->add_option("-n,--tail", tail, "Number of lines to show from the end of the logs")->capture_default_str();
+    logs->add_option("container", ref, "Container name or id")->required();
+    logs->callback([&] {
+        action = [&] {
+            int64_t n = -1;
+            if (tail != "all") {
+                char* end = nullptr;
+                n = std::strtoll(tail.c_str(), &end, 10);
+                if (tail.empty() || *end) throw wb::Error("invalid --tail value: " + tail);
+            }
+            return cmd_logs(ctx, ref, follow, n);
+        };
+    });
+
+    ExecRequest exec_req;
+    auto* exec = app.add_subcommand("exec", "Run a command in a running container");
+    exec->set_help_flag("--help", "Print usage");
+    exec->add_flag("-t,--tty", exec_req.tty, "Allocate a pseudo-TTY");
+    exec->add_flag("-i,--interactive", exec_req.interactive, "Keep STDIN open");
+    exec->add_flag("-d,--detach", exec_req.detach, "Detached mode: run command in the background");
+    exec->add_option("-e,--env", exec_req.env, "Set environment variables");
+    exec->add_option("-w,--workdir", exec_req.workdir, "Working directory inside the container");
+    exec->add_option("-u,--user", exec_req.user, "Username or UID (format: <name|uid>[:<group|gid>])");
+    exec->add_option("container", exec_req.ref, "Container name or id")->required();
+    exec->add_option("command", exec_req.command, "Command and arguments")->required();
+    exec->callback([&] { action = [&] { return cmd_exec(ctx, exec_req); }; });
+
+    int timeout = 10;
+    auto* stop = app.add_subcommand("stop", "Stop running containers (SIGTERM, SIGKILL after the timeout)");
+    stop->add_option("-t,--time", timeout, "Seconds to wait before killing the container")->capture_default_str();
+    stop->add_option("container", refs, "Container names or ids")->required();
+    stop->callback([&] { action = [&] { return cmd_stop(ctx, refs, timeout); }; });
+
+    auto* start = app.add_subcommand("start", "Start stopped containers again (detached; write layer kept)");
+    start->add_option("container", refs, "Container names or ids")->required();
+    start->callback([&] { action = [&] { return cmd_start(ctx, refs); }; });
+
+    auto* restart = app.add_subcommand("restart", "Restart containers (stop, then start)");
+    restart->add_option("-t,--time", timeout, "Seconds to wait before killing the container")->capture_default_str();
+    restart->add_option("container", refs, "Container names or ids")->required();
+    restart->callback([&] { action = [&] { return cmd_restart(ctx, refs, timeout); }; });
+
+    std::string signal = "KILL";
+    auto* kill = app.add_subcommand("kill", "Send a signal to running containers");
+    kill->add_option("-s,--signal", signal, "Signal to send (name or number)")->capture_default_str();
+    kill->add_option("container", refs, "Container names or ids")->required();
+    kill->callback([&] { action = [&] { return cmd_kill(ctx, refs, signal); }; });
+
+    auto* rm = app.add_subcommand("rm", "Remove containers (their write layer; volumes are left alone)");
+    rm->add_flag("-f,--force", force, "Force the removal of a running container (SIGKILL)");
+    rm->add_option("container", refs, "Container names or ids")->required();
+    rm->callback([&] { action = [&] { return cmd_rm(ctx, refs, force); }; });
+
+    std::string image;
+    auto* commit = app.add_subcommand("commit", "Create a new image from a container's changes (its write layer)");
+    commit->add_option("container", ref, "Container name or id")->required();
+    commit->add_option("image", image, "Name[:tag] of the new image");
+    commit->callback([&] { action = [&] { return cmd_commit(ctx, ref, image); }; });
+
+    std::string output;
+    auto* exp = app.add_subcommand("export", "Export a container's filesystem as a tar archive");
+    exp->add_option("container", ref, "Container name or id")->required();
+    exp->add_option("file,-o,--output", output, "Write to a file instead of stdout");
+    exp->callback([&] { action = [&] { return cmd_export(ctx, ref, output); }; });
+
+    try {
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        report(e.what(), kExitLiteError);
+        std::cerr << "See 'whalebox-lite --help'.\n";
+        return kExitLiteError;
+    }
+    try {
+        wb::log::setup("", wb::log::Format::text, debug);
+        if (!action) return report("no command", kExitLiteError);
+        std::cout.flush();
+        return action();
+    } catch (const ExitError& e) {
+        return report(e.what(), e.exit_code());
+    } catch (const std::exception& e) {
+        return report(e.what(), kExitLiteError);
+    }
+}
