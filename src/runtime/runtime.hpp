@@ -1,6 +1,9 @@
 // The container lifecycle as a library: one function per runc command.
 // The CLI layer (src/cli) parses flags and calls exactly one of these.
 #pragma once
+#include <functional>
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -79,5 +82,25 @@ oci::Process load_exec_process(const std::string& path);
 // and the process's own capabilities, user, rlimits, seccomp and no_new_privs. In the
 // foreground it waits and returns the exit status (128+N for a signal).
 int exec(const Context& ctx, const ExecOptions& opts);
+
+}  // namespace wb::runtime
+
+namespace wb::runtime {
+
+// Freezes / thaws every process of a running container (status paused / running).
+void pause(const Context& ctx, const std::string& id);
+void resume(const Context& ctx, const std::string& id);
+
+// Writes new resource limits to the container's cgroup (`update`).
+void update(const Context& ctx, const std::string& id, const oci::Resources& resources);
+
+// The pids in the container's cgroup, host view.
+std::vector<pid_t> pids(const Context& ctx, const std::string& id);
+
+// One `events` record as runc prints it: {"type":"stats","id":...,"data":{...}}.
+std::string stats_event_json(const Context& ctx, const std::string& id);
+// Prints stats every interval and "oom" events as they happen until the container stops.
+void watch_events(const Context& ctx, const std::string& id, int interval_ms,
+                  const std::function<void(const std::string& json_line)>& emit);
 
 }  // namespace wb::runtime

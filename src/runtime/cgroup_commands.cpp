@@ -1,0 +1,118 @@
+// pause, resume, update, ps and events: the commands that act on a container's cgroup.
+#include <time.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/internal.hpp"
+#include "util/error.hpp"
+
+namespace wb::runtime {
+namespace {
+
+Loaded load_with_cgroup(const Context& ctx, const std::string& id) {
+    state::Store store(ctx.root);
+    Loaded c = load_container(store, id);
+    if (!c.cgroup) throw Error("container " + id + " has no cgroup");
+    return c;
+}
+
+nlohmann::ordered_json stats_json(const cgroups::Stats& s) {
+    using json = nlohmann::ordered_json;
+    json blkio = json::object();
+    auto entries = [](const std::vector<cgroups::BlkioEntry>& list) {
+        json arr = json::array();
+        for (const auto& e : list)
+            arr.push_back({{"major", e.major}, {"minor", e.minor}, {"op", e.op}, {"value", e.value}});
+        return arr;
+    };
+    if (!s.io_service_bytes.empty()) blkio["ioServiceBytesRecursive"] = entries(s.io_service_bytes);
+    if (!s.io_serviced.empty()) blkio["ioServicedRecursive"] = entries(s.io_serviced);
+    json hugetlb = json::object();
+    for (const auto& [size, usage] : s.hugetlb_usage) hugetlb[size] = {{"usage", usage}};
+    json raw = json::object();
+    for (const auto& [k, v] : s.memory.raw) raw[k] = v;
+    return {
+        {"cpu",
+         {{"usage",
+           {{"total", s.cpu.total}, {"percpu", s.cpu.percpu}, {"kernel", s.cpu.kernel}, {"user", s.cpu.user}}},
+          {"throttling",
+           {{"periods", s.cpu.periods},
+            {"throttledPeriods", s.cpu.throttled_periods},
+            {"throttledTime", s.cpu.throttled_time}}}}},
+        {"memory",
+         {{"usage",
+           {{"limit", s.memory.limit},
+            {"usage", s.memory.usage},
+            {"max", s.memory.max_usage},
+            {"failcnt", s.memory.failcnt}}},
+          {"swap", {{"limit", s.memory.swap_limit}, {"usage", s.memory.swap_usage}}},
+          {"raw", raw}}},
+        {"pids", {{"current", s.pids.current}, {"limit", s.pids.limit}}},
+        {"blkio", blkio},
+        {"hugetlb", hugetlb},
+    };
+}
+
+std::string event_line(const char* type, const std::string& id, const nlohmann::ordered_json& data) {
+    nlohmann::ordered_json j = {{"type", type}, {"id", id}, {"data", data}};
+    return j.dump();
+}
+
+}  // namespace
+
+void pause(const Context& ctx, const std::string& id) {
+    Loaded c = load_with_cgroup(ctx, id);
+    if (c.state.status != state::Status::running && c.state.status != state::Status::created)
+        throw Error("container not running");
+    c.cgroup->freeze();
+}
+
+void resume(const Context& ctx, const std::string& id) {
+    Loaded c = load_with_cgroup(ctx, id);
+    if (c.state.status != state::Status::paused) throw Error("container not paused");
+    c.cgroup->thaw();
+}
+
+void update(const Context& ctx, const std::string& id, const oci::Resources& resources) {
+    Loaded c = load_with_cgroup(ctx, id);
+    if (c.state.status == state::Status::stopped) throw Error("container not running");
+    c.cgroup->apply(resources);
+}
+
+std::vector<pid_t> pids(const Context& ctx, const std::string& id) {
+    Loaded c = load_with_cgroup(ctx, id);
+    return c.cgroup->pids();
+}
+
+std::string stats_event_json(const Context& ctx, const std::string& id) {
+    Loaded c = load_with_cgroup(ctx, id);
+    if (c.state.status == state::Status::stopped) throw Error("container not running");
+    return event_line("stats", id, stats_json(c.cgroup->stats()));
+}
+
+void watch_events(const Context& ctx, const std::string& id, int interval_ms,
+                  const std::function<void(const std::string&)>& emit) {
+    state::Store store(ctx.root);
+    Loaded c = load_with_cgroup(ctx, id);
+    uint64_t ooms = c.cgroup->oom_kill_count();
+    long elapsed = interval_ms;  // stats right away, then every interval
+    constexpr long tick = 100;
+    for (;;) {
+        if (refresh_status(store, c.state, c.cgroup.get()) == state::Status::stopped) return;
+        uint64_t now = c.cgroup->oom_kill_count();
+        if (now > ooms) {
+            ooms = now;
+            emit(event_line("oom", id, nlohmann::ordered_json::object()));
+        }
+        if (elapsed >= interval_ms) {
+            emit(event_line("stats", id, stats_json(c.cgroup->stats())));
+            elapsed = 0;
+        }
+        struct timespec ts {0, tick * 1000000};
+        nanosleep(&ts, nullptr);
+        elapsed += tick;
+    }
+}
+
+}  // namespace wb::runtime
