@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "cgroups/internal.hpp"
 #include "cgroups/v2/controllers.hpp"
