@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <cstring>
 
 #include "linux/console.hpp"
+#include "linux/loopback.hpp"
 #include "linux/path_in_root.hpp"
 #include "linux/process_attrs.hpp"
 #include "process/process_setup.hpp"
@@ -69,6 +71,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
             throw_errno("join session keyring");
     }
     if (proc.oom_score_adj) linux::write_oom_score_adj(*proc.oom_score_adj);
+    if (cfg.namespaces->clone_flags & CLONE_NEWNET) linux::bring_up_loopback();
 
     // Compile the filter while the host's files are still reachable.
     linux::SeccompFilter seccomp;
