@@ -111,6 +111,17 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     ::close(cfg.fifo_fd);
     if (::write(fifo.get(), "0", 1) != 1) _exit(127);
     fifo.reset();
+    if (spec.hooks && !spec.hooks->start_container.empty()) {
+        // In the container, after start and before the user process (the spec's moment).
+        try {
+            runtime::run_hooks(spec.hooks->start_container, cfg.state_json, "startContainer");
+        } catch (const std::exception& e) {
+            std::string msg = std::string(e.what()) + "\n";
+            ssize_t r = ::write(STDERR_FILENO, msg.data(), msg.size());
+            (void)r;
+            _exit(1);
+        }
+    }
 
     exec_user_process(exe, proc, seccomp, on_notify);
 }

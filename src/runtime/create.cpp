@@ -94,6 +94,16 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     if (::stat(rootfs.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
         throw Error("rootfs (" + rootfs + ") does not exist");
     rootfs = absolute_path(rootfs);
+    // Socket activation: LISTEN_FDS fds (3..) go first, then the --preserve-fds ones (as runc).
+    int preserve_fds = opts.preserve_fds;
+    if (const char* listen = std::getenv("LISTEN_FDS"); listen && *listen) {
+        int n = std::atoi(listen);
+        if (n > 0) {
+            preserve_fds += n;
+            spec.process->env.push_back("LISTEN_FDS=" + std::to_string(n));
+            spec.process->env.push_back("LISTEN_PID=1");
+        }
+    }
     const bool proxy_tty = spec.process->terminal && opts.console_socket.empty() && opts.proxy_tty;
     if (spec.process->terminal && opts.console_socket.empty() && !proxy_tty)
         throw Error("cannot allocate tty if whalebox will detach without setting console socket");
@@ -156,7 +166,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     req.rootfs = rootfs;
     req.no_pivot = opts.no_pivot;
     req.no_new_keyring = opts.no_new_keyring;
-    req.preserve_fds = opts.preserve_fds;
+    req.preserve_fds = preserve_fds;
     req.fifo_fd = fifo.get();
     req.console_socket = console.get();
     req.cgroup = cgroup.get();
