@@ -50,6 +50,7 @@ setup_bundle() {
 	[ -x "$WHALEBOX" ] || fail "whalebox binary not found at $WHALEBOX: build it first"
 	[ -x "$BUSYBOX_BUNDLE/rootfs/bin/busybox" ] || fail "run bundles/make-busybox-rootfs.sh first"
 	TEST_DIR=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/whalebox.XXXXXX")
+	BACKGROUND_PIDS=()
 	ROOT=$TEST_DIR/state
 	mkdir -p "$ROOT"
 	BUNDLE=$(make_bundle bundle)
@@ -98,7 +99,8 @@ copy_rootfs() {
 }
 
 # Starts `whalebox ARGS...` in the background; its output goes to $TEST_DIR/NAME.out and
-# its exit status, once it ends, to $TEST_DIR/NAME.rc. Use `wait` to collect it.
+# its exit status, once it ends, to $TEST_DIR/NAME.rc. Collect them with wait_background
+# (not a bare `wait`: bats' own test-timeout watchdog is a background job too).
 wb_background() {
 	local name=$1
 	shift
@@ -107,6 +109,16 @@ wb_background() {
 		__wb "$@" </dev/null >"$TEST_DIR/$name.out" 2>&1 || rc=$?
 		echo "$rc" >"$TEST_DIR/$name.rc"
 	) &
+	BACKGROUND_PIDS+=("$!")
+}
+
+# Waits for every job started by wb_background.
+wait_background() {
+	local pid
+	for pid in "${BACKGROUND_PIDS[@]}"; do
+		wait "$pid" || true
+	done
+	BACKGROUND_PIDS=()
 }
 
 # Waits up to 5 seconds until process PID has exited (gone or a zombie).

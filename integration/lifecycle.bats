@@ -291,7 +291,7 @@ teardown() {
 	[ "$status" -eq 0 ]
 	wb_background a delete test_busybox
 	wb_background b delete test_busybox
-	wait
+	wait_background
 	cat "$TEST_DIR/a.out" "$TEST_DIR/b.out" >&2
 	rcs=$(cat "$TEST_DIR/a.rc" "$TEST_DIR/b.rc" | sort | tr '\n' ' ')
 	[ "$rcs" = "0 1 " ]
@@ -303,7 +303,7 @@ teardown() {
 	[ "$status" -eq 0 ]
 	wb_background a start test_busybox
 	wb_background b start test_busybox
-	wait
+	wait_background
 	cat "$TEST_DIR/a.out" "$TEST_DIR/b.out" >&2
 	rcs=$(cat "$TEST_DIR/a.rc" "$TEST_DIR/b.rc" | sort | tr '\n' ' ')
 	[ "$rcs" = "0 1 " ]
@@ -313,7 +313,7 @@ teardown() {
 @test "two creates of one id in parallel: exactly one succeeds" {
 	wb_background a create test_busybox
 	wb_background b create test_busybox
-	wait
+	wait_background
 	cat "$TEST_DIR/a.out" "$TEST_DIR/b.out" >&2
 	rcs=$(cat "$TEST_DIR/a.rc" "$TEST_DIR/b.rc" | sort | tr '\n' ' ')
 	[ "$rcs" = "0 1 " ]

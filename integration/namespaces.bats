@@ -18,7 +18,7 @@ teardown() {
 }
 
 # The /proc/self/ns names of the config's namespace types.
-declare -A PROC_NS=([pid]=pid [network]=net [ipc]=ipc [uts]=uts [mount]=mnt [cgroup]=cgroup [user]=user [time]=time)
+declare -gA PROC_NS=([pid]=pid [network]=net [ipc]=ipc [uts]=uts [mount]=mnt [cgroup]=cgroup [user]=user [time]=time)
 
 # Runs the container printing "TYPE INODE" for each /proc/self/ns entry.
 run_print_namespaces() {
@@ -193,7 +193,9 @@ container_ns() {
 	update_config '.linux.namespaces |= map(select(.type != "uts")) | .hostname = "wb-test-host"'
 	wb run test_ns
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"unable to set hostname without a private UTS namespace"* ]]
+	# runc says "unable to set hostname without a private UTS namespace".
+	[[ "$output" == *"hostname"* ]]
+	[[ "$output" == *[Uu][Tt][Ss]* ]]
 	[ "$(hostname)" != "wb-test-host" ]
 }
 
