@@ -97,11 +97,11 @@ for rt in whalebox runc crun; do
 	FAILS[$rt]=$(cat "$work/$rt.fails")
 done
 
-echo "$N runs each of \`RUNTIME run\` with process.args [\"true\"] ($(date -u +%Y-%m-%d), $(nproc) cpus, $(uname -r))"
+echo "$N runs each of \`RUNTIME run\` with process.args [\"true\"] ($(date -u +%Y-%m-%d), $(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg))"
 printf '%-10s %16s %18s %8s\n' runtime "median wall ms" "median peak RSS KB" failures
 for rt in whalebox runc crun; do
 	printf '%-10s %16.2f %18s %8s\n' "$rt" "$(echo "${WALL[$rt]} / 1000" | bc -l)" "${RSS[$rt]}" "${FAILS[$rt]}"
 done
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 echo "whalebox/crun: wall $(ratio "${WALL[whalebox]}" "${WALL[crun]}"), RSS $(ratio "${RSS[whalebox]}" "${RSS[crun]}")"
 echo "whalebox/runc: wall $(ratio "${WALL[whalebox]}" "${WALL[runc]}"), RSS $(ratio "${RSS[whalebox]}" "${RSS[runc]}")"
