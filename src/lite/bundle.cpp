@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 
+#include "lite/common.hpp"
 #include "oci/default_spec.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -64,6 +67,22 @@ std::string read_in_root(const std::string& rootfs, const std::string& rel) {
     ssize_t n;
     while ((n = ::read(f.get(), buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
     return out;
+}
+
+// What path names inside rootfs: 0 = an executable file, else an errno.
+int probe_executable(const std::string& rootfs, const std::string& path) {
+    UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) return errno;
+    struct open_how how {};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    int fd = static_cast<int>(::syscall(SYS_openat2, root.get(), path.c_str(), &how, sizeof how));
+    if (fd < 0) return errno;
+    UniqueFd f(fd);
+    struct stat st {};
+    if (::fstat(f.get(), &st) < 0) return errno;
+    if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) return EACCES;
+    return 0;
 }
 
 oci::Mount bind(const std::string& dest, const std::string& source, bool readonly) {
@@ -156,6 +175,41 @@ ResolvedUser resolve_user_in(const std::string& user, const std::string& passwd,
 ResolvedUser resolve_user(const std::string& user, const std::string& rootfs) {
     if (user.empty()) return {};
     return resolve_user_in(user, read_in_root(rootfs, "etc/passwd"), read_in_root(rootfs, "etc/group"));
+}
+
+void check_executable(const std::string& rootfs, const std::string& name, const std::vector<std::string>& env) {
+    std::string quoted = "exec: \"";
+    quoted.append(name).append("\": ");
+    auto fail = [&](const std::string& why, int code) {
+        std::string msg = quoted;
+        msg.append(why);
+        throw ExitError(msg, code);
+    };
+    if (name.empty()) fail("executable file not found in $PATH", kExitNotFound);
+    if (name.find('/') != std::string::npos) {
+        int err = probe_executable(rootfs, name);
+        if (err == 0) return;
+        std::string why = "stat ";
+        why.append(name).append(": ").append(std::strerror(err));
+        fail(why, err == EACCES ? kExitCannotInvoke : kExitNotFound);
+    }
+    std::string path = kDefaultPath + 5;
+    for (const auto& e : env)
+        if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+    bool denied = false;
+    size_t pos = 0;
+    while (pos <= path.size()) {
+        size_t colon = path.find(':', pos);
+        if (colon == std::string::npos) colon = path.size();
+        std::string dir = colon == pos ? std::string(".") : path.substr(pos, colon - pos);
+        pos = colon + 1;
+        std::string candidate = fs::join(dir, name);
+        int err = probe_executable(rootfs, candidate);
+        if (err == 0) return;
+        if (err == EACCES) denied = true;
+    }
+    if (denied) fail("permission denied", kExitCannotInvoke);
+    fail("executable file not found in $PATH", kExitNotFound);
 }
 
 std::vector<std::string> default_capabilities() {

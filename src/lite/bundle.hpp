@@ -37,6 +37,11 @@ ResolvedUser resolve_user(const std::string& user, const std::string& rootfs);
 // The same over passwd/group texts (for tests).
 ResolvedUser resolve_user_in(const std::string& user, const std::string& passwd, const std::string& group);
 
+// Looks the command up in the rootfs (PATH from env) as the init will, so that a missing
+// command is reported before the runtime is involved: throws ExitError 127 ("executable
+// file not found in $PATH") or 126 (not executable).
+void check_executable(const std::string& rootfs, const std::string& name, const std::vector<std::string>& env);
+
 // docker's default capability set.
 std::vector<std::string> default_capabilities();
 

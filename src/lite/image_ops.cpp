@@ -265,13 +265,15 @@ std::vector<ImageRecord> load_images(const Layout& layout, const std::string& ar
         r.source = "load";
         r.id = sha256_digest(config_text);
         for (const auto& t : tag.empty() ? a.tags : std::vector<std::string>{tag}) r.tags.push_back(normalize_tag(t));
+        ImageRecord shown = r;
         if (auto old = store.find(r.id)) {
             for (const auto& t : old->tags)
                 if (std::find(r.tags.begin(), r.tags.end(), t) == r.tags.end()) r.tags.push_back(t);
             if (!r.size) r.size = old->size;
         }
         store.save(r);
-        loaded.push_back(r);
+        shown.id = r.id;
+        loaded.push_back(shown);  // with the tags this archive gave it
     }
     return loaded;
 }

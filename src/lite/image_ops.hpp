@@ -14,7 +14,7 @@ ImageRecord import_image(const Layout& layout, const std::string& tarball, const
 
 // A `docker save` archive (manifest.json) or an OCI image layout archive (index.json,
 // blobs/sha256). Layers already stored are not unpacked again. tag, when given, names
-// the (single) image. Returns the images loaded.
+// the (single) image. Returns the images loaded, each with the tags the archive gave it.
 std::vector<ImageRecord> load_images(const Layout& layout, const std::string& archive, const std::string& tag);
 
 // Stores a layer from a tar file under its digest (when not stored already). Returns the

@@ -92,6 +92,26 @@ std::string read_all(int fd) {
     }
 }
 
+// runtime::run in the foreground, with opts.pid_file set.
+//
+// Works around a race in the runtime: release_init() opens the exec fifo (which lets the
+// init go on to execve) before it takes the init's pidfd, so a command that finishes in
+// between is found "stopped" and run() throws although the container ran. The init is our
+// child then, a zombie nobody reaped: its status is the container's.
+int run_in_foreground(const runtime::Context& ctx, const runtime::CreateOptions& opts) {
+    try {
+        return runtime::run(ctx, opts, false);
+    } catch (const Error& e) {
+        if (std::string_view(e.what()).rfind("cannot start a container that has stopped", 0) != 0) throw;
+        std::string text;
+        if (opts.pid_file.empty() || !fs::try_read_file(opts.pid_file, text)) throw;
+        pid_t pid = static_cast<pid_t>(std::atoi(text.c_str()));
+        int st = 0;
+        if (pid <= 0 || ::waitpid(pid, &st, WNOHANG) != pid) throw;
+        return status_code(st);
+    }
+}
+
 void redirect_stdio_to_null() {
     int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0) return;
@@ -155,7 +175,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
         try {
-            _exit(runtime::run(c.runtime, opts, false));
+            _exit(run_in_foreground(c.runtime, opts));
         } catch (const std::exception& e) {
             write_all(msg[1], e.what());
             _exit(exit_code_for_start_error(e.what()));
@@ -301,6 +321,8 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     ContainerStore store(c.layout);
     ContainerRecord rec = store.load(id);
     runtime::CreateOptions opts = create_options(c, rec);
+    opts.pid_file = c.layout.container_dir(id) + "/init.pid";
+    ::unlink(opts.pid_file.c_str());
     std::optional<ForegroundConsole> console;
     if (rec.tty) {
         console.emplace(interactive);
@@ -317,7 +339,7 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     int status = 0;
     std::string error;
     try {
-        status = runtime::run(c.runtime, opts, false);
+        status = run_in_foreground(c.runtime, opts);
     } catch (const std::exception& e) {
         error = e.what();
         status = exit_code_for_start_error(error);

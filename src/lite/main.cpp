@@ -51,9 +51,9 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
     run->add_option("--cpuset-cpus", f.opts.cpuset_cpus, "CPUs in which to allow execution (0-3, 0,1)");
     run->add_option("--cpu-shares", f.cpu_shares, "CPU shares (relative weight)");
     run->add_option("--pids-limit", f.pids_limit, "Tune container pids limit (-1 for unlimited)");
-    run->add_option("-v,--volume", f.volumes, "Bind mount a volume: HOST:CONTAINER[:ro]");
-    run->add_option("-e,--env", f.env, "Set environment variables (K=V, or K to take it from here)");
-    run->add_option("--env-file", f.env_files, "Read in a file of environment variables");
+    run->add_option("-v,--volume", f.volumes, "Bind mount a volume: HOST:CONTAINER[:ro]")->allow_extra_args(false);
+    run->add_option("-e,--env", f.env, "Set environment variables (K=V, or K to take it from here)")->allow_extra_args(false);
+    run->add_option("--env-file", f.env_files, "Read in a file of environment variables")->allow_extra_args(false);
     run->add_option("-w,--workdir", f.opts.workdir, "Working directory inside the container");
     run->add_option("-u,--user", f.opts.user, "Username or UID (format: <name|uid>[:<group|gid>])");
     run->add_option("-h,--hostname", f.opts.hostname, "Container host name");
@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
     exec->add_flag("-t,--tty", exec_req.tty, "Allocate a pseudo-TTY");
     exec->add_flag("-i,--interactive", exec_req.interactive, "Keep STDIN open");
     exec->add_flag("-d,--detach", exec_req.detach, "Detached mode: run command in the background");
-    exec->add_option("-e,--env", exec_req.env, "Set environment variables");
+    exec->add_option("-e,--env", exec_req.env, "Set environment variables")->allow_extra_args(false);
     exec->add_option("-w,--workdir", exec_req.workdir, "Working directory inside the container");
     exec->add_option("-u,--user", exec_req.user, "Username or UID (format: <name|uid>[:<group|gid>])");
     exec->add_option("container", exec_req.ref, "Container name or id")->required();
