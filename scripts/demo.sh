@@ -9,10 +9,11 @@ BUILD_DEPS=(cmake g++ make pkg-config git file nlohmann-json3-dev libspdlog-dev 
 	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
 bash scripts/deps.sh "${BUILD_DEPS[@]}"
 
-cmake -S . -B build
-cmake --build build -j"$(nproc)" --target whalebox
+build=${BUILD_DIR:-build}
+cmake -S . -B "$build"
+cmake --build "$build" -j"$(nproc)" --target whalebox
 sh bundles/make-busybox-rootfs.sh
 
 root=$(mktemp -d /tmp/whalebox-demo.XXXXXX)
 trap 'rm -rf "$root"' EXIT
-./build/whalebox --root "$root" run --bundle bundles/busybox "demo-$$"
+"./$build/whalebox" --root "$root" run --bundle bundles/busybox "demo-$$"
