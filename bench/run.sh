@@ -58,7 +58,7 @@ fi
 for tool in runc crun jq /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install runc crun jq time)" >&2; exit 1; }
 done
-sh "$repo/bundles/make-busybox-rootfs.sh" >/dev/null
+cmp -s /bin/busybox "$repo/bundles/busybox/rootfs/bin/busybox" || sh "$repo/bundles/make-busybox-rootfs.sh" >/dev/null
 
 work=$(mktemp -d /tmp/whalebox-bench.XXXXXX)
 cleanup() {

@@ -12,7 +12,9 @@ bash scripts/deps.sh "${BUILD_DEPS[@]}"
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build"
 cmake --build "$build" -j"$(nproc)" --target whalebox
-sh bundles/make-busybox-rootfs.sh
+# (Re)build the rootfs only when its busybox is missing or stale: rewriting the binary
+# while a container runs it fails with "Text file busy".
+cmp -s /bin/busybox bundles/busybox/rootfs/bin/busybox || sh bundles/make-busybox-rootfs.sh
 
 root=$(mktemp -d /tmp/whalebox-demo.XXXXXX)
 trap 'rm -rf "$root"' EXIT
