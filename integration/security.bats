@@ -1,0 +1,417 @@
+#!/usr/bin/env bats
+# The security boundary: one regression test per attack, really attempted. Each test
+# that plants something does it in its own copy of the rootfs; nothing here writes
+# outside the test's directory on the host.
+
+load helpers
+
+setup() {
+	setup_bundle
+	HOST_PIDS=()
+}
+
+teardown() {
+	local pid
+	for pid in "${HOST_PIDS[@]}"; do
+		kill -9 "$pid" 2>/dev/null || true
+	done
+	teardown_bundle
+}
+
+# Fails unless the create that was just attempted left no state under --root.
+assert_no_state() {
+	[ -z "$(ls -A "$ROOT")" ] || fail "state left in $ROOT: $(ls -A "$ROOT")"
+}
+
+# Removes what a create that crashed in its rollback may leave (state; teardown removes
+# the cgroups): lets the tests below check the security property, not the crash.
+forget_failed_create() {
+	rm -rf "${ROOT:?}"/*
+}
+
+# --- (a) file descriptors ------------------------------------------------------------
+
+# `ls /proc/self/fd` as the process itself: its own directory fd is the 3 it lists.
+@test "no runtime fd is open in the container's init: only 0, 1 and 2" {
+	set_cmd ls /proc/self/fd
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "0 1 2 3" ]
+}
+
+@test "no runtime fd is open in an exec'd process, and --preserve-fds passes just those" {
+	wb run -d test_busybox
+	[ "$status" -eq 0 ]
+	wb exec test_busybox ls /proc/self/fd
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "0 1 2 3" ]
+	wb exec test_busybox ls /proc/1/fd
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "0 1 2" ]
+
+	# A host directory open as fd 7 in the caller does not reach the container.
+	"$WHALEBOX" --root "$ROOT" exec test_busybox ls /proc/self/fd 7</etc >"$TEST_DIR/exec.out" 2>&1
+	[ "$(echo $(cat "$TEST_DIR/exec.out"))" = "0 1 2 3" ]
+
+	# Two extra fds (3 and 4) given on purpose; 5 is open but not preserved.
+	"$WHALEBOX" --root "$ROOT" exec --preserve-fds 2 test_busybox ls /proc/self/fd \
+		3</dev/null 4</dev/null 5</etc >"$TEST_DIR/exec.out" 2>&1
+	[ "$(echo $(cat "$TEST_DIR/exec.out"))" = "0 1 2 3 4 5" ] # 5: ls's own
+}
+
+@test "CVE-2024-21626: cwd /proc/self/fd/N never lands in a host directory (create)" {
+	local n
+	# shellcheck disable=SC2016
+	set_cmd sh -c 'cd ../../../../../../../../../..; [ "$(stat -c %d:%i .)" = "$(stat -c %d:%i /)" ] && echo INSIDE || echo ESCAPED; pwd'
+	for n in 3 4 5 6 7 8 9 10; do
+		update_config --arg cwd "/proc/self/fd/$n" '.process.cwd = $cwd'
+		wb_run "test_cwd$n"
+		# It fails (as runc), or the process runs with its cwd inside the container.
+		if [ "$status" -eq 0 ]; then
+			[ "${lines[0]}" = INSIDE ] || fail "cwd /proc/self/fd/$n: escaped to the host: $output"
+		else
+			[[ "$output" != *ESCAPED* ]]
+			forget_failed_create
+		fi
+	done
+}
+
+@test "CVE-2024-21626: exec --cwd /proc/self/fd/N never lands in a host directory" {
+	wb run -d test_busybox
+	[ "$status" -eq 0 ]
+	local n
+	for n in 3 4 5 6 7 8 9 10; do
+		# shellcheck disable=SC2016
+		wb exec --cwd "/proc/self/fd/$n" test_busybox sh -c \
+			'cd ../../../../../../../../../..; [ "$(stat -c %d:%i .)" = "$(stat -c %d:%i /)" ] && echo INSIDE || echo ESCAPED'
+		if [ "$status" -eq 0 ]; then
+			[ "$output" = INSIDE ] || fail "exec --cwd /proc/self/fd/$n escaped: $output"
+		else
+			[[ "$output" != *ESCAPED* ]]
+		fi
+	done
+	testcontainer test_busybox running
+}
+
+# --- (b) the runtime binary ----------------------------------------------------------
+
+# Plants /attack.sh in the rootfs copy: for $1 seconds it looks at every /proc/PID/exe
+# that is not the container's busybox ("seen"), opens it for reading ("opened") and,
+# holding it, tries to write to it through /proc/self/fd ("written"), as the exploit of
+# CVE-2019-5736 does. The log is /tmp/attack.log in the rootfs.
+plant_exe_attack() {
+	cat >rootfs/attack.sh <<'EOF'
+end=$(( $(date +%s) + $1 ))
+log=/tmp/attack.log
+: >$log
+while [ "$(date +%s)" -lt "$end" ]; do
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		exe=$(readlink "$d/exe" 2>/dev/null) || continue
+		case "$exe" in /bin/busybox) continue ;; esac
+		echo "seen $p $exe" >>$log
+		(
+			exec 7<"$d/exe" || exit
+			echo "opened $p $exe" >>$log
+			i=0
+			while [ $i -lt 60 ]; do
+				if (echo pwned >>/proc/self/fd/7) 2>/dev/null; then
+					echo "written $p $exe" >>$log
+					break
+				fi
+				i=$((i + 1))
+				usleep 50000
+			done
+		) 2>/dev/null &
+	done
+done
+wait
+echo done >>$log
+EOF
+}
+
+# Runs the attack in a container started by a private copy of the whalebox binary while
+# that copy runs `exec` 30 times; leaves the log in $TEST_DIR/attack.log and the copy's
+# sha256 before and after in $TEST_DIR/sha.before and sha.after.
+attack_runtime_binary() {
+	copy_rootfs
+	plant_exe_attack
+	cp "$WHALEBOX" "$TEST_DIR/whalebox-copy"
+	sha256sum <"$TEST_DIR/whalebox-copy" >"$TEST_DIR/sha.before"
+	set_cmd sh /attack.sh 6
+	WHALEBOX=$TEST_DIR/whalebox-copy wb run -d test_busybox
+	[ "$status" -eq 0 ]
+	local i
+	for ((i = 0; i < 30; i++)); do
+		"$TEST_DIR/whalebox-copy" --root "$ROOT" exec test_busybox true >/dev/null 2>&1 || true
+	done
+	# The attack's writers retry for 3 s after the last exec.
+	for ((i = 0; i < 120; i++)); do
+		grep -qx done rootfs/tmp/attack.log 2>/dev/null && break
+		sleep 0.1
+	done
+	cp rootfs/tmp/attack.log "$TEST_DIR/attack.log"
+	sort "$TEST_DIR/attack.log" | uniq -c >&2
+	sha256sum <"$TEST_DIR/whalebox-copy" >"$TEST_DIR/sha.after"
+}
+
+@test "CVE-2019-5736: the init and an exec'd process are the container's binary" {
+	wb run -d test_busybox
+	[ "$status" -eq 0 ]
+	wb exec test_busybox sh -c 'readlink /proc/self/exe; readlink /proc/1/exe'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /bin/busybox ]
+	[ "${lines[1]}" = /bin/busybox ]
+	local pid
+	pid=$(container_pid test_busybox)
+	[ "$(readlink "/proc/$pid/exe")" != "$(readlink -f "$WHALEBOX")" ]
+}
+
+@test "CVE-2019-5736: the runtime binary cannot be opened or written from the container (default capabilities)" {
+	attack_runtime_binary
+	grep -qx done "$TEST_DIR/attack.log"
+	! grep -q '^opened ' "$TEST_DIR/attack.log"
+	! grep -q '^written ' "$TEST_DIR/attack.log"
+	diff "$TEST_DIR/sha.before" "$TEST_DIR/sha.after"
+}
+
+@test "CVE-2019-5736: the runtime binary cannot be written even with CAP_SYS_PTRACE" {
+	skip "BUG: CVE-2019-5736: exec's child is whalebox itself in the container's pid namespace; with CAP_SYS_PTRACE the container opens /proc/PID/exe and overwrites the host binary"
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+	attack_runtime_binary
+	! grep -q '^written ' "$TEST_DIR/attack.log"
+	diff "$TEST_DIR/sha.before" "$TEST_DIR/sha.after"
+}
+
+@test "CVE-2019-5736: no process in the container's pid namespace is ever the runtime binary" {
+	skip "BUG: during exec the container sees a process whose /proc/PID/exe is the host's whalebox binary"
+	attack_runtime_binary
+	! grep -q '^seen ' "$TEST_DIR/attack.log"
+}
+
+# --- (c) mount destinations through symlinks -------------------------------------------
+
+@test "a mount destination through a symlink out of the rootfs lands inside the rootfs" {
+	copy_rootfs
+	mkdir -p "$TEST_DIR/src" "$TEST_DIR/hostdir"
+	echo marker >"$TEST_DIR/src/marker"
+	local etc_name="wb-escape-$$-$RANDOM"
+	ln -s / rootfs/evil-root
+	ln -s /etc rootfs/evil-etc
+	ln -s "$TEST_DIR/hostdir" rootfs/evil-abs
+	ln -s "../../../../../../../../../..$TEST_DIR/hostdir" rootfs/evil-rel
+	local host_mounts dest
+	host_mounts=$(wc -l </proc/self/mountinfo)
+	for dest in "/evil-root$TEST_DIR/escape" "/evil-etc/$etc_name" /evil-abs/escape /evil-rel/escape; do
+		update_config --arg d "$dest" --arg s "$TEST_DIR/src" \
+			'.mounts = [.mounts[] | select(.source != $s)]
+			| .mounts += [{"destination": $d, "type": "bind", "source": $s, "options": ["rbind"]}]'
+		set_cmd cat "$dest/marker"
+		wb_run test_busybox
+		if [ "$status" -ne 0 ]; then
+			forget_failed_create
+		else
+			[ "${lines[0]}" = marker ]
+		fi
+		# Whatever happened, nothing of it is on the host.
+		if [ -e "/etc/$etc_name" ]; then
+			rmdir "/etc/$etc_name" 2>/dev/null || rm -f "/etc/$etc_name"
+			fail "$dest: created /etc/$etc_name on the host"
+		fi
+		[ ! -e "$TEST_DIR/escape" ] || fail "$dest: created $TEST_DIR/escape on the host"
+		[ -z "$(ls -A "$TEST_DIR/hostdir")" ] || fail "$dest: wrote into $TEST_DIR/hostdir on the host"
+		[ "$(wc -l </proc/self/mountinfo)" -eq "$host_mounts" ] || fail "$dest: a mount appeared on the host"
+	done
+	# The ones through / and /etc resolve in the rootfs (as runc).
+	[ -d "rootfs$TEST_DIR/escape" ]
+	[ -d "rootfs/etc/$etc_name" ]
+}
+
+@test "a bind mount through a symlinked destination shows its source inside the container" {
+	copy_rootfs
+	mkdir -p "$TEST_DIR/src"
+	echo marker >"$TEST_DIR/src/marker"
+	ln -s /etc rootfs/evil-etc
+	update_config --arg s "$TEST_DIR/src" \
+		'.mounts += [{"destination": "/evil-etc/bound", "type": "bind", "source": $s, "options": ["rbind"]}]'
+	set_cmd sh -c 'cat /etc/bound/marker; grep -c " /etc/bound " /proc/self/mountinfo'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = marker ]
+	[ "${lines[1]}" = 1 ]
+}
+
+# --- (d) masked and read-only paths, /dev/null and /dev/console ------------------------
+
+# Drops the config's /dev tmpfs and its submounts but /dev/pts: /dev is the rootfs's.
+no_dev_tmpfs() {
+	update_config '.mounts = [.mounts[] | select(.destination != "/dev" and .destination != "/dev/shm" and .destination != "/dev/mqueue")]'
+	mkdir -p rootfs/dev/pts
+}
+
+@test "maskedPaths are masked with the null device and empty read-only tmpfs" {
+	# shellcheck disable=SC2016
+	set_cmd sh -c 'stat -c "%F %t:%T" /proc/keys /proc/timer_list
+		cat /proc/keys | wc -c
+		ls -A /sys/firmware | wc -l
+		touch /sys/firmware/x 2>&1 || true
+		echo x >/proc/keys 2>&1 || true'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "character special file 1:3" ]
+	[ "${lines[1]}" = "character special file 1:3" ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" = 0 ]
+	[[ "${lines[4]}" == *"Read-only file system"* ]]
+}
+
+@test "maskedPaths when the rootfs's /dev/null is a regular file or a symlink to a host file" {
+	copy_rootfs
+	no_dev_tmpfs
+	echo HOST-SECRET >"$TEST_DIR/host-secret"
+	local sum
+	sum=$(sha256sum <"$TEST_DIR/host-secret")
+	set_cmd sh -c 'stat -c "%F %t:%T" /proc/keys; cat /proc/keys; echo end'
+	local kind
+	for kind in file symlink; do
+		rm -f rootfs/dev/null
+		if [ $kind = file ]; then
+			echo FAKE-NULL >rootfs/dev/null
+		else
+			ln -s "$TEST_DIR/host-secret" rootfs/dev/null
+		fi
+		wb_run "test_$kind"
+		if [ "$status" -eq 0 ]; then
+			[ "${lines[0]}" = "character special file 1:3" ]
+			[ "${lines[1]}" = end ]
+		else
+			forget_failed_create
+		fi
+		[[ "$output" != *HOST-SECRET* ]]
+		[[ "$output" != *FAKE-NULL* ]]
+		[ "$(sha256sum <"$TEST_DIR/host-secret")" = "$sum" ]
+	done
+}
+
+@test "maskedPaths: a /dev/null that is not the null device is refused" {
+	echo HOST-SECRET >"$TEST_DIR/host-secret"
+	local sum
+	sum=$(sha256sum <"$TEST_DIR/host-secret")
+	set_cmd sh -c 'cat /proc/keys; echo end'
+	# A host file bound over /dev/null, then a config device 1:5 (zero) at /dev/null.
+	update_config --arg s "$TEST_DIR/host-secret" \
+		'.mounts += [{"destination": "/dev/null", "type": "bind", "source": $s, "options": ["bind"]}]'
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" != *HOST-SECRET* ]]
+	forget_failed_create
+
+	update_config '.mounts |= .[:-1]
+		| .linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 5, "fileMode": 438}]'
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	forget_failed_create
+	[ "$(sha256sum <"$TEST_DIR/host-secret")" = "$sum" ]
+}
+
+@test "/dev/console planted as a symlink: the pty is bound on a fresh file, not the target" {
+	copy_rootfs
+	no_dev_tmpfs
+	echo HOST-CONSOLE >"$TEST_DIR/host-console"
+	mkdir -p "rootfs$TEST_DIR"
+	echo ROOTFS-CONSOLE >"rootfs$TEST_DIR/host-console"
+	ln -s "../../../../../../../../../..$TEST_DIR/host-console" rootfs/dev/console
+	"$PYTHON" "$TESTDATA/recvtty.py" "$TEST_DIR/tty.sock" "$TEST_DIR/tty" </dev/null >/dev/null 2>&1 &
+	HOST_PIDS+=("$!")
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$TEST_DIR/tty.ready" ] && break
+		sleep 0.1
+	done
+	update_config '.process.terminal = true'
+	set_cmd sh -c "stat -c '%F %t:%T' /dev/console \$(tty); cat '$TEST_DIR/host-console'"
+	wb run -d --console-socket "$TEST_DIR/tty.sock" test_busybox
+	[ "$status" -eq 0 ]
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$TEST_DIR/tty.0.done" ] && break
+		sleep 0.1
+	done
+	tr -d '\r' <"$TEST_DIR/tty.0" >"$TEST_DIR/tty.txt"
+	cat "$TEST_DIR/tty.txt" >&2
+	mapfile -t lines <"$TEST_DIR/tty.txt"
+	[[ "${lines[0]}" == "character special file 88:"* ]]
+	[ "${lines[0]}" = "${lines[1]}" ]
+	[ "${lines[2]}" = ROOTFS-CONSOLE ]
+	[ "$(cat "$TEST_DIR/host-console")" = HOST-CONSOLE ]
+	[ "$(cat "rootfs$TEST_DIR/host-console")" = ROOTFS-CONSOLE ]
+	[ ! -L rootfs/dev/console ]
+}
+
+@test "readonlyPaths are read-only, the rest of a writable rootfs is not" {
+	copy_rootfs
+	update_config '.linux.readonlyPaths += ["/etc", "/var"]'
+	# shellcheck disable=SC2016
+	set_cmd sh -c 'touch /etc/x 2>&1; touch /var/x 2>&1; touch /root/x && echo root-writable
+		echo 1 2>&1 >/proc/sys/kernel/ctrl-alt-del; echo 1 2>&1 >/proc/sysrq-trigger
+		grep -E " /(etc|var|proc/sys) " /proc/self/mountinfo | cut -d" " -f5,6; true'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"/etc/x"*"Read-only file system"* ]]
+	[[ "${lines[1]}" == *"/var/x"*"Read-only file system"* ]]
+	[ "${lines[2]}" = root-writable ]
+	[[ "${lines[3]}" == *"Read-only file system"* ]]
+	[ ! -e rootfs/etc/x ]
+	[ -e rootfs/root/x ]
+	[[ "$output" == *"/etc ro,"* ]]
+	[[ "$output" == *"/var ro,"* ]]
+	[[ "$output" == *"/proc/sys ro,"* ]]
+}
+
+# --- (e) processes, /proc/sys and /sys -------------------------------------------------
+
+@test "the container sees only its own processes and cannot kill a host process" {
+	sleep 1000 &
+	local host_pid=$!
+	HOST_PIDS+=("$host_pid")
+	set_cmd sh -c "ps -o pid,comm; kill -9 $host_pid; echo kill=\$?; kill -9 -1; echo all=\$?; true"
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	# ps: a header, sh as pid 1 and ps itself.
+	[[ "${lines[0]}" == *PID* ]]
+	[[ "${lines[1]}" =~ ^[[:space:]]*1[[:space:]]+sh$ ]]
+	[[ "${lines[2]}" =~ ^[[:space:]]*[0-9]+[[:space:]]+ps$ ]]
+	[[ "$output" == *kill=1* ]]
+	kill -0 "$host_pid" # still alive
+	[ "$(awk '{ print $3 }' "/proc/$host_pid/stat")" != Z ]
+	kill -9 "$host_pid"
+	wait "$host_pid" 2>/dev/null || true
+	HOST_PIDS=()
+}
+
+@test "the container cannot see host processes through /proc" {
+	sleep 1000 &
+	local host_pid=$!
+	HOST_PIDS+=("$host_pid")
+	set_cmd sh -c "ls /proc | grep -c '^[0-9]*\$'; [ -e /proc/$host_pid/cmdline ] && cat /proc/$host_pid/cmdline; true"
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -le 3 ]
+	[[ "$output" != *sleep* ]]
+}
+
+@test "/proc/sys and /sys are read-only" {
+	# shellcheck disable=SC2016
+	set_cmd sh -c 'echo 1 >/proc/sys/kernel/ctrl-alt-del; echo 1 >/proc/sys/net/ipv4/ip_forward
+		touch /sys/x; echo 1 >/sys/kernel/profiling; mkdir /sys/fs/cgroup/x; true'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'Read-only file system' <<<"$output")" -eq 5 ]
+}
+
+@test "/sys is writable only when the config asks" {
+	update_config '(.mounts[] | select(.destination == "/sys") | .options) |= map(select(. != "ro"))'
+	set_cmd sh -c 'grep " /sys " /proc/self/mountinfo | cut -d" " -f6'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[[ "$output" == rw,* ]]
+}
