@@ -6,6 +6,7 @@
 
 #include "lite/lifecycle.hpp"
 #include "lite/run_options.hpp"
+#include "lite/table.hpp"
 
 namespace wb::lite {
 
@@ -38,10 +39,5 @@ int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const s
 int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force);
 int cmd_commit(const LiteContext& c, const std::string& ref, const std::string& image);
 int cmd_export(const LiteContext& c, const std::string& ref, const std::string& file);
-
-// Formats rows as docker's tabwriter does (columns padded to the widest cell + 3 spaces).
-std::string format_table(const std::vector<std::vector<std::string>>& rows);
-// docker's COMMAND cell: the args joined, cut to 20 characters with "…", quoted.
-std::string command_cell(const std::vector<std::string>& args, bool no_trunc);
 
 }  // namespace wb::lite

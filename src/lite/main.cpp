@@ -236,6 +236,7 @@ int main(int argc, char** argv) {
     } catch (const ExitError& e) {
         return report(e.what(), e.exit_code());
     } catch (const std::exception& e) {
-        return report(e.what(), kExitLiteError);
+        // docker: a failing `run` (or `create`) exits 125; the other commands exit 1.
+        return report(e.what(), app.got_subcommand("run") ? kExitLiteError : 1);
     }
 }
