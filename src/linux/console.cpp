@@ -68,7 +68,7 @@ UniqueFd receive_fd(int socket) {
     return UniqueFd(fd);
 }
 
-int setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size) {
+int setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, bool bind_dev_console) {
     if (console_socket < 0) throw Error("process.terminal is set but no console socket was given");
     UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!master) throw_errno("open /dev/ptmx");
@@ -81,9 +81,11 @@ int setup_console(int console_socket, const std::optional<oci::ConsoleSize>& siz
         ws.ws_col = static_cast<unsigned short>(size->width);
         if (::ioctl(master.get(), TIOCSWINSZ, &ws) < 0) throw_errno("set console size");
     }
-    UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!root) throw_errno("open /");
-    bind_console(root.get(), slave.get());
+    if (bind_dev_console) {
+        UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!root) throw_errno("open /");
+        bind_console(root.get(), slave.get());
+    }
     char name[64] = {};
     if (::ptsname_r(master.get(), name, sizeof name) != 0) std::strcpy(name, "/dev/ptmx");
     send_fd(console_socket, master.get(), name);

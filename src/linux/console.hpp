@@ -15,7 +15,8 @@ UniqueFd connect_console_socket(const std::string& path);
 // After pivot_root: opens /dev/ptmx, binds the slave on /dev/console, sends the master
 // over `console_socket`, and makes the slave the caller's stdio and controlling terminal.
 // Returns -1 (nothing extra to keep open).
-int setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size);
+// exec passes bind_dev_console=false: /dev/console belongs to the init.
+int setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, bool bind_dev_console = true);
 
 // Sends `fd` over a unix socket with SCM_RIGHTS, with `name` as the message.
 void send_fd(int socket, int fd, const std::string& name);

@@ -180,6 +180,32 @@ bool dev_is_bind_mounted(const oci::Spec& spec) {
     return false;
 }
 
+// pivot_root refuses a new root whose parent mount is shared: make that mount private
+// (only in our mount namespace), as runc does for rootfsPropagation "shared".
+void make_parent_mount_private(const std::string& rootfs) {
+    std::string mountinfo;
+    if (!fs::try_read_file("/proc/self/mountinfo", mountinfo)) throw_errno("read /proc/self/mountinfo");
+    size_t slash = rootfs.rfind('/');
+    std::string parent = slash == 0 || slash == std::string::npos ? std::string(1, '/') : rootfs.substr(0, slash);
+    std::string best = "/";
+    size_t pos = 0;
+    while (pos < mountinfo.size()) {
+        size_t end = mountinfo.find('\n', pos);
+        if (end == std::string::npos) end = mountinfo.size();
+        std::string line = mountinfo.substr(pos, end - pos);
+        pos = end + 1;
+        // Field 5 is the mount point.
+        size_t f = 0;
+        for (int i = 0; i < 4 && f != std::string::npos; ++i) f = line.find(' ', f + 1);
+        if (f == std::string::npos) continue;
+        size_t g = line.find(' ', f + 1);
+        std::string mp = line.substr(f + 1, g - f - 1);
+        bool prefix = mp == "/" || parent == mp || parent.rfind(mp + "/", 0) == 0;
+        if (prefix && mp.size() > best.size()) best = mp;
+    }
+    if (::mount(nullptr, best.c_str(), nullptr, MS_PRIVATE, nullptr) < 0) throw_errno("make " + best + " private");
+}
+
 void pivot_into(const std::string& rootfs) {
     UniqueFd oldroot(::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
     if (!oldroot) throw_errno("open /");
@@ -228,6 +254,7 @@ void prepare_rootfs(const oci::Spec& spec, const RootfsConfig& cfg,
     // A shared rootfs propagation must stay shared after pivot; otherwise make the rootfs
     // private so that pivot_root accepts it.
     mounter.root.reset();
+    if (!cfg.no_pivot && (propagation & MS_SHARED)) make_parent_mount_private(cfg.rootfs);
     if (cfg.no_pivot) {
         chroot_into(cfg.rootfs);
     } else {

@@ -92,24 +92,9 @@ std::string read_all(int fd) {
     }
 }
 
-// runtime::run in the foreground, with opts.pid_file set.
-//
-// Works around a race in the runtime: release_init() opens the exec fifo (which lets the
-// init go on to execve) before it takes the init's pidfd, so a command that finishes in
-// between is found "stopped" and run() throws although the container ran. The init is our
-// child then, a zombie nobody reaped: its status is the container's.
+// runtime::run in the foreground.
 int run_in_foreground(const runtime::Context& ctx, const runtime::CreateOptions& opts) {
-    try {
-        return runtime::run(ctx, opts, false);
-    } catch (const Error& e) {
-        if (std::string_view(e.what()).rfind("cannot start a container that has stopped", 0) != 0) throw;
-        std::string text;
-        if (opts.pid_file.empty() || !fs::try_read_file(opts.pid_file, text)) throw;
-        pid_t pid = static_cast<pid_t>(std::atoi(text.c_str()));
-        int st = 0;
-        if (pid <= 0 || ::waitpid(pid, &st, WNOHANG) != pid) throw;
-        return status_code(st);
-    }
+    return runtime::run(ctx, opts, false);
 }
 
 void redirect_stdio_to_null() {

@@ -78,7 +78,7 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         if (proc.oom_score_adj) linux::write_oom_score_adj(*proc.oom_score_adj);
         linux::SeccompFilter seccomp;
         if (req.spec->linux && req.spec->linux->seccomp) seccomp = linux::compile_seccomp(*req.spec->linux->seccomp);
-        if (proc.terminal) linux::setup_console(req.console_socket, proc.console_size);
+        if (proc.terminal) linux::setup_console(req.console_socket, proc.console_size, false);
         apply_process_attributes(proc, req.spec->linux ? &*req.spec->linux : nullptr);
         if (proc.args.empty()) throw Error("args must not be empty");
         std::string exe = find_executable(proc.args[0], proc.env);

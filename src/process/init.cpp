@@ -55,6 +55,8 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     // Die with the runtime while it still owns us.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     sync.expect(SyncType::go);
+    // Now in our cgroups: a new cgroup namespace has them as its root.
+    if (cfg.unshare_cgroupns && ::unshare(CLONE_NEWCGROUP) < 0) throw_errno("unshare cgroup namespace");
 
     if (cfg.namespaces->new_user) {
         if (::setresgid(0, 0, 0) < 0) throw_errno("setresgid 0 in user namespace");

@@ -116,6 +116,11 @@ Init launch_init(const LaunchRequest& req) {
         uint64_t flags = static_cast<uint64_t>(plan.clone_flags) & ~static_cast<uint64_t>(CLONE_NEWTIME);
         if (plan.new_time) for_children.unshare_time(lx);
         int cgroup_fd = req.cgroup ? req.cgroup->clone_into_fd() : -1;
+        if ((flags & CLONE_NEWCGROUP) && cgroup_fd < 0 && req.cgroup) {
+            // Joined by pid after the clone (v1): unshare the namespace only then.
+            flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
+            cfg.unshare_cgroupns = true;
+        }
         pid = clone_child(flags, cgroup_fd, &pidfd, &joined_cgroup);
         if (pid == 0) {
             parent_sync.close();

@@ -14,6 +14,7 @@
 #include "linux/process_attrs.hpp"
 #include "linux/rlimits.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace wb::process {
 
@@ -74,13 +75,43 @@ void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp, con
     linux::apply_capabilities(caps);
 }
 
+namespace {
+
+// HOME from the container's /etc/passwd for the process's uid, "/" when it has none (as runc).
+std::string home_of(uint32_t uid) {
+    std::string passwd;
+    if (fs::try_read_file("/etc/passwd", passwd)) {
+        size_t pos = 0;
+        while (pos < passwd.size()) {
+            size_t end = passwd.find('\n', pos);
+            if (end == std::string::npos) end = passwd.size();
+            std::vector<std::string> f;
+            size_t a = pos;
+            for (size_t i = pos; i <= end; ++i)
+                if (i == end || passwd[i] == ':') {
+                    f.push_back(passwd.substr(a, i - a));
+                    a = i + 1;
+                }
+            if (f.size() >= 6 && f[2] == std::to_string(uid)) return f[5];
+            pos = end + 1;
+        }
+    }
+    return "/";
+}
+
+}  // namespace
+
 void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp,
                        const NotifyFdHandler& on_notify) {
+    std::vector<std::string> env = proc.env;
+    bool has_home = false;
+    for (const auto& e : env) has_home |= e.rfind("HOME=", 0) == 0;
+    if (!has_home) env.push_back("HOME=" + home_of(proc.user.uid));
     std::vector<char*> argv;
     for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     std::vector<char*> envp;
-    for (const auto& e : proc.env) envp.push_back(const_cast<char*>(e.c_str()));
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
     if (seccomp && proc.no_new_privileges) load_filter(seccomp, on_notify);
     ::execve(exe.c_str(), argv.data(), envp.data());

@@ -71,10 +71,11 @@ bool wait_pidfd(int pidfd, int timeout_ms) {
 
 void release_init(const state::Store& store, const state::State& s) {
     std::string fifo_path = store.fifo_path(s.id);
-    UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo) throw_errno("open exec fifo");
+    // The pidfd first: once the fifo is open the init may exec and exit at any moment.
     UniqueFd pidfd = open_init_pidfd(s);
     if (!pidfd) throw Error("cannot start a container that has stopped");
+    UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo) throw_errno("open exec fifo");
     struct pollfd p[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
     for (;;) {
         int n = ::poll(p, 2, -1);

@@ -42,6 +42,35 @@ void add_default_device_rules(oci::Resources& r) {
     allow("c", 10, 200);  // net/tun
 }
 
+// Only sysctls of a namespace the container has of its own may be set (as runc checks).
+void check_sysctls(const oci::Linux& lx) {
+    auto has_own = [&](const char* type) {
+        const oci::Namespace* ns = lx.find_namespace(type);
+        return ns != nullptr;
+    };
+    static const char* const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+                                           "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
+                                           "kernel.shm_rmid_forced"};
+    for (const auto& [key, value] : lx.sysctl) {
+        bool ipc = key.rfind("fs.mqueue.", 0) == 0;
+        for (const char* k : ipc_keys) ipc |= key == k;
+        if (ipc) {
+            if (!has_own("ipc")) throw Error("sysctl \"" + key + "\" is not allowed as it conflicts with the OCI \"ipc\" namespace");
+            continue;
+        }
+        if (key.rfind("net.", 0) == 0) {
+            const oci::Namespace* net = lx.find_namespace("network");
+            if (!net) throw Error("sysctl \"" + key + "\" not allowed in host network namespace");
+            continue;
+        }
+        if (key == "kernel.domainname" || key == "kernel.hostname") {
+            if (!has_own("uts")) throw Error("sysctl \"" + key + "\" is not allowed in the host's UTS namespace");
+            continue;
+        }
+        throw Error("sysctl \"" + key + "\" is not in a separate kernel namespace");
+    }
+}
+
 // Undoes what a failing create made, in reverse order.
 struct Rollback {
     const state::Store* store = nullptr;
@@ -89,6 +118,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     if (!spec.linux) spec.linux = oci::Linux{};
     const auto& lx = *spec.linux;
     if (!lx.find_namespace("mount")) throw Error("a mount namespace is required (linux.namespaces)");
+    check_sysctls(lx);
     std::string rootfs = spec.root->path.front() == '/' ? spec.root->path : fs::join(bundle, spec.root->path);
     struct stat st {};
     if (::stat(rootfs.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
@@ -111,6 +141,8 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
         throw Error("cannot use console socket if whalebox will not detach or allocate tty");
 
     state::Store store(ctx.root);
+    // Declared before the rollback so that the rollback runs while the manager still exists.
+    std::unique_ptr<cgroups::Manager> cgroup;
     Rollback rollback;
     rollback.store = &store;
     rollback.id = opts.id;
@@ -119,7 +151,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     state::Lock lock = state::Lock::acquire(store.dir(opts.id));
 
     cgroups::Placement placement{lx.cgroups_path, opts.id, ctx.systemd_cgroup};
-    std::unique_ptr<cgroups::Manager> cgroup = cgroups::make_manager(placement);
+    cgroup = cgroups::make_manager(placement);
     cgroup->create();
     rollback.cgroup = cgroup.get();
     oci::Resources resources = lx.resources.value_or(oci::Resources{});

@@ -108,6 +108,13 @@ void validate_id(const std::string& id) {
     }
 }
 
+Store::Store(std::string root) : root_(std::move(root)) {
+    if (!root_.empty() && root_.front() != '/') {
+        char cwd[4096];
+        if (::getcwd(cwd, sizeof cwd)) root_ = fs::join(cwd, root_);
+    }
+}
+
 std::string Store::dir(const std::string& id) const { return fs::join(root_, id); }
 std::string Store::fifo_path(const std::string& id) const { return fs::join(dir(id), "exec.fifo"); }
 

@@ -48,7 +48,8 @@ void validate_id(const std::string& id);
 // The on-disk layout of one container under --root.
 class Store {
 public:
-    explicit Store(std::string root) : root_(std::move(root)) {}
+    // A relative root is taken from the current directory now (create changes directory).
+    explicit Store(std::string root);
     const std::string& root() const { return root_; }
     std::string dir(const std::string& id) const;
     std::string fifo_path(const std::string& id) const;

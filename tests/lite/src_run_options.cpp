@@ -1,3 +1,0 @@
-// Compiles src/lite/run_options.cpp into the test binary: whalebox-lite is an executable, so its
-// sources are not in libwhalebox (libarchive comes from libarchive_shim.cpp).
-#include "lite/run_options.cpp"  // NOLINT(bugprone-suspicious-include)
