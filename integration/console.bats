@@ -118,7 +118,6 @@ tty_output() {
 }
 
 @test "terminal: --console-socket that nobody listens on fails create" {
-	skip "BUG: create segfaults (exit 139) in Rollback when it fails after making the cgroup"
 	wb create --console-socket "$TEST_DIR/nobody.sock" test_busybox
 	[ "$status" -eq 1 ]
 	[[ "$output" == *nobody.sock* ]]
@@ -188,7 +187,6 @@ tty_output() {
 }
 
 @test "exec --tty does not touch the container's /dev/console" {
-	skip "BUG: exec -t bind-mounts its pty on /dev/console (in a terminal:false container it then exists)"
 	start_recvtty
 	update_config '.process.terminal = false'
 	wb run -d test_busybox
@@ -201,7 +199,6 @@ tty_output() {
 }
 
 @test "exec --tty --console-socket in a container with a terminal" {
-	skip "BUG: exec -t fails: \"exec failed: remove /dev/console: Device or resource busy\""
 	start_recvtty
 	set_cmd sleep 1000
 	wb run -d --console-socket "$CONSOLE_SOCKET" test_busybox

@@ -199,7 +199,6 @@ assert_nothing_left() {
 }
 
 @test "a hook timeout is reported as such, and create leaves nothing" {
-	skip "BUG: create segfaults (exit 139) in Rollback when it fails after making the cgroup"
 	update_config '.hooks.prestart = [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]'
 	wb create test_busybox
 	[ "$status" -eq 1 ]
@@ -208,7 +207,6 @@ assert_nothing_left() {
 }
 
 @test "a failing createRuntime hook fails create and leaves no state, cgroup or process" {
-	skip "BUG: create segfaults (exit 139) in Rollback when it fails after making the cgroup"
 	update_config --argjson cr "$(hook_json createRuntime HOOK_EXIT=3)" '.hooks = {"createRuntime": [$cr]}'
 	wb create test_busybox
 	[ "$status" -eq 1 ]
@@ -217,7 +215,6 @@ assert_nothing_left() {
 }
 
 @test "a failing prestart hook fails create, later hooks do not run, nothing is left" {
-	skip "BUG: create segfaults (exit 139) in Rollback when it fails after making the cgroup"
 	update_config --argjson pre "$(hook_json prestart HOOK_EXIT=1)" --argjson cr "$(hook_json createRuntime)" \
 		'.hooks = {"prestart": [$pre], "createRuntime": [$cr]}'
 	wb create test_busybox
@@ -228,7 +225,6 @@ assert_nothing_left() {
 }
 
 @test "a failing createContainer hook fails create and leaves nothing" {
-	skip "BUG: create segfaults (exit 139) in Rollback when it fails after making the cgroup"
 	update_config --argjson cc "$(hook_json createContainer HOOK_EXIT=2)" '.hooks = {"createContainer": [$cc]}'
 	wb create test_busybox
 	[ "$status" -eq 1 ]

@@ -254,7 +254,13 @@ void prepare_rootfs(const oci::Spec& spec, const RootfsConfig& cfg,
     // A shared rootfs propagation must stay shared after pivot; otherwise make the rootfs
     // private so that pivot_root accepts it.
     mounter.root.reset();
-    if (!cfg.no_pivot && (propagation & MS_SHARED)) make_parent_mount_private(cfg.rootfs);
+    if (!cfg.no_pivot && (propagation & MS_SHARED)) {
+        // pivot_root refuses shared mounts for the new root, its parent and the old root;
+        // the requested propagation is applied to the new root right after the pivot.
+        make_parent_mount_private(cfg.rootfs);
+        if (::mount(nullptr, cfg.rootfs.c_str(), nullptr, MS_PRIVATE, nullptr) < 0) throw_errno("make rootfs private");
+        if (::mount(nullptr, "/", nullptr, MS_PRIVATE, nullptr) < 0) throw_errno("make / private");
+    }
     if (cfg.no_pivot) {
         chroot_into(cfg.rootfs);
     } else {
