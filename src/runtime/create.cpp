@@ -15,6 +15,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
+#include "util/time.hpp"
 
 namespace wb::runtime {
 namespace {
@@ -183,7 +184,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     s.bundle = bundle;
     s.annotations = spec.annotations;
     s.rootfs = rootfs;
-    s.created = state::now_rfc3339();
+    s.created = now_rfc3339();
     s.cgroup_path = cgroup->path();
     s.cgroup_paths = cgroup->controller_paths();
     s.systemd_cgroup = ctx.systemd_cgroup;

@@ -34,8 +34,9 @@ UniqueFd open_init_pidfd(const state::State& s);
 // Waits (up to timeout_ms, -1 = forever) until the process behind pidfd has exited.
 bool wait_pidfd(int pidfd, int timeout_ms);
 
-// Opens the exec fifo and releases the init; throws when the init died first.
-void release_init(const state::Store& store, const state::State& s);
+// Opens the exec fifo and releases the init (throws when the init died first), then runs
+// the poststart hooks. Both start and run go through here.
+void start_created(const state::Store& store, const state::State& s);
 
 struct Created {
     state::State state;

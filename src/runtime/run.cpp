@@ -20,7 +20,7 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach) {
     Created created = create_container(ctx, o);
     state::Store store(ctx.root);
     try {
-        release_init(store, created.state);
+        start_created(store, created.state);
     } catch (...) {
         try {
             remove(ctx, opts.id, true);

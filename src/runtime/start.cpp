@@ -1,22 +1,7 @@
-#include "runtime/hooks.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
-#include "util/fs.hpp"
 
 namespace wb::runtime {
-namespace {
-
-void run_poststart(const state::State& s) {
-    if (s.config_path.empty()) return;
-    std::string text;
-    if (!fs::try_read_file(s.config_path, text)) return;
-    oci::Spec spec = oci::parse_spec(text);
-    if (spec.hooks && !spec.hooks->poststart.empty())
-        run_hooks_warn(spec.hooks->poststart, hook_state_json(s, state::Status::running, s.pid), "poststart");
-}
-
-}  // namespace
-
 void start(const Context& ctx, const std::string& id) {
     state::Store store(ctx.root);
     state::validate_id(id);
@@ -29,8 +14,7 @@ void start(const Context& ctx, const std::string& id) {
     case state::Status::running: throw Error("cannot start an already running container");
     default: throw Error(std::string("cannot start a container in the ") + state::to_string(c.state.status) + " state");
     }
-    release_init(store, c.state);
-    run_poststart(c.state);
+    start_created(store, c.state);
 }
 
 }  // namespace wb::runtime

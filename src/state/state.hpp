@@ -84,7 +84,4 @@ uint64_t process_start_time(pid_t pid);
 // created while the exec fifo exists; paused when `frozen`.
 Status compute_status(const State& s, bool fifo_exists, bool frozen);
 
-// RFC 3339 UTC timestamp with nanoseconds, as runc writes "created".
-std::string now_rfc3339();
-
 }  // namespace wb::state

@@ -9,6 +9,7 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include "util/error.hpp"
+#include "util/time.hpp"
 #include "util/unique_fd.hpp"
 
 namespace wb::log {
@@ -28,17 +29,6 @@ std::string_view level_name(spdlog::level::level_enum level) {
     }
 }
 
-std::string rfc3339_now() {
-    struct timespec ts {};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm {};
-    gmtime_r(&ts.tv_sec, &tm);
-    char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
-    return buf;
-}
-
 // Writes whole records to one fd with a single write(2), so concurrent writers
 // (create and the shim, say) never interleave within a line.
 class FdSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
@@ -49,7 +39,7 @@ protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         std::string line = format_record(format_, msg.level,
                                          std::string_view(msg.payload.data(), msg.payload.size()),
-                                         rfc3339_now());
+                                         now_rfc3339());
         line += '\n';
         ssize_t r = ::write(fd_.get(), line.data(), line.size());
         (void)r;
