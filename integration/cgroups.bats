@@ -429,3 +429,24 @@ refused_create() {
 	done
 	! grep -q '^a ' <<<"$list"
 }
+
+@test "cgroups v1: update of the device rules: devices.list becomes the new list" {
+	# Only the difference is written (no deny-all window; the unit test
+	# DevicesUpdateOfARunningContainerNeverDeniesAll checks the writes): the kernel's list
+	# must still end up exactly as asked.
+	set_cmd sleep 1000
+	wb run -d test_devupdate
+	[ "$status" -eq 0 ]
+	cat >"$TEST_DIR/devices.json" <<-'JSON'
+		{"devices": [{"allow": false, "access": "rwm"},
+		 {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+		 {"allow": true, "type": "c", "major": 1, "minor": 8, "access": "r"}]}
+	JSON
+	wb update -r "$TEST_DIR/devices.json" test_devupdate
+	[ "$status" -eq 0 ]
+	list=$(cg_read test_devupdate devices devices.list)
+	[ "$list" = $'c 1:3 rwm\nc 1:8 r' ] || fail "devices.list after update: $list"
+	wb exec test_devupdate sh -c 'echo x >/dev/null && echo null ok; head -c 1 /dev/zero; echo "zero $?"'
+	[[ "$output" == *"null ok"* ]]
+	[[ "$output" == *"zero 1"* ]]
+}

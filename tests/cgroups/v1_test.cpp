@@ -296,3 +296,66 @@ TEST(CgroupV1Hybrid, ReopensFromRecordedControllerPaths) {
     EXPECT_EQ(m->oom_kill_count(), 1u);
     EXPECT_EQ(m->controller_paths().at("pids"), fs.at("pids/id"));
 }
+
+namespace {
+wb::oci::DeviceRule rule(bool allow, std::string type, std::optional<int64_t> major,
+                         std::optional<int64_t> minor, std::string access) {
+    return {allow, std::move(type), major, minor, std::move(access)};
+}
+}  // namespace
+
+TEST(CgroupV1Devices, ListFromRulesFollowsTheKernelsSemantics) {
+    using v1::DeviceList;
+    auto list = DeviceList::from_rules({rule(false, "a", {}, {}, "rwm"), rule(true, "c", 1, 3, "rwm"),
+                                        rule(true, "c", 136, {}, "rw"), rule(false, "c", 1, 3, "w"),
+                                        rule(true, "c", 136, {}, "m"), rule(false, "c", 5, 1, "rwm")});
+    EXPECT_FALSE(list.default_allow);
+    EXPECT_EQ(list.exceptions, (std::map<DeviceList::Key, unsigned>{{{'c', 1, 3}, 1 | 4},
+                                                                    {{'c', 136, -1}, 1 | 2 | 4}}));
+    // "a" resets the list; a rule the same as the default removes bits from an exception.
+    auto allow = DeviceList::from_rules({rule(false, "c", 1, 3, "rwm"), rule(true, "a", {}, {}, ""),
+                                         rule(false, "b", 8, {}, "w")});
+    EXPECT_TRUE(allow.default_allow);
+    EXPECT_EQ(allow.exceptions, (std::map<DeviceList::Key, unsigned>{{{'b', 8, -1}, 2}}));
+    EXPECT_THROW(DeviceList::from_rules({rule(true, "x", 1, 1, "r")}), wb::Error);
+}
+
+TEST(CgroupV1Devices, ParseDevicesList) {
+    using v1::DeviceList;
+    auto list = DeviceList::parse("c 1:3 rwm\nc 136:* rw\nb *:* m\n");
+    ASSERT_TRUE(list);
+    EXPECT_FALSE(list->default_allow);
+    EXPECT_EQ(list->exceptions, (std::map<DeviceList::Key, unsigned>{
+                                    {{'c', 1, 3}, 7}, {{'c', 136, -1}, 3}, {{'b', -1, -1}, 4}}));
+    EXPECT_TRUE(DeviceList::parse(""));  // deny all, no exceptions
+    EXPECT_FALSE(DeviceList::parse("a *:* rwm\n"));  // allow all: exceptions are hidden
+    EXPECT_FALSE(DeviceList::parse("c x:3 rwm\n"));
+}
+
+TEST(CgroupV1Devices, TransitionWritesOnlyTheDifference) {
+    using v1::DeviceList;
+    auto current = DeviceList::parse("c 1:3 rwm\nc 1:5 rwm\nc 136:* rw\n");
+    auto target = DeviceList::from_rules({rule(false, "a", {}, {}, "rwm"), rule(true, "c", 1, 3, "rwm"),
+                                          rule(true, "c", 136, {}, "rwm"), rule(true, "c", 10, 200, "rw")});
+    EXPECT_EQ(DeviceList::transition(current, target),
+              (std::vector<std::pair<std::string, std::string>>{{"devices.allow", "c 10:200 rw"},
+                                                                {"devices.allow", "c 136:* m"},
+                                                                {"devices.deny", "c 1:5 rwm"}}));
+    EXPECT_TRUE(DeviceList::transition(target, target).empty());
+    // Another default, or an unknown list: the default first, then every exception.
+    auto allow = DeviceList::from_rules({rule(true, "a", {}, {}, "rwm"), rule(false, "c", 1, 3, "w")});
+    EXPECT_EQ(DeviceList::transition(current, allow),
+              (std::vector<std::pair<std::string, std::string>>{{"devices.allow", "a"},
+                                                                {"devices.deny", "c 1:3 w"}}));
+    EXPECT_EQ(DeviceList::transition(std::nullopt, target).front(),
+              (std::pair<std::string, std::string>{"devices.deny", "a"}));
+}
+
+TEST_F(CgroupV1, DevicesUpdateOfARunningContainerNeverDeniesAll) {
+    // The kernel's current list for a container that allows /dev/null and /dev/zero.
+    fs.put("devices/c/devices.list", "c 1:3 rwm\nc 1:5 rwm\n");
+    wb::oci::Resources r;
+    r.devices = {rule(false, "a", {}, {}, "rwm"), rule(true, "c", 1, 3, "rwm"), rule(true, "c", 1, 9, "rwm")};
+    EXPECT_EQ(apply(r), (Writes{{"devices/c/devices.allow", "c 1:9 rwm"},
+                                {"devices/c/devices.deny", "c 1:5 rwm"}}));
+}

@@ -1,8 +1,13 @@
 // cgroup v1 controllers: one file each. Each takes the controller's directory for this
 // container (the same directory when controllers are co-mounted, e.g. cpu,cpuacct).
 #pragma once
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "cgroups/files.hpp"
 #include "cgroups/manager.hpp"
@@ -51,6 +56,26 @@ void apply_rdma(const Files& f, const std::string& dir,
 
 // "c 1:3 rwm" lines as the devices controller takes them.
 std::string device_rule_line(const oci::DeviceRule& r);
+
+// What a v1 devices cgroup allows: a default and exceptions to it, keyed by
+// (type, major, minor) with -1 for "*", valued by access bits (r=1, w=2, m=4).
+struct DeviceList {
+    using Key = std::tuple<char, int64_t, int64_t>;
+    bool default_allow = true;
+    std::map<Key, unsigned> exceptions;
+
+    // The list the kernel ends with after the rules are written, in order, to a fresh
+    // cgroup. Throws wb::Error on an invalid rule.
+    static DeviceList from_rules(const std::vector<oci::DeviceRule>& rules);
+    // devices.list as the kernel prints it; nullopt when it hides the list (default allow)
+    // or cannot be read.
+    static std::optional<DeviceList> parse(const std::string& devices_list);
+    // The (file, line) writes that turn `current` into `target`: only the difference when
+    // both deny by default, otherwise "a" to the target default's file and every exception.
+    static std::vector<std::pair<std::string, std::string>> transition(
+        const std::optional<DeviceList>& current, const DeviceList& target);
+    bool operator==(const DeviceList&) const = default;
+};
 void apply_devices(const Files& f, const std::string& dir, const std::vector<oci::DeviceRule>& rules);
 
 void freeze(const Files& f, const std::string& dir);
