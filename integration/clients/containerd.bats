@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# containerd 1.6 (ctr + containerd-shim-runc-v2) driving the runtime under test, $WHALEBOX
+# (build/whalebox by default; WHALEBOX=/usr/bin/runc runs the same suite against runc).
+# One private containerd serves the whole file; see containerd-helpers.bash.
+
+load containerd-helpers
+
+setup_file() {
+	ctrd_start
+}
+
+teardown_file() {
+	ctrd_stop
+}
+
+setup() {
+	ctrd_load_env
+	ID=t$BATS_TEST_NUMBER
+}
+
+teardown() {
+	ctrd_cleanup "$ID"
+}
+
+@test "containerd: ctr run prints the container's output" {
+	ctrd_run --rm -- "$ID" echo hello from the container
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello from the container" ]
+}
+
+@test "containerd: ctr run passes the exit code through" {
+	ctrd_run --rm -- "$ID" sh -c 'exit 42'
+	[ "$status" -eq 42 ]
+}
+
+@test "containerd: a detached task is RUNNING in ctr t ls and its pid is the init" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	local pid
+	pid=$(_ctr tasks ls | awk -v id="$ID" '$1 == id { print $2 }')
+	[ -n "$pid" ] && [ "$pid" -gt 0 ]
+	[ "$(cat "/proc/$pid/comm")" = sleep ]
+	# In the cgroup ctr asked for.
+	grep -q ":memory:$(ctrd_cgroup "$ID")\$" "/proc/$pid/cgroup"
+}
+
+@test "containerd: ctr t exec runs a process in the task and passes its exit code" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks exec --exec-id e1 --fifo-dir "$CTRD_DIR/fifo" "$ID" sh -c 'echo in exec; cat /proc/1/comm'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "in exec" ]
+	[ "${lines[1]}" = sleep ]
+	ctr_run tasks exec --exec-id e2 --fifo-dir "$CTRD_DIR/fifo" "$ID" sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+}
+
+@test "containerd: ctr t exec with --user and --cwd" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks exec --exec-id e1 --user 1000 --cwd /tmp --fifo-dir "$CTRD_DIR/fifo" "$ID" sh -c 'id -u; pwd'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ]
+	[ "${lines[1]}" = /tmp ]
+}
+
+@test "containerd: ctr run --no-pivot" {
+	ctrd_run --rm --no-pivot -- "$ID" sh -c 'echo ok; cat /proc/1/comm'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = ok ]
+	[ "${lines[1]}" = cat ]
+}
+
+@test "containerd: ctr t ps lists the init and a detached exec" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks exec -d --exec-id bg --fifo-dir "$CTRD_DIR/fifo" "$ID" sleep 999
+	[ "$status" -eq 0 ]
+	local init i
+	init=$(_ctr tasks ls | awk -v id="$ID" '$1 == id { print $2 }')
+	for ((i = 0; i < 50; i++)); do
+		ctr_run tasks ps "$ID"
+		[ "${#lines[@]}" -ge 3 ] && break
+		sleep 0.1
+	done
+	[ "$status" -eq 0 ]
+	# PID INFO, then one line per process.
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == PID* ]]
+	printf '%s\n' "${lines[@]:1}" | awk '{ print $1 }' | grep -qx "$init"
+	local pid
+	for pid in $(printf '%s\n' "${lines[@]:1}" | awk '{ print $1 }'); do
+		[ "$(cat "/proc/$pid/comm")" = sleep ]
+	done
+}
+
+@test "containerd: ctr t pause and resume" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks pause "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" PAUSED
+	local pid
+	pid=$(_ctr tasks ls | awk -v id="$ID" '$1 == id { print $2 }')
+	[ "$(cat "/sys/fs/cgroup/freezer$(ctrd_cgroup "$ID")/freezer.state")" = FROZEN ]
+	ctr_run tasks resume "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	[ "$(cat "/sys/fs/cgroup/freezer$(ctrd_cgroup "$ID")/freezer.state")" = THAWED ]
+	[ "$(awk '{ print $3 }' "/proc/$pid/stat")" = S ]
+}
+
+@test "containerd: ctr t kill sends the signal to the init" {
+	ctrd_run -d --null-io -- "$ID" sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks kill -s SIGTERM "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" STOPPED
+	# ctr t rm reports the exit code.
+	ctr_run tasks rm "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exit code 3"* ]]
+}
+
+@test "containerd: ctr t kill --all kills every process of the task" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks exec -d --exec-id bg --fifo-dir "$CTRD_DIR/fifo" "$ID" sleep 999
+	[ "$status" -eq 0 ]
+	local pids
+	pids=$(cat "/sys/fs/cgroup/pids$(ctrd_cgroup "$ID")/cgroup.procs")
+	[ "$(wc -w <<<"$pids")" -eq 2 ]
+	ctr_run tasks kill --all -s SIGKILL "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" STOPPED
+	local pid i
+	for pid in $pids; do
+		for ((i = 0; i < 50; i++)); do
+			[ -e "/proc/$pid" ] || break
+			sleep 0.1
+		done
+		[ ! -e "/proc/$pid" ]
+	done
+	ctr_run tasks rm "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exit code 137"* ]]
+}
+
+@test "containerd: ctr t rm and ctr c rm leave no state, cgroup or mount behind" {
+	ctrd_logging_runtime
+	ctr_run run --runc-binary "$CTRD_DIR/runtime-logger" --runc-root "$(ctrd_runtime_root)" \
+		--fifo-dir "$CTRD_DIR/fifo" --cgroup "$(ctrd_cgroup "$ID")" --snapshotter overlayfs \
+		-d --null-io "$CTRD_IMAGE" "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	[ -d "$(ctrd_runtime_root)/$CTRD_NS/$ID" ]
+	ctr_run tasks kill -s SIGKILL "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" STOPPED
+	ctr_run tasks rm "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exit code 137"* ]]
+	ctr_run containers rm "$ID"
+	[ "$status" -eq 0 ]
+	# The shim's delete (and any delete --force after it) succeeded.
+	cat "$CTRD_DIR/runtime.log" >&2
+	grep -qE "(^| )delete $ID rc=0\$" "$CTRD_DIR/runtime.log"
+	grep -qE "(^| )delete --force $ID rc=0\$" "$CTRD_DIR/runtime.log"
+	! grep -E '(^| )delete .*rc=[1-9]' "$CTRD_DIR/runtime.log"
+	# Nothing left: the runtime's state, the container's cgroup, the rootfs mount.
+	[ ! -e "$(ctrd_runtime_root)/$CTRD_NS/$ID" ]
+	local mnt
+	for mnt in $(awk '$9 == "cgroup" { print $5 }' /proc/self/mountinfo); do
+		[ ! -e "$mnt$(ctrd_cgroup "$ID")" ] || fail "cgroup $mnt$(ctrd_cgroup "$ID") is left"
+	done
+	! grep -F "/$ID/rootfs" /proc/self/mountinfo
+	_ctr containers ls -q | grep -qvx "$ID" || [ -z "$(_ctr containers ls -q)" ]
+	# delete --force of a container that is gone is not an error (the shim's cleanup).
+	run "$WHALEBOX" --root "$(ctrd_runtime_root)/$CTRD_NS" delete --force "$ID"
+	[ "$status" -eq 0 ]
+}
+
+@test "containerd: --memory-limit is the limit seen inside the container" {
+	# ctr's default spec has no /sys/fs/cgroup; a cgroup mount shows the container's own.
+	ctrd_run --rm --memory-limit 67108864 \
+		--mount type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev \
+		-- "$ID" cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+	[ "$status" -eq 0 ]
+	[ "$output" = 67108864 ]
+}
+
+@test "containerd: --cpus and --cpu-shares reach the container's cgroup" {
+	ctrd_run -d --null-io --cpus 0.5 --cpu-shares 512 -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	local dir=/sys/fs/cgroup/cpu$(ctrd_cgroup "$ID")
+	[ "$(cat "$dir/cpu.cfs_period_us")" = 100000 ]
+	[ "$(cat "$dir/cpu.cfs_quota_us")" = 50000 ]
+	[ "$(cat "$dir/cpu.shares")" = 512 ]
+}
+
+@test "containerd: ctr run -t gives the container a terminal" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	local cmd
+	cmd="ctr -a $CTRD_SOCK -n $CTRD_NS run -t --rm --runc-binary $WHALEBOX --runc-root $(ctrd_runtime_root)"
+	cmd+=" --fifo-dir $CTRD_DIR/fifo --cgroup $(ctrd_cgroup "$ID") --snapshotter overlayfs"
+	cmd+=" $CTRD_IMAGE $ID sh -c '[ -t 0 ] && [ -t 1 ] && echo tty: \$(tty); stty -g; exit 5'"
+	run script -qefc "$cmd" /dev/null </dev/null
+	echo "$output" >&2
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"tty: /dev/"* ]]
+	# stty could read the terminal's settings.
+	[[ "$output" =~ [0-9a-f]+(:[0-9a-f]+)+ ]]
+}
+
+@test "containerd: ctr t exec -t gives the process a terminal" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	local cmd
+	cmd="ctr -a $CTRD_SOCK -n $CTRD_NS tasks exec -t --exec-id tty --fifo-dir $CTRD_DIR/fifo"
+	cmd+=" $ID sh -c '[ -t 0 ] && [ -t 1 ] && echo tty: \$(tty); exit 6'"
+	run script -qefc "$cmd" /dev/null </dev/null
+	echo "$output" >&2
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"tty: /dev/pts/"* ]]
+}
+
+@test "containerd: ctr t metrics reports the task's cgroup" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks metrics --format json "$ID"
+	[ "$status" -eq 0 ]
+	# pids.current is the one process; memory usage is above zero.
+	local json
+	json=$(_ctr tasks metrics --format json "$ID")
+	[ "$(jq -r '.pids.current // .Pids.Current' <<<"$json")" -eq 1 ]
+	[ "$(jq -r '.memory.usage.usage // .Memory.Usage.Usage' <<<"$json")" -gt 0 ]
+}
+
+@test "containerd: a failing create shows the runtime's error in ctr's message" {
+	ctrd_logging_runtime
+	ctr_run run --runc-binary "$CTRD_DIR/runtime-logger" --runc-root "$(ctrd_runtime_root)" \
+		--fifo-dir "$CTRD_DIR/fifo" --cgroup "$(ctrd_cgroup "$ID")" --snapshotter overlayfs \
+		--rm "$CTRD_IMAGE" "$ID" /no-such-command
+	[ "$status" -ne 0 ]
+	# The shim read the runtime's JSON --log: the message names the command.
+	[[ "$output" == *"OCI runtime create failed"*"/no-such-command"* ]]
+	cat "$CTRD_DIR/runtime.log" >&2
+	grep -qE "(^| )create .* $ID rc=1\$" "$CTRD_DIR/runtime.log"
+	! grep -E '(^| )delete .*rc=[1-9]' "$CTRD_DIR/runtime.log"
+	[ ! -e "$(ctrd_runtime_root)/$CTRD_NS/$ID" ]
+	local mnt
+	for mnt in $(awk '$9 == "cgroup" { print $5 }' /proc/self/mountinfo); do
+		[ ! -e "$mnt$(ctrd_cgroup "$ID")" ] || fail "cgroup $mnt$(ctrd_cgroup "$ID") is left"
+	done
+}
