@@ -10,7 +10,7 @@ build=${BUILD_DIR:-build}
 
 BUILD_DEPS=(cmake g++ make pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
 	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
-TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc)
+TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd)
 bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" || exit 1
 
 passed=0
