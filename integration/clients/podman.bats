@@ -1,0 +1,351 @@
+#!/usr/bin/env bats
+# podman (4.x, with conmon) drives the runtime under test: WHALEBOX, by default
+# build/whalebox; `WHALEBOX=/usr/bin/runc bats integration/clients/podman.bats` runs the
+# same tests against runc, which keeps them honest. Nothing here is whalebox-only.
+# Set-up and clean-up are in podman-helpers.bash; the image is imported once per file.
+
+load podman-helpers
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	podman_setup
+}
+
+teardown_file() {
+	podman_teardown
+}
+
+teardown() {
+	podman_teardown_test
+}
+
+@test "podman run: echo" {
+	run pm_run --rm "$PODMAN_IMAGE" echo hello from podman
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello from podman" ]
+}
+
+@test "podman run: the exit code passes through" {
+	run pm_run --rm "$PODMAN_IMAGE" sh -c 'exit 3'
+	echo "$output"
+	[ "$status" -eq 3 ]
+}
+
+@test "podman run -i: stdin reaches the container" {
+	pipe_in() {
+		printf 'one\ntwo\n' | pm_run --rm -i "$PODMAN_IMAGE" sh -c 'wc -l; read -r x; echo "got $x"'
+	}
+	run pipe_in
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# wc read both lines and left nothing for read.
+	[ "$(echo "${lines[0]}" | tr -d ' ')" = 2 ]
+}
+
+@test "podman run -i: stdin line by line" {
+	pipe_in() {
+		printf 'hello stdin\n' | pm_run --rm -i "$PODMAN_IMAGE" sh -c 'read -r x; echo "got: $x"'
+	}
+	run pipe_in
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "got: hello stdin" ]
+}
+
+@test "podman run -d, then logs and wait" {
+	run pm_run -d --name logger "$PODMAN_IMAGE" sh -c 'echo to-stdout; echo to-stderr >&2; exit 4'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run pm wait logger
+	[ "$status" -eq 0 ]
+	[ "$output" = 4 ]
+	run pm logs logger
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *to-stdout* ]]
+	[[ "$output" == *to-stderr* ]]
+	[ "$(pm inspect --format '{{.State.ExitCode}}' logger)" = 4 ]
+}
+
+@test "podman exec: output, exit code, environment, user and cwd" {
+	run pm_run -d --name execs "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run pm exec execs echo in exec
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "in exec" ]
+	run pm exec execs sh -c 'exit 5'
+	[ "$status" -eq 5 ]
+	run pm exec --user 1000:1000 -w /tmp -e FOO=bar execs sh -c 'echo "$(id -u):$(id -g) $PWD $FOO"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "1000:1000 /tmp bar" ]
+	# An exec'd process shares the container's pid namespace.
+	run pm exec execs sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+	[ "$output" = "sleep 1000 " ]
+}
+
+@test "podman exec -i: stdin reaches the exec'd process" {
+	run pm_run -d --name execin "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	pipe_in() {
+		echo via-exec | pm exec -i execin cat
+	}
+	run pipe_in
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = via-exec ]
+}
+
+@test "podman exec -t: a terminal" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	run pm_run -d --name exectty "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run with_tty podman --cgroup-manager cgroupfs exec -t exectty sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo is-a-tty'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == */dev/pts/* ]]
+	[[ "$output" == *is-a-tty* ]]
+}
+
+@test "podman exec -d: a detached process" {
+	run pm_run -d --name execd "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run pm exec -d execd sleep 789
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local i
+	for ((i = 0; i < 50; i++)); do
+		pm top execd | grep -q 'sleep 789' && break
+		sleep 0.1
+	done
+	pm top execd | grep 'sleep 789'
+}
+
+@test "podman run -t: a terminal" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	run with_tty podman --cgroup-manager cgroupfs run --rm -t --network none \
+		--cgroup-parent "$PODMAN_CGROUP_PARENT" "$PODMAN_IMAGE" \
+		sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo is-a-tty; exit 6'
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ "$output" == */dev/pts/0* ]]
+	[[ "$output" == *is-a-tty* ]]
+}
+
+@test "podman top" {
+	run pm_run -d --name topped "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run pm top topped
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"sleep 1000"* ]]
+	run pm top topped pid args
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"1 "*"sleep 1000"* ]]
+}
+
+@test "podman pause and unpause" {
+	run pm_run -d --name paused "$PODMAN_IMAGE" sh -c 'while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	run pm pause paused
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status paused)" = paused ]
+	if [ -d /sys/fs/cgroup/freezer ]; then
+		[ "$(cat "$(pm_cgroup_dir paused freezer)/freezer.state")" = FROZEN ]
+	fi
+	run pm unpause paused
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status paused)" = running ]
+	if [ -d /sys/fs/cgroup/freezer ]; then
+		[ "$(cat "$(pm_cgroup_dir paused freezer)/freezer.state")" = THAWED ]
+	fi
+	run pm exec paused echo alive
+	[ "$output" = alive ]
+}
+
+@test "podman kill: signals by name and number reach the container" {
+	run pm_run -d --name killed "$PODMAN_IMAGE" \
+		sh -c 'trap "echo got-usr1" USR1; trap "echo got-hup" HUP; echo ready; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	pm_wait_log killed ready
+	run pm kill -s USR1 killed
+	[ "$status" -eq 0 ]
+	pm_wait_log killed got-usr1
+	run pm kill -s 1 killed
+	[ "$status" -eq 0 ]
+	pm_wait_log killed got-hup
+	[ "$(pm_status killed)" = running ]
+	run pm kill killed
+	[ "$status" -eq 0 ]
+	pm_wait_status killed exited
+	[ "$(pm inspect --format '{{.State.ExitCode}}' killed)" = 137 ]
+}
+
+@test "podman stop: SIGTERM ends a process that handles it" {
+	run pm_run -d --name stopped "$PODMAN_IMAGE" \
+		sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	pm_wait_log stopped ready
+	SECONDS=0
+	run pm stop -t 30 stopped
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$SECONDS" -lt 15 ]
+	[ "$(pm_status stopped)" = exited ]
+	[ "$(pm inspect --format '{{.State.ExitCode}}' stopped)" = 42 ]
+	pm logs stopped | grep got-term
+}
+
+@test "podman stop -t: SIGKILL after the timeout for a process ignoring SIGTERM" {
+	run pm_run -d --name stubborn "$PODMAN_IMAGE" \
+		sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	pm_wait_log stubborn ready
+	SECONDS=0
+	run pm stop -t 1 stubborn
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$SECONDS" -ge 1 ]
+	[ "$(pm_status stubborn)" = exited ]
+	[ "$(pm inspect --format '{{.State.ExitCode}}' stubborn)" = 137 ]
+}
+
+@test "podman restart and start again" {
+	run pm_run -d --name restarted "$PODMAN_IMAGE" \
+		sh -c 'trap "exit 0" TERM; echo started; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	pm_wait_log restarted started
+	local pid1 pid2
+	pid1=$(pm inspect --format '{{.State.Pid}}' restarted)
+	run pm restart -t 5 restarted
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status restarted)" = running ]
+	pid2=$(pm inspect --format '{{.State.Pid}}' restarted)
+	[ "$pid1" != "$pid2" ]
+	run pm stop -t 5 restarted
+	[ "$status" -eq 0 ]
+	run pm start restarted
+	[ "$status" -eq 0 ]
+	[ "$(pm_status restarted)" = running ]
+	run pm exec restarted true
+	[ "$status" -eq 0 ]
+}
+
+@test "podman rm -f: a running container is gone, with its processes and runtime state" {
+	run pm_run -d --name removed "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	local id pid
+	id=$(pm inspect --format '{{.Id}}' removed)
+	pid=$(pm inspect --format '{{.State.Pid}}' removed)
+	[ -e "/proc/$pid" ]
+	"$PODMAN_DIR/bin/oci-runtime" list | grep -q "$id"
+	run pm rm -f -t 0 removed
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run pm ps -a --format '{{.Names}}'
+	[[ "$output" != *removed* ]]
+	! [ -e "/proc/$pid" ] || [ "$(awk '{ print $3 }' "/proc/$pid/stat")" = Z ]
+	run "$PODMAN_DIR/bin/oci-runtime" list
+	[[ "$output" != *"$id"* ]]
+}
+
+@test "podman run -m 64m: the memory limit is set, seen on the host and inside" {
+	run pm_run -d --name limited -m 64m "$PODMAN_IMAGE" sleep 1000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	if [ -d /sys/fs/cgroup/memory ]; then
+		[ "$(cat "$(pm_cgroup_dir limited memory)/memory.limit_in_bytes")" = 67108864 ]
+		run pm exec limited cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+	else
+		[ "$(cat "$(pm_cgroup_dir limited "")/memory.max")" = 67108864 ]
+		run pm exec limited cat /sys/fs/cgroup/memory.max
+	fi
+	echo "$output"
+	[ "$output" = 67108864 ]
+}
+
+@test "podman update: resources of a running container change" {
+	[ -d /sys/fs/cgroup/memory ] || skip "checks the cgroup v1 memory controller"
+	run pm_run -d --name updated -m 64m --pids-limit 50 "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	[ "$(cat "$(pm_cgroup_dir updated pids)/pids.max")" = 50 ]
+	run pm update --memory 32m updated
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$(pm_cgroup_dir updated memory)/memory.limit_in_bytes")" = 33554432 ]
+}
+
+@test "podman stats --no-stream" {
+	run pm_run -d --name measured "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run pm stats --no-stream measured
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *measured* ]]
+	run pm stats --no-stream --format '{{.Name}} {{.PIDs}}' measured
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "measured 1" ]
+}
+
+@test "podman run: process settings (user, hostname, cwd, env)" {
+	run pm_run --rm --user 1000:1000 --hostname podhost -w /tmp -e GREETING=hi "$PODMAN_IMAGE" \
+		sh -c 'echo "$(id -u):$(id -g) $(hostname) $PWD $GREETING"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "1000:1000 podhost /tmp hi" ]
+}
+
+@test "podman run --tmpfs and --read-only" {
+	run pm_run --rm --tmpfs /data "$PODMAN_IMAGE" \
+		sh -c 'grep " /data " /proc/mounts && echo x >/data/f && cat /data/f'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tmpfs /data tmpfs"* ]]
+	# --read-only: / is read-only, podman's tmpfs on /tmp is writable.
+	run pm_run --rm --read-only "$PODMAN_IMAGE" sh -c 'touch /tmp/ok && ! touch /nope 2>/dev/null && echo ok'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}
+
+@test "podman run --device" {
+	run pm_run --rm --device /dev/null:/dev/mynull "$PODMAN_IMAGE" \
+		sh -c '[ -c /dev/mynull ] && echo x >/dev/mynull && echo ok'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}
+
+@test "podman run: a failing create shows the runtime's error (command not found)" {
+	run -127 pm_run --rm "$PODMAN_IMAGE" /no/such/command
+	echo "$output"
+	# podman's code for "command not found".
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"/no/such/command"* ]]
+	[[ "$output" == *"OCI runtime attempted to invoke a command that was not found"* ]]
+}
+
+@test "podman start: the runtime's error comes through its JSON log" {
+	run pm_create --name broken "$PODMAN_IMAGE" /no/such/command
+	[ "$status" -eq 0 ]
+	local id log msg
+	id=$(pm inspect --format '{{.Id}}' broken)
+	run pm start broken
+	echo "$output"
+	[ "$status" -ne 0 ]
+	# conmon gave the runtime --log-format=json --log FILE; podman shows that record's msg.
+	log=$PODMAN_DIR/run/overlay-containers/$id/userdata/oci-log
+	[ -s "$log" ]
+	cat "$log"
+	jq -e 'select(.level == "error")' "$log"
+	msg=$(jq -r 'select(.level == "error") | .msg' "$log" | tail -n 1)
+	[[ "$msg" == *"/no/such/command"* ]]
+	[[ "$output" == *"$msg"* ]]
+}
