@@ -4,6 +4,8 @@
 // skipped when capabilities are applied, so a newer config runs on an older kernel.
 #include "oci/validate.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -370,8 +372,14 @@ void check_linux(const Linux& l, const JsonPath& path) {
             fail(JsonPath(device_path, "type"), quoted(d.type) + " is not one of c, b, u, p");
         check_absolute(JsonPath(device_path, "path"), d.path);
         // The schema says 0..0777; setuid, setgid and sticky bits pass through mknod(2) too.
-        if (d.file_mode && *d.file_mode > 07777)
-            fail(JsonPath(device_path, "fileMode"), "value " + std::to_string(*d.file_mode) + " is not a file mode");
+        // podman writes the file type bits as well (8630 is S_IFCHR | 0666): runc drops
+        // them, so they are accepted when they match the device's type.
+        if (d.file_mode) {
+            uint32_t type_bits = *d.file_mode & ~uint32_t{07777};
+            uint32_t expected = d.type == "b" ? S_IFBLK : d.type == "p" ? S_IFIFO : S_IFCHR;
+            if (type_bits != 0 && type_bits != expected)
+                fail(JsonPath(device_path, "fileMode"), "value " + std::to_string(*d.file_mode) + " is not a file mode");
+        }
     }
 
     JsonPath netdev_path(path, "netDevices");

@@ -128,8 +128,13 @@ TEST(OciValidate, DevicesAndResources) {
               "linux.devices[0].type: \"x\" is not one of c, b, u, p");
     EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "c", "path": "dev/x"}]})")),
               "linux.devices[0].path: must be an absolute path, got \"dev/x\"");
-    EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "p", "path": "/dev/f", "fileMode": 4096}]})")),
-              "linux.devices[0].fileMode: value 4096 is not a file mode");
+    // Type bits that match the type are accepted, as runc does: podman sends them.
+    EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "c", "path": "/dev/n", "fileMode": 8630}]})")), "");
+    EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "p", "path": "/dev/f", "fileMode": 4534}]})")), "");
+    EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "c", "path": "/dev/f", "fileMode": 4534}]})")),
+              "linux.devices[0].fileMode: value 4534 is not a file mode");
+    EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "b", "path": "/dev/f", "fileMode": 1048576}]})")),
+              "linux.devices[0].fileMode: value 1048576 is not a file mode");
     EXPECT_EQ(validate_error(with(R"("linux": {"resources": {"devices": [{"allow": true, "type": "p"}]}})")),
               "linux.resources.devices[0].type: \"p\" is not one of a, c, b");
     EXPECT_EQ(validate_error(with(R"("linux": {"resources": {"devices": [{"allow": true, "access": "rwx"}]}})")),
