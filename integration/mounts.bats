@@ -28,6 +28,23 @@ mountinfo_of() {
 	[[ "$line" == *"mode=1700"* ]]
 }
 
+@test "tmpfs with tmpcopyup starts with the directory it covers, read-only if asked" {
+	update_config '.mounts += [{"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "ro"]},
+		{"destination": "/usr", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nodev"]}]'
+	set_cmd sh -c 'grep "^root:" /etc/passwd; readlink /usr/sbin/chroot; stat -c %a /etc; touch /usr/new && echo usr-rw;
+		touch /etc/new 2>/dev/null || echo etc-ro; grep -c " /etc tmpfs ro,\| /usr tmpfs rw," /proc/mounts'
+	wb run test_mounts
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == root:* ]]
+	[ "${lines[1]}" = "$(readlink "$BUSYBOX_BUNDLE/rootfs/usr/sbin/chroot")" ]
+	[ "${lines[2]}" = "$(stat -c %a "$BUSYBOX_BUNDLE/rootfs/etc")" ]
+	[ "${lines[3]}" = usr-rw ]
+	[ "${lines[4]}" = etc-ro ]
+	[ "${lines[5]}" = 2 ]
+	# The image's directories are untouched.
+	[ ! -e "$BUSYBOX_BUNDLE/rootfs/usr/new" ]
+}
+
 @test "nosuid, noexec and nodev show in mountinfo" {
 	update_config '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "noexec", "nodev"]}]'
 	set_cmd cat /proc/self/mountinfo

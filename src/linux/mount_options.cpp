@@ -82,6 +82,10 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
             break;
         }
         if (matched) continue;
+        if (opt == "tmpcopyup") {  // runc's extension, not a filesystem option
+            out.copy_up = true;
+            continue;
+        }
         for (const auto& p : kPropagation) {
             if (opt != p.name) continue;
             out.propagation = p.flags;
@@ -103,6 +107,7 @@ std::vector<std::string> known_mount_options() {
     std::vector<std::string> out;
     for (const auto& f : kFlags) out.emplace_back(f.name);
     for (const auto& p : kPropagation) out.emplace_back(p.name);
+    out.emplace_back("tmpcopyup");
     return out;
 }
 

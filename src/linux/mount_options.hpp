@@ -12,6 +12,7 @@ struct MountOptions {
     unsigned long clear_flags = 0;  // flags explicitly cleared ("rw", "suid", "atime" ...)
     unsigned long propagation = 0;  // MS_SHARED / MS_SLAVE / MS_PRIVATE / MS_UNBINDABLE (| MS_REC)
     std::vector<std::string> data;  // everything else ("size=64k", "mode=755")
+    bool copy_up = false;           // "tmpcopyup": a tmpfs starts with what it covers
     bool bind() const;
     std::string data_string() const;  // comma-joined data
 };

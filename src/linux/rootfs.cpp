@@ -110,10 +110,36 @@ struct Mounter {
                     if (d.rfind("gid=", 0) != 0) no_gid += (no_gid.empty() ? "" : ",") + d;
                 do_mount(m.source, path, "devpts", flags, no_gid, what);
             }
+        } else if (opts.copy_up && m.type == "tmpfs") {
+            mount_tmpfs_copy_up(m, path, flags, data, what);
         } else {
             do_mount(m.source, path, m.type.empty() ? nullptr : m.type.c_str(), flags, data, what);
         }
         apply_propagation(dest, opts, what);
+    }
+
+    // tmpcopyup (podman asks for it on every tmpfs): the new tmpfs starts with a copy of
+    // the directory it covers, read through an fd opened before the mount, and that
+    // directory's mode unless a mode= was given. As runc, the tmpfs is mounted writable
+    // for the copy and made read-only after if asked.
+    void mount_tmpfs_copy_up(const oci::Mount& m, const std::string& path, unsigned long flags,
+                             const std::string& data, const std::string& what) {
+        UniqueFd below(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        struct stat st {};
+        if (!below || ::fstat(below.get(), &st) < 0) throw_errno(what);
+        do_mount(m.source, path, "tmpfs", flags & ~MS_RDONLY, data, what);
+        UniqueFd above(::open(fd_path(target(m.destination, Create::nothing).get()).c_str(),
+                              O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!above) throw_errno(what);
+        try {
+            fs::copy_tree(below.get(), above.get());
+        } catch (const Error& e) {
+            throw Error(what + ": tmpcopyup: " + e.what(), e.code());
+        }
+        bool has_mode = data.starts_with("mode=") || data.find(",mode=") != std::string::npos;
+        if (!has_mode && ::fchmod(above.get(), st.st_mode & 07777) < 0) throw_errno(what);
+        if (flags & MS_RDONLY)
+            do_mount("", fd_path(above.get()), nullptr, MS_REMOUNT | flags, data, what);
     }
 
     void mount_bind(const oci::Mount& m, const MountOptions& opts, const std::string& what) {

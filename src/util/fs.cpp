@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 
 #include "util/error.hpp"
 
@@ -120,6 +122,82 @@ static int remove_at(int dirfd, const char* name) {
 }
 
 int remove_all(const std::string& path) { return remove_at(AT_FDCWD, path.c_str()); }
+
+// Copies the entry NAME of directory FROM into directory TO; REL names it in errors.
+static void copy_entry(int from, int to, const std::string& name, const std::string& rel);
+
+// Copies every entry of directory FROM into directory TO.
+static void copy_contents(int from, int to, const std::string& rel) {
+    int list_fd = ::openat(from, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (list_fd < 0) throw_errno("copy " + rel + "/");
+    DIR* dir = ::fdopendir(list_fd);
+    if (!dir) {
+        int err = errno;
+        ::close(list_fd);
+        throw_errno("copy " + rel + "/", err);
+    }
+    std::unique_ptr<DIR, int (*)(DIR*)> close_dir(dir, ::closedir);
+    for (;;) {
+        errno = 0;
+        struct dirent* e = ::readdir(dir);
+        if (!e) break;
+        std::string name = e->d_name;
+        if (name != "." && name != "..") copy_entry(from, to, name, rel + "/" + name);
+    }
+    if (errno) throw_errno("copy " + rel + "/");
+}
+
+static void copy_data(int from, int to, const std::string& rel) {
+    for (;;) {
+        ssize_t n = ::sendfile(to, from, nullptr, 1 << 20);
+        if (n == 0) return;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("copy " + rel);
+        }
+    }
+}
+
+static void copy_entry(int from, int to, const std::string& name, const std::string& rel) {
+    struct stat st {};
+    if (::fstatat(from, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) throw_errno("copy " + rel);
+    mode_t perm = st.st_mode & 07777;
+    if (S_ISDIR(st.st_mode)) {
+        if (::mkdirat(to, name.c_str(), 0700) < 0 && errno != EEXIST) throw_errno("copy " + rel);
+        UniqueFd src(::openat(from, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!src) throw_errno("copy " + rel);
+        UniqueFd dst(::openat(to, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!dst) throw_errno("copy " + rel);
+        copy_contents(src.get(), dst.get(), rel);
+        if (::fchown(dst.get(), st.st_uid, st.st_gid) < 0 || ::fchmod(dst.get(), perm) < 0)
+            throw_errno("copy " + rel);
+    } else if (S_ISREG(st.st_mode)) {
+        UniqueFd src(::openat(from, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!src) throw_errno("copy " + rel);
+        UniqueFd dst(::openat(to, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!dst) throw_errno("copy " + rel);
+        copy_data(src.get(), dst.get(), rel);
+        // chown first: it clears the setuid and setgid bits that fchmod then sets.
+        if (::fchown(dst.get(), st.st_uid, st.st_gid) < 0 || ::fchmod(dst.get(), perm) < 0)
+            throw_errno("copy " + rel);
+    } else if (S_ISLNK(st.st_mode)) {
+        std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+        ssize_t n = ::readlinkat(from, name.c_str(), target.data(), target.size());
+        if (n < 0) throw_errno("copy " + rel);
+        target.resize(static_cast<size_t>(n));
+        if (::symlinkat(target.c_str(), to, name.c_str()) < 0 ||
+            ::fchownat(to, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+            throw_errno("copy " + rel);
+    } else {
+        // Device nodes, fifos and sockets: a node of the same kind.
+        if (::mknodat(to, name.c_str(), (st.st_mode & S_IFMT) | perm, st.st_rdev) < 0 ||
+            ::fchownat(to, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+            ::fchmodat(to, name.c_str(), perm, 0) < 0)
+            throw_errno("copy " + rel);
+    }
+}
+
+void copy_tree(int from_dir, int to_dir) { copy_contents(from_dir, to_dir, ""); }
 
 bool exists(const std::string& path) {
     struct stat st {};

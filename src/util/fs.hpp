@@ -22,6 +22,11 @@ void mkdir_all(const std::string& path, unsigned mode = 0755);
 // rm -rf without following symlinks; returns 0 or errno of the first failure.
 int remove_all(const std::string& path);
 bool exists(const std::string& path);
+// Copies the contents of directory from_dir into directory to_dir (both fds to open
+// directories): directories, regular files, symlinks and device/fifo/socket nodes, with
+// their mode and owner, no symlink followed (runc's tmpcopyup). Throws Error naming the
+// entry that failed.
+void copy_tree(int from_dir, int to_dir);
 // Joins two path pieces with exactly one '/'.
 std::string join(std::string_view a, std::string_view b);
 
