@@ -308,6 +308,20 @@ teardown() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"tmpfs /data tmpfs"* ]]
+	# podman asks for tmpcopyup: a tmpfs over a directory of the image starts with its
+	# files, symlinks and subdirectories.
+	run pm_run --rm --tmpfs /etc --tmpfs /usr "$PODMAN_IMAGE" sh -c '
+		grep -c " /etc tmpfs\| /usr tmpfs" /proc/mounts
+		grep "^root:" /etc/passwd
+		readlink /usr/sbin/chroot
+		ls -ld /etc /usr/sbin | cut -c1-10'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 2 ]
+	[[ "${lines[1]}" == root:* ]]
+	[ "${lines[2]}" = "$(readlink "$BUSYBOX_ROOTFS/usr/sbin/chroot")" ]
+	[ "${lines[3]}" = drwxr-xr-x ]
+	[ "${lines[4]}" = drwxr-xr-x ]
 	# --read-only: / is read-only, podman's tmpfs on /tmp is writable.
 	run pm_run --rm --read-only "$PODMAN_IMAGE" sh -c 'touch /tmp/ok && ! touch /nope 2>/dev/null && echo ok'
 	echo "$output"
