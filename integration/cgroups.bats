@@ -354,6 +354,36 @@ blkio_weight_file() {
 	done
 }
 
+@test "cgroups v1: delete removes the parent cgroups its create made" {
+	# cgroupsPath is "<test subtree>/bundle": the create makes both.
+	wb run -d test_parent
+	[ "$status" -eq 0 ]
+	mapfile -t parents < <(all_cgroup_dirs_of "$(container_pid test_parent)" | sort -u | xargs -n1 dirname)
+	[ "${#parents[@]}" -ge 5 ]
+	wb delete -f test_parent
+	[ "$status" -eq 0 ]
+	for dir in "${parents[@]}"; do
+		[[ "$dir" == *"/$(test_cgroup)" ]] || fail "unexpected parent $dir"
+		[ ! -d "$dir" ] || fail "parent $dir left behind"
+	done
+}
+
+@test "cgroups v1: delete keeps a parent cgroup another container still uses" {
+	other=$(make_bundle other)
+	wb run -d test_first
+	[ "$status" -eq 0 ]
+	wb run -d -b "$other" test_second
+	[ "$status" -eq 0 ]
+	mapfile -t parents < <(all_cgroup_dirs_of "$(container_pid test_first)" | sort -u | xargs -n1 dirname)
+	[ "${#parents[@]}" -ge 5 ]
+	wb delete -f test_first
+	[ "$status" -eq 0 ]
+	for dir in "${parents[@]}"; do
+		[ -d "$dir" ] || fail "shared parent $dir removed while test_second uses it"
+	done
+	[ "$(__wb state test_second | jq -r .status)" = running ]
+}
+
 # A create the kernel refuses: one clear error, no state directory, no cgroup left.
 refused_create() {
 	local want=$1 dir

@@ -158,6 +158,11 @@ void remove_created_dirs(const std::vector<std::string>& created) {
     for (auto it = created.rbegin(); it != created.rend(); ++it) remove_cgroup_dir(*it);
 }
 
+void remove_unused_dirs(const std::vector<std::string>& created) {
+    for (auto it = created.rbegin(); it != created.rend(); ++it)
+        if (::access(it->c_str(), F_OK) == 0 && list_subdirs(*it).empty()) remove_cgroup_dir(*it);
+}
+
 std::vector<std::string> split(const std::string& s, const std::string& seps) {
     std::vector<std::string> out;
     std::string cur;

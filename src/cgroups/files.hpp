@@ -52,6 +52,9 @@ void make_cgroup_dirs(const std::string& root, const std::string& rel,
                       std::vector<std::string>& created);
 // Removes the given dirs bottom-up (reverse order), ignoring errors.
 void remove_created_dirs(const std::vector<std::string>& created);
+// The same for parents a container shares with others: a directory that still has
+// sub-cgroups is left alone at once (no EBUSY retries).
+void remove_unused_dirs(const std::vector<std::string>& created);
 
 // "a/b/../c" -> "a/c", "/x//y/" -> "/x/y", as Go's filepath.Clean.
 std::string clean_path(const std::string& path);

@@ -88,6 +88,11 @@ public:
     // unified/ directory on v1). Re-open with open_manager(controller_paths, ...).
     virtual std::map<std::string, std::string> controller_paths() const { return {}; }
     virtual Mode mode() const { return Mode::unified; }
+    // The directories create() made, top-down, leaf included. Kept in state.json and
+    // handed back to a re-opened manager, so its destroy() also removes the parents it
+    // made (cgroupsPath "a/b" leaves no "a" behind) when nothing else uses them.
+    virtual std::vector<std::string> created_dirs() const { return {}; }
+    virtual void set_created_dirs(std::vector<std::string> /*dirs*/) {}
 };
 
 // How a manager reaches the host. The defaults are the real host; unit tests point

@@ -25,6 +25,7 @@ Loaded load_container(const state::Store& store, const std::string& id) {
         try {
             c.cgroup = c.state.cgroup_paths.empty() ? cgroups::open_manager(c.state.cgroup_path)
                                                     : cgroups::open_manager(c.state.cgroup_paths);
+            c.cgroup->set_created_dirs(c.state.cgroup_created);
         } catch (const Error& e) {
             log::debug("cgroup of {}: {}", id, e.what());
         }

@@ -187,6 +187,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     s.created = now_rfc3339();
     s.cgroup_path = cgroup->path();
     s.cgroup_paths = cgroup->controller_paths();
+    s.cgroup_created = cgroup->created_dirs();
     s.systemd_cgroup = ctx.systemd_cgroup;
     s.config_path = config_path;
 

@@ -66,6 +66,7 @@ std::string to_record_json(const State& s) {
         {"initStartTime", s.init_start_time},
         {"cgroupPath", s.cgroup_path},
         {"cgroupPaths", s.cgroup_paths},
+        {"cgroupCreated", s.cgroup_created},
         {"systemdCgroup", s.systemd_cgroup},
         {"configPath", s.config_path},
     };
@@ -89,6 +90,7 @@ State from_record_json(const std::string& text) {
         s.init_start_time = j.value("initStartTime", uint64_t{0});
         s.cgroup_path = j.value("cgroupPath", "");
         s.cgroup_paths = j.value("cgroupPaths", std::map<std::string, std::string>{});
+        s.cgroup_created = j.value("cgroupCreated", std::vector<std::string>{});
         s.systemd_cgroup = j.value("systemdCgroup", false);
         s.config_path = j.value("configPath", "");
     } catch (const json::exception& e) {

@@ -31,6 +31,7 @@ struct State {
     uint64_t init_start_time = 0;  // /proc/PID/stat field 22, to tell a reused pid apart
     std::string cgroup_path;       // as returned by cgroups::Manager::path()
     std::map<std::string, std::string> cgroup_paths;  // cgroups::Manager::controller_paths()
+    std::vector<std::string> cgroup_created;  // cgroups::Manager::created_dirs()
     bool systemd_cgroup = false;
     std::string config_path;       // BUNDLE/config.json as read at create time
 };

@@ -81,6 +81,26 @@ TEST(CgroupV2Create, DestroyRemovesTheParentsItMade) {
     EXPECT_FALSE(wb::fs::exists(fs.at("x")));
 }
 
+TEST(CgroupV2Create, AReopenedManagerRemovesTheParentsRecordedAtCreate) {
+    FakeCgroupfs fs;
+    auto made = make_manager(Placement{"/x/y/z", "id"}, fs.options(Mode::unified));
+    made->create();
+    EXPECT_EQ(made->created_dirs(),
+              (std::vector<std::string>{fs.at("x"), fs.at("x/y"), fs.at("x/y/z")}));
+    // A sibling in x keeps x alive; y, only this container's, goes.
+    fs.dir("x/other");
+    auto reopened = open_manager("/x/y/z", fs.options(Mode::unified));
+    reopened->set_created_dirs(made->created_dirs());
+    reopened->destroy();
+    EXPECT_FALSE(wb::fs::exists(fs.at("x/y")));
+    EXPECT_TRUE(wb::fs::exists(fs.at("x/other")));
+    // Without the record, the parents stay (as runc leaves them).
+    auto second = make_manager(Placement{"/x/y/z", "id"}, fs.options(Mode::unified));
+    second->create();
+    open_manager("/x/y/z", fs.options(Mode::unified))->destroy();
+    EXPECT_TRUE(wb::fs::exists(fs.at("x/y")));
+}
+
 TEST(CgroupV2Create, FailureLeavesNothingBehind) {
     FakeCgroupfs fs;
     auto m = make_manager(Placement{"/made/" + std::string(300, 'x'), "id"},

@@ -132,15 +132,26 @@ public:
         for (const auto& [dir, mount] : distinct_dirs())
             if (int err = remove_tree(dir); err && !first) first = err, failed = dir;
         if (!unified_dir_.empty()) remove_tree(unified_dir_);
-        for (auto it = created_.rbegin(); it != created_.rend(); ++it) remove_cgroup_dir(*it);
-        for (auto it = unified_created_.rbegin(); it != unified_created_.rend(); ++it)
-            remove_cgroup_dir(*it);
+        remove_unused_dirs(created_);
+        remove_unused_dirs(unified_created_);
         if (first) throw_errno("remove cgroup " + failed, first);
         created_.clear();
         unified_created_.clear();
     }
 
     int clone_into_fd() const override { return -1; }
+
+    std::vector<std::string> created_dirs() const override {
+        auto all = created_;
+        all.insert(all.end(), unified_created_.begin(), unified_created_.end());
+        return all;
+    }
+    // One list: each hierarchy's dirs are in top-down order, so reverse order still
+    // removes children before parents.
+    void set_created_dirs(std::vector<std::string> dirs) override {
+        created_ = std::move(dirs);
+        unified_created_.clear();
+    }
 
     std::string path() const override {
         for (const char* c : {"memory", "pids", "cpu", "devices", "freezer"})

@@ -108,14 +108,15 @@ public:
         dir_fd_.reset();
         if (int err = remove_tree(dir_)) throw_errno("remove cgroup " + dir_, err);
         // Then the parents this manager made, bottom-up; a sibling may still use them.
-        for (auto it = created_.rbegin(); it != created_.rend(); ++it)
-            if (*it != dir_) remove_cgroup_dir(*it);
+        remove_unused_dirs(created_);
         created_.clear();
     }
 
     int clone_into_fd() const override { return dir_fd_ ? dir_fd_.get() : -1; }
     std::string path() const override { return rel_; }
     std::map<std::string, std::string> controller_paths() const override { return {{"", dir_}}; }
+    std::vector<std::string> created_dirs() const override { return created_; }
+    void set_created_dirs(std::vector<std::string> dirs) override { created_ = std::move(dirs); }
     Mode mode() const override { return Mode::unified; }
 
 private:
