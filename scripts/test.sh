@@ -11,7 +11,9 @@ build=${BUILD_DIR:-build}
 BUILD_DEPS=(cmake g++ make pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
 	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd)
-bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" || exit 1
+# The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh).
+VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils)
+bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${VM_DEPS[@]}" || exit 1
 
 passed=0
 failed=0
@@ -64,25 +66,37 @@ else
 	failed=$((failed + 1))
 fi
 
+# Adds a bats TAP report to the totals. $1: the TAP file, $2: bats' exit status.
+count_tap() {
+	local tap=$1 status=$2 ok bad skip planned
+	skip=$(grep -cE '^ok [0-9]+ .*# skip' "$tap")
+	ok=$(grep -cE '^ok [0-9]+' "$tap")
+	bad=$(grep -cE '^not ok [0-9]+' "$tap")
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
+	passed=$((passed + ok - skip))
+	failed=$((failed + bad))
+	skipped=$((skipped + skip))
+	# Tests that never reported (bats died) count as failed.
+	if [ -n "$planned" ] && [ "$planned" -gt "$((ok + bad))" ]; then
+		failed=$((failed + planned - ok - bad))
+	fi
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then failed=$((failed + 1)); fi
+}
+
 echo "== integration tests"
 bats_tap=$repo/$build/integration.tap
 export WHALEBOX=$repo/$build/whalebox
 # A hung test fails after two minutes instead of holding CI.
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 bats --formatter tap integration/ | tee "$bats_tap"
-bats_status=${PIPESTATUS[0]}
-b_skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$bats_tap")
-b_ok=$(grep -cE '^ok [0-9]+' "$bats_tap")
-b_failed=$(grep -cE '^not ok [0-9]+' "$bats_tap")
-b_planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$bats_tap" | head -n 1)
-passed=$((passed + b_ok - b_skipped))
-failed=$((failed + b_failed))
-skipped=$((skipped + b_skipped))
-# Tests that never reported (bats died) count as failed.
-if [ -n "$b_planned" ] && [ "$b_planned" -gt "$((b_ok + b_failed))" ]; then
-	failed=$((failed + b_planned - b_ok - b_failed))
-fi
-if [ "$bats_status" -ne 0 ] && [ "$b_failed" -eq 0 ]; then failed=$((failed + 1)); fi
+count_tap "$bats_tap" "${PIPESTATUS[0]}"
+
+# This host is cgroup v1/hybrid: the cgroup v2 suite runs in a throwaway VM whose only
+# hierarchy is cgroup v2 (../shared/vm/vm-run; KVM when usable, TCG otherwise).
+echo "== cgroup v2 integration tests (VM)"
+vm_tap=$repo/$build/cgroupv2-vm.tap
+integration/run-cgroupv2-vm.sh --formatter tap | tee "$vm_tap"
+count_tap "$vm_tap" "${PIPESTATUS[0]}"
 
 summary
 [ "$failed" -eq 0 ]
