@@ -178,3 +178,8 @@ with tarfile.open(out, "w") as t:
                                                    "org.opencontainers.image.ref.name": name.split(":")[-1]}}]}).encode())
 PY
 }
+
+# The "stream" of each line of container NAME's container.log, in order.
+lite_log_streams() {
+	jq -r .stream "$LITE_ROOT/containers/$(lite_id "$1")/container.log"
+}

@@ -27,6 +27,12 @@ teardown() { teardown_lite; }
 	lite run busybox sh -c 'echo hello from lite; exit 3'
 	[ "$status" -eq 3 ]
 	[ "$output" = "hello from lite" ]
+	lite run --name fg busybox sh -c 'echo out; echo err >&2'
+	[ "$status" -eq 0 ]
+	# docker logs shows a foreground run's output too, stdout and stderr apart.
+	lite logs fg
+	[ "$output" = "$(printf 'out\nerr')" ]
+	[ "$(lite_log_streams fg)" = "$(printf 'stdout\nstderr')" ]
 	lite run --rm -e GREETING=hi -w /tmp -h boxy busybox sh -c 'echo $GREETING $(pwd) $(hostname) $(cat /etc/hostname)'
 	[ "$status" -eq 0 ]
 	[ "$output" = "hi /tmp boxy boxy" ]
@@ -36,9 +42,9 @@ teardown() { teardown_lite; }
 	lite run nosuchimage true
 	[ "$status" -eq 125 ]
 	[ "$output" = "Error: No such image: nosuchimage" ]
-	# Other commands fail with 1, as docker's do.
+	# whalebox-lite's own errors exit 125 in every command.
 	lite logs web
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 125 ]
 	[ "$output" = "Error: No such container: web" ]
 	lite run --rm busybox /no/such/command
 	[ "$status" -eq 127 ]
@@ -109,6 +115,21 @@ teardown() { teardown_lite; }
 	wait_status quick 10 'Exited \(3\)'
 	lite logs quick
 	[ "$output" = "$(printf 'bye\nbye')" ]
+}
+
+@test "lite: run -di keeps the container's stdin open, run -d gives it EOF" {
+	lite run -d --name closed busybox sh
+	[ "$status" -eq 0 ]
+	wait_status closed 10 'Exited \(0\)'
+	lite run -di --name open busybox sh
+	[ "$status" -eq 0 ]
+	sleep 1
+	lite ps
+	[[ "$output" == *"Up "*" open"* ]] || fail "sh with -di did not stay up"
+	lite stop -t 1 open
+	[ "$status" -eq 0 ]
+	lite rm -f closed open
+	[ "$status" -eq 0 ]
 }
 
 @test "lite: --rm removes the container after it exits" {
@@ -202,6 +223,11 @@ teardown() { teardown_lite; }
 	run script -qec "$WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE run --rm -t busybox sh -c 'tty; exit 5'" /dev/null
 	[ "$status" -eq 5 ]
 	[[ "$output" == *"/dev/pts/"* ]]
+	# A foreground run on a terminal is logged too.
+	run script -qec "$WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE run --name tlog -t busybox echo on-a-tty" /dev/null
+	[ "$status" -eq 0 ]
+	lite logs tlog
+	[[ "$output" == *on-a-tty* ]]
 	run script -qec "$WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE run --rm busybox tty" /dev/null
 	[[ "$output" == *"not a tty"* ]]
 }

@@ -101,6 +101,7 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     rec.created = now_rfc3339();
     rec.auto_remove = opts.auto_remove;
     rec.tty = opts.tty;
+    rec.interactive = opts.interactive;
     for (const auto& v : opts.volumes) rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));
 
     std::string dir = store.dir(rec.id);

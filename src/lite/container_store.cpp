@@ -37,6 +37,7 @@ std::string container_to_json(const ContainerRecord& r) {
               {"monitorStartTime", r.monitor_start_time},
               {"autoRemove", r.auto_remove},
               {"tty", r.tty},
+              {"interactive", r.interactive},
               {"volumes", r.volumes},
               {"error", r.error}};
     return j.dump(2) + "\n";
@@ -79,6 +80,7 @@ ContainerRecord container_from_json(const std::string& text) {
         r.monitor_start_time = j.value("monitorStartTime", uint64_t{0});
         r.auto_remove = j.value("autoRemove", false);
         r.tty = j.value("tty", false);
+        r.interactive = j.value("interactive", false);
         r.volumes = strings(j, "volumes");
         r.error = j.value("error", "");
         return r;

@@ -30,6 +30,7 @@ struct ContainerRecord {
     uint64_t monitor_start_time = 0;    // to tell a reused pid apart
     bool auto_remove = false;           // --rm
     bool tty = false;
+    bool interactive = false;           // -i: with -d, stdin stays open (a pipe the monitor holds)
     std::vector<std::string> volumes;   // -v specs as given
     std::string error;                  // why the last start failed
 };

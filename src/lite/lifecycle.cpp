@@ -93,6 +93,81 @@ std::string read_all(int fd) {
 }
 
 // runtime::run in the foreground.
+// A foreground run without a terminal: the container's stdout and stderr go through
+// pipes to a small copier process that writes them to ours and to container.log, so
+// `logs` shows a foreground run as docker's does. (A process, not a thread: the runtime
+// clones its init with clone3, which runs no atfork handlers.)
+class OutputTee {
+public:
+    explicit OutputTee(int log_fd) {
+        int out[2], err[2];
+        if (::pipe2(out, O_CLOEXEC) < 0) throw_errno("pipe");
+        if (::pipe2(err, O_CLOEXEC) < 0) {
+            ::close(out[0]);
+            ::close(out[1]);
+            throw_errno("pipe");
+        }
+        UniqueFd out_r(out[0]), out_w(out[1]), err_r(err[0]), err_w(err[1]);
+        copier_ = ::fork();
+        if (copier_ < 0) throw_errno("fork");
+        if (copier_ == 0) {
+            out_w.reset();
+            err_w.reset();
+            copy(out_r, err_r, log_fd);
+            _exit(0);
+        }
+        saved_out_.reset(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
+        saved_err_.reset(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
+        ::dup2(out_w.get(), STDOUT_FILENO);
+        ::dup2(err_w.get(), STDERR_FILENO);
+    }
+    ~OutputTee() { finish(); }
+    OutputTee(const OutputTee&) = delete;
+    OutputTee& operator=(const OutputTee&) = delete;
+
+    // Gives our stdout and stderr back and waits for the copier to drain the pipes (it
+    // ends when the container's last writer is gone).
+    void finish() {
+        if (copier_ <= 0) return;
+        if (saved_out_) ::dup2(saved_out_.get(), STDOUT_FILENO);
+        if (saved_err_) ::dup2(saved_err_.get(), STDERR_FILENO);
+        saved_out_.reset();
+        saved_err_.reset();
+        wait_child(copier_);
+        copier_ = -1;
+    }
+
+private:
+    static void copy(UniqueFd& out, UniqueFd& err, int log_fd) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        LogWriter log(log_fd);
+        char buf[65536];
+        while (out || err) {
+            struct pollfd p[2] = {{out ? out.get() : -1, POLLIN, 0}, {err ? err.get() : -1, POLLIN, 0}};
+            if (::poll(p, 2, -1) < 0) {
+                if (errno == EINTR) continue;
+                break;
+            }
+            for (int i = 0; i < 2; ++i) {
+                UniqueFd& fd = i == 0 ? out : err;
+                if (!p[i].revents) continue;
+                ssize_t n = ::read(fd.get(), buf, sizeof buf);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) {
+                    fd.reset();
+                    continue;
+                }
+                log.feed(i, buf, static_cast<size_t>(n));
+                write_all(i == 0 ? STDOUT_FILENO : STDERR_FILENO, std::string(buf, static_cast<size_t>(n)));
+            }
+        }
+        log.flush();
+    }
+
+    pid_t copier_ = -1;
+    UniqueFd saved_out_, saved_err_;
+};
+
 int run_in_foreground(const runtime::Context& ctx, const runtime::CreateOptions& opts) {
     return runtime::run(ctx, opts, false);
 }
@@ -135,9 +210,13 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     if (!log) throw_errno("open " + dir + "/container.log");
     LogWriter writer(log.get());
 
-    int out[2], err[2], msg[2];
+    int out[2], err[2], msg[2], in[2] = {-1, -1};
     if (::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0 || ::pipe2(msg, O_CLOEXEC) < 0)
         throw_errno("pipe");
+    // docker run -di: the container's stdin stays open (nothing is ever written, there is
+    // no attach) until the container exits, so `sh` waits instead of reading EOF.
+    if (rec.interactive && !rec.tty && ::pipe2(in, O_CLOEXEC) < 0) throw_errno("pipe");
+    UniqueFd stdin_hold(in[1]);
     std::optional<SocketDir> sock;
     UniqueFd listener;
     runtime::CreateOptions opts = create_options(c, rec);
@@ -155,7 +234,8 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     if (runner < 0) throw_errno("fork");
     if (runner == 0) {
         ::close(ready_fd);
-        int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        stdin_hold.reset();
+        int null = in[0] >= 0 ? in[0] : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         ::dup2(null, 0);
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
@@ -169,6 +249,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     ::close(out[1]);
     ::close(err[1]);
     ::close(msg[1]);
+    if (in[0] >= 0) ::close(in[0]);
     UniqueFd out_r(out[0]), err_r(err[0]), msg_r(msg[0]);
     UniqueFd runner_fd = pidfd_open(runner);
     UniqueFd master;
@@ -308,16 +389,23 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     runtime::CreateOptions opts = create_options(c, rec);
     opts.pid_file = c.layout.container_dir(id) + "/init.pid";
     ::unlink(opts.pid_file.c_str());
+    std::string log_path = c.layout.container_dir(id) + "/container.log";
+    UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+    if (!log) throw_errno("open " + log_path);
     std::optional<ForegroundConsole> console;
+    std::optional<OutputTee> tee;
     if (rec.tty) {
-        console.emplace(interactive);
+        console.emplace(interactive, log.get());
         opts.console_socket = console->socket_path();
-    } else if (!interactive) {
-        int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (null >= 0) {
-            ::dup2(null, STDIN_FILENO);
-            ::close(null);
+    } else {
+        if (!interactive) {
+            int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (null >= 0) {
+                ::dup2(null, STDIN_FILENO);
+                ::close(null);
+            }
         }
+        tee.emplace(log.get());
     }
 
     record_start(c, id, ::getpid());
@@ -330,6 +418,7 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
         status = exit_code_for_start_error(error);
     }
     if (console) console->finish(!error.empty());
+    if (tee) tee->finish();
     record_exit(c, id, status, error);
     if (!error.empty()) throw ExitError(error, status);
     return status;

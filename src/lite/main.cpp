@@ -236,7 +236,8 @@ int main(int argc, char** argv) {
     } catch (const ExitError& e) {
         return report(e.what(), e.exit_code());
     } catch (const std::exception& e) {
-        // docker: a failing `run` (or `create`) exits 125; the other commands exit 1.
-        return report(e.what(), app.got_subcommand("run") ? kExitLiteError : 1);
+        // whalebox-lite's own errors exit 125 (as docker run's do), in every command; run
+        // and exec pass the container command's status on (126/127 when it cannot start).
+        return report(e.what(), kExitLiteError);
     }
 }

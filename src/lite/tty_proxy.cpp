@@ -10,7 +10,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
+#include "lite/log_file.hpp"
 #include "linux/console.hpp"
 #include "util/error.hpp"
 
@@ -74,7 +76,9 @@ bool write_all(int fd, const char* data, size_t len) {
 
 }  // namespace
 
-void proxy_terminal(int master, bool forward_stdin) {
+void proxy_terminal(int master, bool forward_stdin, int log_fd) {
+    std::optional<LogWriter> log;
+    if (log_fd >= 0) log.emplace(log_fd);
     sigset_t winch;
     sigemptyset(&winch);
     sigaddset(&winch, SIGWINCH);
@@ -92,7 +96,11 @@ void proxy_terminal(int master, bool forward_stdin) {
         if (p[0].revents) {
             ssize_t n = ::read(master, buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return;  // EIO: the last slave fd closed
+            if (n <= 0) {  // EIO: the last slave fd closed
+                if (log) log->flush();
+                return;
+            }
+            if (log) log->feed(0, buf, static_cast<size_t>(n));
             if (!write_all(STDOUT_FILENO, buf, static_cast<size_t>(n))) return;
         }
         if (p[1].revents) {
@@ -121,7 +129,7 @@ void proxy_terminal(int master, bool forward_stdin) {
 
 namespace wb::lite {
 
-ForegroundConsole::ForegroundConsole(bool forward_stdin) {
+ForegroundConsole::ForegroundConsole(bool forward_stdin, int log_fd) {
     char tmpl[] = "/tmp/whalebox-lite-XXXXXX";
     if (!::mkdtemp(tmpl)) throw_errno("mkdtemp");
     dir_ = tmpl;
@@ -137,7 +145,7 @@ ForegroundConsole::ForegroundConsole(bool forward_stdin) {
             UniqueFd master = accept_console_master(listener.get());
             listener.reset();
             RawMode raw(STDIN_FILENO);
-            proxy_terminal(master.get(), forward_stdin);
+            proxy_terminal(master.get(), forward_stdin, log_fd);
         } catch (const std::exception&) {
             _exit(1);
         }

@@ -29,8 +29,9 @@ private:
 };
 
 // Copies master -> stdout and (with forward_stdin) stdin -> master until the master side
-// closes (every slave fd gone); follows SIGWINCH with the window size.
-void proxy_terminal(int master, bool forward_stdin);
+// closes (every slave fd gone); follows SIGWINCH with the window size. With a log_fd,
+// what the container prints is also appended there as container.log entries.
+void proxy_terminal(int master, bool forward_stdin, int log_fd = -1);
 
 // Copies our window size (stdin, else stdout) to the pty master.
 void copy_window_size(int master);
@@ -43,7 +44,8 @@ namespace wb::lite {
 // runtime and a child process that proxies the pty master to our terminal meanwhile.
 class ForegroundConsole {
 public:
-    explicit ForegroundConsole(bool forward_stdin);
+    // log_fd: container.log for `run` (docker logs shows a foreground run too), or -1.
+    explicit ForegroundConsole(bool forward_stdin, int log_fd = -1);
     ~ForegroundConsole();
     ForegroundConsole(const ForegroundConsole&) = delete;
     ForegroundConsole& operator=(const ForegroundConsole&) = delete;
