@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Side-by-side: `whalebox-lite run --rm busybox true` against `podman run --rm --network
+# none busybox true` on the same image (the repository's busybox rootfs, imported into
+# each), BENCH_N runs each (default 20). podman drives whalebox as its OCI runtime, so the
+# two lines differ only in the front end (podman + conmon against whalebox-lite); a third
+# line has podman with runc, its usual runtime here. Prints the medians and the ratios.
+# Run as root after building (build/whalebox, build/whalebox-lite). Not part of CI.
+# podman's whole configuration, storage and cgroups live in a temp dir and below
+# /whalebox-test (integration/clients/podman-helpers.bash); everything is removed at exit.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+N=${BENCH_N:-20}
+WHALEBOX=$(realpath "${WHALEBOX:-$repo/build/whalebox}")
+WHALEBOX_LITE=$(realpath "${WHALEBOX_LITE:-$repo/build/whalebox-lite}")
+
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
+for bin in "$WHALEBOX" "$WHALEBOX_LITE"; do
+	[ -x "$bin" ] || { echo "bench: build it first: $bin" >&2; exit 1; }
+done
+for tool in podman conmon runc; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install podman conmon runc)" >&2; exit 1; }
+done
+cmp -s /bin/busybox "$repo/bundles/busybox/rootfs/bin/busybox" || sh "$repo/bundles/make-busybox-rootfs.sh" >/dev/null
+
+# The podman suite's setup, outside bats: its skip/fail end the script.
+skip() { echo "bench: $*" >&2; exit 1; }
+export WHALEBOX
+# shellcheck source=../integration/clients/podman-helpers.bash
+source "$repo/integration/clients/podman-helpers.bash"
+podman_setup
+lite_dir=$(mktemp -d /tmp/whalebox-bench-lite.XXXXXX)
+cleanup() {
+	"$WHALEBOX_LITE" --root "$lite_dir/root" --state-root "$lite_dir/state" rm -f \
+		$("$WHALEBOX_LITE" --root "$lite_dir/root" --state-root "$lite_dir/state" ps -aq 2>/dev/null) >/dev/null 2>&1 || true
+	rm -rf "$lite_dir"
+	podman_teardown
+}
+trap cleanup EXIT
+
+lite() { "$WHALEBOX_LITE" --root "$lite_dir/root" --state-root "$lite_dir/state" "$@"; }
+tar -C "$BUSYBOX_ROOTFS" -cf "$lite_dir/busybox.tar" .
+lite import "$lite_dir/busybox.tar" busybox >/dev/null
+
+# podman with runc: a second runtime entry whose state is in the same temp dir.
+cat >"$PODMAN_DIR/bin/runc-runtime" <<EOF
+#!/bin/sh
+exec runc --root "$PODMAN_DIR/runc-root" "\$@"
+EOF
+chmod +x "$PODMAN_DIR/bin/runc-runtime"
+sed -i "s|^whalebox = \[.*|&\nrunc = [\"$PODMAN_DIR/bin/runc-runtime\"]|" "$CONTAINERS_CONF"
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# time_loop NAME COMMAND...: one warm-up, then N timed runs; prints the median in µs.
+time_loop() {
+	local name=$1 i t0 t1
+	shift
+	"$@" </dev/null >/dev/null 2>&1 || { echo "bench: $name failed: $("$@" 2>&1 </dev/null | tail -1)" >&2; exit 1; }
+	: >"$lite_dir/$name.wall"
+	for ((i = 0; i < N; i++)); do
+		t0=${EPOCHREALTIME/./}
+		"$@" </dev/null >/dev/null 2>&1 || { echo "bench: $name run $i failed" >&2; exit 1; }
+		t1=${EPOCHREALTIME/./}
+		echo $((t1 - t0)) >>"$lite_dir/$name.wall"
+	done
+	median <"$lite_dir/$name.wall"
+}
+
+lite_us=$(time_loop lite lite run --rm busybox true)
+podman_us=$(time_loop podman pm_run --rm "$PODMAN_IMAGE" true)
+podman_runc_us=$(time_loop podman-runc pm_run --runtime runc --rm "$PODMAN_IMAGE" true)
+
+echo "$N runs each of \`run --rm busybox true\` ($(date -u +%Y-%m-%d), $(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg))"
+printf '%-28s %16s\n' "front end (runtime)" "median wall ms"
+printf '%-28s %16.1f\n' "whalebox-lite" "$(echo "$lite_us / 1000" | bc -l)"
+printf '%-28s %16.1f\n' "podman (whalebox)" "$(echo "$podman_us / 1000" | bc -l)"
+printf '%-28s %16.1f\n' "podman (runc)" "$(echo "$podman_runc_us / 1000" | bc -l)"
+printf 'whalebox-lite/podman: %.3f (aim: 0.1 or less)\n' "$(echo "$lite_us / $podman_us" | bc -l)"
+printf 'whalebox-lite/podman+runc: %.3f\n' "$(echo "$lite_us / $podman_runc_us" | bc -l)"
