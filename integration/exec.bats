@@ -8,9 +8,11 @@ load helpers
 setup() {
 	setup_bundle
 	RECVTTY_PID=
+	FROZEN_CGROUP=
 }
 
 teardown() {
+	[ -z "$FROZEN_CGROUP" ] || echo THAWED >"$FROZEN_CGROUP/freezer.state" || true
 	if [ -n "$RECVTTY_PID" ]; then
 		kill "$RECVTTY_PID" 2>/dev/null || true
 		wait "$RECVTTY_PID" 2>/dev/null || true
@@ -272,6 +274,41 @@ wait_recvtty_done() {
 	wb exec test_exec true
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot exec in a stopped container"* ]]
+}
+
+@test "exec into a container whose init is exiting is an error, not ENOMEM" {
+	# The init's exit waits for the rest of its pid namespace to die; a frozen child makes
+	# that last. Meanwhile the init is alive by its start time, and a process cloned into
+	# its pid namespace fails with ENOMEM.
+	local freezer pid child i
+	freezer=$(cgroup_dirs "$(test_cgroup)/bundle" | grep '/freezer/' | head -n 1)
+	[ -n "$freezer" ] || skip "needs the cgroup v1 freezer"
+	set_cmd sh -c 'sleep 1000 & wait'
+	wb run -d test_exec
+	[ "$status" -eq 0 ]
+	pid=$(container_pid test_exec)
+	for ((i = 0; i < 50; i++)); do
+		child=$(cat "/proc/$pid/task/$pid/children")
+		[ -n "$child" ] && break
+		sleep 0.1
+	done
+	mkdir "$freezer/stuck"
+	echo "$child" >"$freezer/stuck/cgroup.procs"
+	FROZEN_CGROUP=$freezer/stuck
+	echo FROZEN >"$FROZEN_CGROUP/freezer.state"
+	kill -9 "$pid"
+	# PF_EXITING (0x4) in the flags field of /proc/PID/stat.
+	for ((i = 0; i < 50; i++)); do
+		(($(awk '{ print $9 }' "/proc/$pid/stat") & 4)) && break
+		sleep 0.1
+	done
+	wb exec test_exec true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot exec in a stopped container"* ]]
+	[[ "$output" != *"Cannot allocate memory"* ]]
+	echo THAWED >"$FROZEN_CGROUP/freezer.state"
+	FROZEN_CGROUP=
+	wait_for_status test_exec stopped
 }
 
 @test "exec into a missing container is an error" {

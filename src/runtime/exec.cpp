@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "linux/console.hpp"
 #include "process/exec.hpp"
@@ -33,6 +34,23 @@ void set_env(std::vector<std::string>& env, const std::string& kv) {
             return;
         }
     env.push_back(kv);
+}
+
+// Whether process PID has begun to exit (PF_EXITING in field 9 of /proc/PID/stat). A
+// container's init stays in that state, still "running" by its start time, while the
+// kernel kills the rest of its pid namespace; setns then finds no namespaces or clone
+// fails with ENOMEM ("Cannot allocate memory"), which says nothing to a user.
+bool is_exiting(pid_t pid) {
+    constexpr unsigned long kPfExiting = 0x4;
+    std::string stat;
+    if (!fs::try_read_file("/proc/" + std::to_string(pid) + "/stat", stat)) return true;
+    size_t close = stat.rfind(')');
+    if (close == std::string::npos) return true;
+    const char* p = stat.c_str() + close + 2;
+    // Fields resume at 3 (state); flags is field 9.
+    for (int field = 3; *p && field < 9; ++p)
+        if (*p == ' ') ++field;
+    return std::strtoul(p, nullptr, 10) & kPfExiting;
 }
 
 }  // namespace
@@ -106,8 +124,16 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     req.state_json = hook_state_json(c.state, c.state.status, c.state.pid);
     // The init must still be the recorded one while we read its namespaces.
     UniqueFd init_pidfd = open_init_pidfd(c.state);
-    if (!init_pidfd) throw Error("cannot exec in a stopped container");
-    process::ExecChild child = process::launch_exec(req);
+    if (!init_pidfd || is_exiting(c.state.pid)) throw Error("cannot exec in a stopped container");
+    process::ExecChild child = [&] {
+        try {
+            return process::launch_exec(req);
+        } catch (const Error&) {
+            // The init began to exit meanwhile: that is the error to report.
+            if (is_exiting(c.state.pid)) throw Error("cannot exec in a stopped container");
+            throw;
+        }
+    }();
     if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
     if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid), 0644);
     if (opts.detach) return 0;
