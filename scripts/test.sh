@@ -10,7 +10,7 @@ build=${BUILD_DIR:-build}
 
 BUILD_DEPS=(cmake g++ make pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
 	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
-TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd)
+TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh).
 VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils)
 bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${VM_DEPS[@]}" || exit 1
@@ -88,7 +88,7 @@ bats_tap=$repo/$build/integration.tap
 export WHALEBOX=$repo/$build/whalebox
 # A hung test fails after two minutes instead of holding CI.
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
-bats --formatter tap integration/ | tee "$bats_tap"
+bats --formatter tap -r integration/ | tee "$bats_tap"
 count_tap "$bats_tap" "${PIPESTATUS[0]}"
 
 # This host is cgroup v1/hybrid: the cgroup v2 suite runs in a throwaway VM whose only
