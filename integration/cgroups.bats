@@ -174,6 +174,20 @@ blkio_weight_file() {
 	done
 }
 
+@test "cgroups v1: kill SIGKILL of a paused container kills it (the cgroup is thawed)" {
+	wb run -d test_pause_kill
+	[ "$status" -eq 0 ]
+	pid=$(container_pid test_pause_kill)
+	wb pause test_pause_kill
+	[ "$status" -eq 0 ]
+	wb kill test_pause_kill KILL
+	[ "$status" -eq 0 ]
+	wait_for_exit "$pid"
+	wait_for_status test_pause_kill stopped
+	wb delete test_pause_kill
+	[ "$status" -eq 0 ]
+}
+
 @test "cgroups v1: update writes each flag to its cgroup file" {
 	update_config '.linux.resources.memory = {"limit": 33554432}
 		| .linux.resources.cpu = {"shares": 512, "cpus": "0"}

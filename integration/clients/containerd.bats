@@ -115,6 +115,21 @@ teardown() {
 	[ "$(awk '{ print $3 }' "/proc/$pid/stat")" = S ]
 }
 
+@test "containerd: ctr t kill -s SIGKILL of a paused task stops it" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	ctr_run tasks pause "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" PAUSED
+	ctr_run tasks kill -s SIGKILL "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" STOPPED
+	ctr_run tasks rm "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exit code 137"* ]]
+}
+
 @test "containerd: ctr t kill sends the signal to the init" {
 	ctrd_run -d --null-io -- "$ID" sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done'
 	[ "$status" -eq 0 ]

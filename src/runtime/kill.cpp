@@ -20,6 +20,9 @@ void kill(const Context& ctx, const std::string& id, int signal, bool all) {
     if (!pidfd) throw Error("container not running");
     if (::syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) < 0)
         throw_errno("kill container init (pid " + std::to_string(c.state.pid) + ")");
+    // A frozen process (cgroup v1) acts on SIGKILL only once thawed: thaw a paused
+    // container so the kill lands, as runc does (containerd's `ctr t kill -s SIGKILL`).
+    if (signal == SIGKILL && c.cgroup && c.cgroup->frozen()) c.cgroup->thaw();
 }
 
 }  // namespace wb::runtime
