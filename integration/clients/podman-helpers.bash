@@ -4,8 +4,9 @@
 #
 # Everything podman makes lives in $PODMAN_DIR, a temp directory: containers.conf and
 # storage.conf (through CONTAINERS_CONF and CONTAINERS_STORAGE_CONF), the storage root and
-# runroot, podman's tmp dir, locks (file locks, not /dev/shm), events log and network
-# config, and the runtime's own --root (a two-line wrapper adds it, see podman_setup).
+# runroot, podman's tmp dir and $TMPDIR, locks (file locks, not /dev/shm), events log and
+# network config, and the runtime's own --root (a two-line wrapper adds it, see
+# podman_setup).
 # Containers have no network (--network none) and their cgroups, and conmon's, go below
 # /whalebox-test/podman-<dir> in every hierarchy (--cgroup-parent, cgroupfs manager).
 # Teardown removes containers, unmounts what is mounted below $PODMAN_DIR, removes that
@@ -48,7 +49,10 @@ podman_setup() {
 	export PODMAN_OWN_TOP
 	echo "$PODMAN_OWN_TOP" >"$PODMAN_DIR/own-cgroup-top"
 
-	mkdir -p "$PODMAN_DIR"/{bin,net,cni,runtime}
+	mkdir -p "$PODMAN_DIR"/{bin,net,cni,runtime,tmpfiles}
+	# podman's temporary files (image copies, `update` resource files) go to $TMPDIR or
+	# /var/tmp.
+	export TMPDIR=$PODMAN_DIR/tmpfiles
 	# The runtime under test with its state in our dir, not in /run/<runtime>. podman's
 	# --runtime-flag would do, but it is not handed on to the `podman container cleanup`
 	# that conmon runs when a container exits.
@@ -97,6 +101,7 @@ conmon_env_vars = [
   "CONTAINERS_CONF=$CONTAINERS_CONF",
   "CONTAINERS_STORAGE_CONF=$CONTAINERS_STORAGE_CONF",
   "CONTAINERS_REGISTRIES_CONF=$CONTAINERS_REGISTRIES_CONF",
+  "TMPDIR=$TMPDIR",
 ]
 runtime = "whalebox"
 runtime_supports_json = ["whalebox"]
