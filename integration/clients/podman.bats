@@ -135,6 +135,26 @@ teardown() {
 	[[ "$output" == *is-a-tty* ]]
 }
 
+@test "podman exec: six at once" {
+	run pm_run -d --name busy "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	many_execs() {
+		local i pids=()
+		for i in 1 2 3 4 5 6; do
+			pm exec busy sh -c "echo exec-$i" >"$PODMAN_DIR/exec-$i.out" 2>&1 &
+			pids+=("$!")
+		done
+		for i in "${!pids[@]}"; do
+			wait "${pids[$i]}" || return 1
+		done
+		cat "$PODMAN_DIR"/exec-?.out
+	}
+	run many_execs
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "exec-1 exec-2 exec-3 exec-4 exec-5 exec-6 " ]
+}
+
 @test "podman top" {
 	run pm_run -d --name topped "$PODMAN_IMAGE" sleep 1000
 	[ "$status" -eq 0 ]
@@ -215,6 +235,57 @@ teardown() {
 	[ "$(pm inspect --format '{{.State.ExitCode}}' stubborn)" = 137 ]
 }
 
+@test "podman stop: --stop-signal" {
+	run pm_run -d --name stopsig --stop-signal USR1 "$PODMAN_IMAGE" \
+		sh -c 'trap "exit 9" USR1; echo ready; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	pm_wait_log stopsig ready
+	run pm stop -t 30 stopsig
+	[ "$status" -eq 0 ]
+	[ "$(pm inspect --format '{{.State.ExitCode}}' stopsig)" = 9 ]
+}
+
+@test "podman init, then start: the runtime's create and start apart" {
+	run pm_create --name twostep "$PODMAN_IMAGE" sh -c 'echo second step'
+	[ "$status" -eq 0 ]
+	run pm init twostep
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status twostep)" = initialized ]
+	local id
+	id=$(pm inspect --format '{{.Id}}' twostep)
+	run "$PODMAN_DIR/bin/oci-runtime" state "$id"
+	echo "$output"
+	[ "$(jq -r .status <<<"$output")" = created ]
+	run pm start -a twostep
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "second step" ]
+	[ "$(pm inspect --format '{{.State.Status}} {{.State.ExitCode}}' twostep)" = "exited 0" ]
+}
+
+@test "podman rm -f: a paused container and an initialized one" {
+	run pm_run -d --name pausedrm "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run pm pause pausedrm
+	[ "$status" -eq 0 ]
+	run pm rm -f -t 0 pausedrm
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run pm_create --name initrm "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run pm init initrm
+	[ "$status" -eq 0 ]
+	run pm rm -f -t 0 initrm
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run pm ps -a --format '{{.Names}}'
+	[[ "$output" != *pausedrm* ]]
+	[[ "$output" != *initrm* ]]
+	run "$PODMAN_DIR/bin/oci-runtime" list -q
+	[ -z "$output" ]
+}
+
 @test "podman restart and start again" {
 	run pm_run -d --name restarted "$PODMAN_IMAGE" \
 		sh -c 'trap "exit 0" TERM; echo started; while :; do sleep 0.1; done'
@@ -268,6 +339,17 @@ teardown() {
 	fi
 	echo "$output"
 	[ "$output" = 67108864 ]
+}
+
+@test "podman run -m, --pids-limit: the limits hold" {
+	run pm_run --rm -m 8m --memory-swap 8m "$PODMAN_IMAGE" sh -c 'x=a; while :; do x="$x$x"; done'
+	echo "$output"
+	# The OOM killer's SIGKILL.
+	[ "$status" -eq 137 ]
+	run pm_run --rm --pids-limit 5 "$PODMAN_IMAGE" \
+		sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 5 & done 2>&1; kill $(jobs -p) 2>/dev/null; exit 0'
+	echo "$output"
+	[[ "$output" == *"can't fork"* ]]
 }
 
 @test "podman update: resources of a running container change" {
