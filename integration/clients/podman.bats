@@ -87,6 +87,18 @@ teardown() {
 	[ "$output" = "sleep 1000 " ]
 }
 
+@test "podman exec: a failing exec shows the runtime's error" {
+	run pm_run -d --name execfail "$PODMAN_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	run -127 pm exec execfail /no/such/command
+	echo "$output"
+	[[ "$output" == *'exec: "/no/such/command"'* ]]
+	[[ "$output" == *"OCI runtime attempted to invoke a command that was not found"* ]]
+	# The container is unharmed.
+	run pm exec execfail echo still here
+	[ "$output" = "still here" ]
+}
+
 @test "podman exec -i: stdin reaches the exec'd process" {
 	run pm_run -d --name execin "$PODMAN_IMAGE" sleep 1000
 	[ "$status" -eq 0 ]
