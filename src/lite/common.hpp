@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/time.hpp"
+
 namespace wb::lite {
 
 // whalebox-lite's exit codes, as docker's: its own failures are 125.
@@ -32,10 +34,7 @@ struct Layout {
     void ensure() const;
 };
 
-// Seconds since the epoch as RFC 3339 UTC with nanoseconds, and back (0 on failure).
-std::string format_rfc3339(int64_t sec, long nsec);
-std::string now_rfc3339();
-int64_t parse_rfc3339(const std::string& text);
+// RFC 3339 timestamps: util/time.hpp (wb::now_rfc3339, format_rfc3339, parse_rfc3339).
 
 // docker's units.HumanDuration: "Less than a second", "5 seconds", "About a minute", ...
 std::string human_duration(int64_t seconds);
