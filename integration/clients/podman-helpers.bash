@@ -66,12 +66,7 @@ EOF
 	export CONTAINERS_STORAGE_CONF=$PODMAN_DIR/storage.conf
 	export CONTAINERS_REGISTRIES_CONF=$PODMAN_DIR/registries.conf
 	: >"$CONTAINERS_REGISTRIES_CONF"
-	cat >"$CONTAINERS_STORAGE_CONF" <<EOF
-[storage]
-driver = "${PODMAN_STORAGE_DRIVER:-overlay}"
-graphroot = "$PODMAN_DIR/storage"
-runroot = "$PODMAN_DIR/run"
-EOF
+	write_storage_conf "${PODMAN_STORAGE_DRIVER:-overlay}"
 	# - runtime_supports_json: conmon passes --log-format=json --log FILE to the runtime,
 	#   and podman shows the runtime's error from that file.
 	# - conmon_env_vars: conmon runs `podman container cleanup` when a container exits;
@@ -111,18 +106,50 @@ whalebox = ["$PODMAN_DIR/bin/oci-runtime"]
 EOF
 
 	tar -C "$BUSYBOX_ROOTFS" -cf "$PODMAN_DIR/busybox.tar" .
-	# Importing writes a blob-info cache to /var/lib/containers/cache whatever the storage
-	# root is: give this one podman a private empty /var/lib (a mount namespace of its own,
-	# gone when it exits) so the host's is left alone.
-	unshare --mount --propagation private sh -c '
-		mount -t tmpfs -o size=1m,mode=0755 whalebox-test /var/lib && exec "$@"' sh \
-		podman import --quiet "$PODMAN_DIR/busybox.tar" "$PODMAN_IMAGE" >"$PODMAN_DIR/import.out" 2>&1 ||
-		fail "podman import failed: $(cat "$PODMAN_DIR/import.out")"
+	if ! podman_import && [ -z "${PODMAN_STORAGE_DRIVER:-}" ]; then
+		# No overlay here (say /tmp is itself on overlayfs): vfs copies, but works anywhere.
+		echo "# podman: overlay storage failed ($(tail -n 1 "$PODMAN_DIR/import.out")), using vfs" >&3
+		unmount_below "$PODMAN_DIR/"
+		rm -rf "$PODMAN_DIR/storage" "$PODMAN_DIR/run"
+		write_storage_conf vfs
+		podman_import
+	fi || fail "podman import failed: $(cat "$PODMAN_DIR/import.out")"
 	rm -f "$PODMAN_DIR/busybox.tar"
 }
 
-# podman with this suite's configuration; records $output/$status with `run`.
+write_storage_conf() {
+	cat >"$CONTAINERS_STORAGE_CONF" <<EOF
+[storage]
+driver = "$1"
+graphroot = "$PODMAN_DIR/storage"
+runroot = "$PODMAN_DIR/run"
+EOF
+}
+
+# Imports $PODMAN_DIR/busybox.tar as $PODMAN_IMAGE. podman import writes a blob-info cache
+# to /var/lib/containers/cache whatever the storage root is: this one podman gets a
+# private empty /var/lib (a mount namespace of its own, gone when it exits), so the
+# host's is left alone.
+podman_import() {
+	[ -f "${CONTAINERS_CONF:-}" ] && [ -f "${CONTAINERS_STORAGE_CONF:-}" ] || return 1
+	unshare --mount --propagation private sh -c '
+		mount -t tmpfs -o size=1m,mode=0755 whalebox-test /var/lib && exec "$@"' sh \
+		podman import --quiet "$PODMAN_DIR/busybox.tar" "$PODMAN_IMAGE" >"$PODMAN_DIR/import.out" 2>&1
+}
+
+# Unmounts everything mounted below directory PREFIX (non-empty, ending in /), deepest
+# first.
+unmount_below() {
+	local mnt
+	case $1 in /?*/) ;; *) return 1 ;; esac
+	awk -v d="$1" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+		while read -r mnt; do umount "$mnt" 2>/dev/null || umount -l "$mnt" || true; done
+}
+
+# podman with this suite's configuration; records $output/$status with `run`. Refuses to
+# run without it: podman would use the host's storage, /run/libpod and /etc/containers.
 pm() {
+	[ -n "${CONTAINERS_CONF:-}" ] && [ -f "$CONTAINERS_CONF" ] || fail "pm: no CONTAINERS_CONF: podman_setup first"
 	podman --cgroup-manager cgroupfs "$@"
 }
 
@@ -200,10 +227,8 @@ podman_teardown() {
 			kill -9 "$pid" 2>/dev/null || true
 		done
 	done
-	# Mounts below our dir (the overlay driver's private home, container rootfs), deepest
-	# first.
-	awk -v d="$PODMAN_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
-		while read -r mnt; do umount "$mnt" 2>/dev/null || umount -l "$mnt" || true; done
+	# Mounts below our dir (the overlay driver's private home, container rootfs).
+	unmount_below "$PODMAN_DIR/"
 	for mnt in $(cgroup_mounts); do
 		dir=$mnt$PODMAN_CGROUP_PARENT
 		[ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null

@@ -449,7 +449,7 @@ teardown() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	# conmon gave the runtime --log-format=json --log FILE; podman shows that record's msg.
-	log=$PODMAN_DIR/run/overlay-containers/$id/userdata/oci-log
+	log=$(find "$PODMAN_DIR/run" -path "*/$id/userdata/oci-log")
 	[ -s "$log" ]
 	cat "$log"
 	jq -e 'select(.level == "error")' "$log"
