@@ -221,6 +221,15 @@ teardown() {
 	[ "$(cat "$dir/cpu.shares")" = 512 ]
 }
 
+@test "containerd: a device node can be made but not opened (the runtime's default device rules)" {
+	# containerd's spec denies all devices and keeps CAP_MKNOD; runc's default rules allow
+	# mknod of any node (package scripts, image builds), and opening only the usual ones.
+	ctrd_run --rm -- "$ID" sh -c 'mknod /tmp/sdx b 8 0 && mknod /tmp/mem c 1 1 && echo made
+		head -c 1 /tmp/mem >/dev/null 2>&1 || echo "open refused"; head -c 1 /dev/zero | wc -c'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'made\nopen refused\n1' ]
+}
+
 @test "containerd: ctr run -t gives the container a terminal" {
 	command -v script >/dev/null || skip "script (util-linux) is not installed"
 	local cmd

@@ -31,6 +31,10 @@ void add_default_device_rules(oci::Resources& r) {
     auto allow = [&](const char* type, std::optional<int64_t> major, std::optional<int64_t> minor) {
         r.devices.push_back({true, type, major, minor, "rwm"});
     };
+    // mknod of any node (opening one still needs its own rule), as runc: image builds
+    // and package scripts make device nodes.
+    r.devices.push_back({true, "c", std::nullopt, std::nullopt, "m"});
+    r.devices.push_back({true, "b", std::nullopt, std::nullopt, "m"});
     allow("c", 1, 3);    // null
     allow("c", 1, 5);    // zero
     allow("c", 1, 7);    // full
