@@ -188,6 +188,14 @@ blkio_weight_file() {
 	[ "$status" -eq 0 ]
 }
 
+@test "cgroups v1: a memory limit too low for the init to start is a clear error" {
+	update_config '.linux.resources.memory = {"limit": 4096}'
+	wb run test_oom_start
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container init was OOM-killed (memory limit too low?)"* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
 @test "cgroups v1: update writes each flag to its cgroup file" {
 	update_config '.linux.resources.memory = {"limit": 33554432}
 		| .linux.resources.cpu = {"shares": 512, "cpus": "0"}

@@ -211,6 +211,12 @@ teardown() {
 	[ "$output" = 67108864 ]
 }
 
+@test "containerd: a memory limit too low to start the container is a clear error" {
+	ctrd_run --rm --memory-limit 4096 -- "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"OCI runtime create failed"*"memory limit"* ]]
+}
+
 @test "containerd: --cpus and --cpu-shares reach the container's cgroup" {
 	ctrd_run -d --null-io --cpus 0.5 --cpu-shares 512 -- "$ID" sleep 1000
 	[ "$status" -eq 0 ]

@@ -105,6 +105,16 @@ Init launch_init(const LaunchRequest& req) {
     cfg.state_json = req.hook_state ? req.hook_state(0) : "{}";
     if (spec.hooks) cfg.create_container_hooks = spec.hooks->create_container;
 
+    // The limits are in place before the init joins: one too low to start gets it
+    // OOM-killed, which the sync channel only sees as a broken pipe.
+    auto oom_kills = [&]() -> uint64_t {
+        try {
+            return req.cgroup ? req.cgroup->oom_kill_count() : 0;
+        } catch (const Error&) {
+            return 0;
+        }
+    };
+    const uint64_t ooms_before = oom_kills();
     int pidfd = -1;
     bool joined_cgroup = false;
     pid_t pid;
@@ -149,6 +159,11 @@ Init launch_init(const LaunchRequest& req) {
             }
             throw Error("sync: unexpected message from init");
         }
+    } catch (const Error& e) {
+        kill_and_reap(pid);
+        if (oom_kills() > ooms_before)
+            throw Error(std::string("container init was OOM-killed (memory limit too low?): ") + e.what());
+        throw;
     } catch (...) {
         kill_and_reap(pid);
         throw;
