@@ -217,6 +217,24 @@ teardown() {
 	[[ "$output" == *"OCI runtime create failed"*"memory limit"* ]]
 }
 
+@test "containerd: a task that runs out of memory exits 137 with a /tasks/oom event" {
+	# The shim finds the memory cgroup from the init's /proc/PID/cgroup and watches it.
+	_ctr events >"$CTRD_DIR/events.$ID" 2>&1 &
+	local events=$! i
+	ctrd_run --rm --memory-limit 16777216 -- "$ID" sh -c 'x=$(head -c 67108864 /dev/zero | tr "\0" a); echo survived'
+	local st=$status
+	for ((i = 0; i < 30; i++)); do
+		grep -q "/tasks/oom.*\"$ID\"" "$CTRD_DIR/events.$ID" && break
+		sleep 0.1
+	done
+	kill "$events"
+	wait "$events" || true
+	cat "$CTRD_DIR/events.$ID" >&2
+	[ "$st" -eq 137 ]
+	[[ "$output" != *survived* ]]
+	grep -q "/tasks/oom.*\"$ID\"" "$CTRD_DIR/events.$ID"
+}
+
 @test "containerd: --cpus and --cpu-shares reach the container's cgroup" {
 	ctrd_run -d --null-io --cpus 0.5 --cpu-shares 512 -- "$ID" sleep 1000
 	[ "$status" -eq 0 ]
