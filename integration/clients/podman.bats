@@ -16,6 +16,10 @@ teardown_file() {
 	podman_teardown
 }
 
+setup() {
+	podman_setup_test
+}
+
 teardown() {
 	podman_teardown_test
 }
