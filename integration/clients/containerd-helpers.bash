@@ -86,8 +86,8 @@ ctrd_stop() {
 	[ -f "$(ctrd_env_file)" ] || return 0
 	ctrd_load_env
 	[ -n "$CTRD_DIR" ] && [ -d "$CTRD_DIR" ] || return 0
-	local id pid i
-	if kill -0 "$CTRD_PID" 2>/dev/null; then
+	local id i
+	if ctrd_is_ours "$CTRD_PID"; then
 		for id in $(_ctr tasks ls -q 2>/dev/null); do
 			_ctr tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1
 		done
@@ -108,6 +108,7 @@ ctrd_stop() {
 		kill -0 "$CTRD_PID" 2>/dev/null && kill -KILL "$CTRD_PID"
 		wait "$CTRD_PID" 2>/dev/null
 	fi
+	ctrd_kill_leftovers
 	# Deepest first; only mounts below our own directory.
 	awk -v d="$CTRD_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
 		while read -r mnt; do umount -l "$mnt" || echo "teardown: umount $mnt failed" >&2; done
@@ -117,6 +118,47 @@ ctrd_stop() {
 			/run/containerd 2>/dev/null
 	fi
 	rm -rf "$CTRD_DIR"
+}
+
+# Whether process PID is one of ours: its command line names $CTRD_DIR (containerd's
+# config, a shim's -address).
+ctrd_is_ours() {
+	[ -n "$1" ] && grep -qF "$CTRD_DIR/" "/proc/$1/cmdline" 2>/dev/null
+}
+
+# What containerd could not clean (it died, a task would not go): the processes in our
+# cgroup subtree (thawed first: a frozen task ignores SIGKILL on cgroup v1), then our
+# shims. Killed by pid, each found through our own cgroups or $CTRD_DIR.
+ctrd_kill_leftovers() {
+	local sub=$(ctrd_cgroup_subtree) f pid
+	for f in $(find "/sys/fs/cgroup/freezer$sub" -name freezer.state 2>/dev/null); do
+		echo THAWED >"$f" 2>/dev/null
+	done
+	for pid in $(find "/sys/fs/cgroup/pids$sub" -name cgroup.procs -exec cat {} + 2>/dev/null); do
+		echo "teardown: killing leftover container process $pid" >&2
+		kill -KILL "$pid" 2>/dev/null
+	done
+	for f in /proc/[0-9]*/cmdline; do
+		pid=${f#/proc/}
+		pid=${pid%/cmdline}
+		if ctrd_is_ours "$pid"; then
+			echo "teardown: killing leftover $(tr '\0' ' ' <"$f" | cut -c1-80) ($pid)" >&2
+			kill -KILL "$pid" 2>/dev/null
+		fi
+	done
+	local i
+	for ((i = 0; i < 20; i++)); do
+		[ -z "$(find "/sys/fs/cgroup/pids$sub" -name cgroup.procs -exec cat {} + 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	# A killed shim leaves its socket, named in its bundle's address file.
+	for f in "$CTRD_DIR"/state/io.containerd.runtime.v2.task/*/*/address; do
+		[ -f "$f" ] || continue
+		f=$(cat "$f")
+		f=${f#unix://}
+		[ -S "$f" ] && rm -f "$f"
+	done
+	return 0
 }
 
 # Removes our cgroup subtree (/whalebox-test/ctrd-<dir>) in every hierarchy, and
