@@ -171,6 +171,20 @@ teardown() {
 	[ "$(sort <<<"$output" | tr '\n' ' ')" = "exec-1 exec-2 exec-3 exec-4 exec-5 exec-6 " ]
 }
 
+@test "podman run -it: an interactive shell on the terminal" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	interactive() {
+		# What is typed waits in the terminal until the shell reads it.
+		printf 'echo interactive-$((6*7))\nexit 4\n' |
+			script -qec "podman --cgroup-manager cgroupfs run --rm -it --network none \
+				--cgroup-parent $PODMAN_CGROUP_PARENT $PODMAN_IMAGE sh" /dev/null
+	}
+	run interactive
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *interactive-42* ]]
+}
+
 @test "podman top" {
 	run pm_run -d --name topped "$PODMAN_IMAGE" sleep 1000
 	[ "$status" -eq 0 ]
