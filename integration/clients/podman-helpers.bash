@@ -45,6 +45,8 @@ podman_setup() {
 	fi
 	[ -x "$WHALEBOX" ] || fail "runtime not found at $WHALEBOX: build it first"
 	[ -x "$BUSYBOX_ROOTFS/bin/busybox" ] || fail "run bundles/make-busybox-rootfs.sh first"
+	# conmon runs the runtime from another directory.
+	case $WHALEBOX in /*) ;; *) WHALEBOX=$PWD/$WHALEBOX ;; esac
 
 	PODMAN_DIR=$(mktemp -d /tmp/wb-podman.XXXXXX)
 	export PODMAN_DIR
