@@ -53,9 +53,10 @@ hook_json() {
 }
 
 # The startContainer hook runs in the container after pivot_root: a busybox shell that
-# writes to /tmp, which is $TEST_DIR/ct bound into the container.
+# writes to /tmp, which is $TEST_DIR/ct bound into the container. It lists its own / (the
+# init is not dumpable until its execve, so /proc/1/root is not for it to read).
 start_container_json() {
-	local script=${1:-'cat >/tmp/startContainer.state; echo $$ >/tmp/startContainer.pid; ls /proc/1/root/ >/tmp/startContainer.root'}
+	local script=${1:-'cat >/tmp/startContainer.state; echo $$ >/tmp/startContainer.pid; ls / >/tmp/startContainer.root'}
 	jq -cn --arg s "$script" '{"path": "/bin/sh", "args": ["sh", "-c", $s]}'
 }
 

@@ -17,6 +17,7 @@ void add_create_flags(CLI::App* sub, runtime::CreateOptions& o) {
 
 void add_create_command(CLI::App& app, Globals& g) {
     auto opts = std::make_shared<runtime::CreateOptions>();
+    opts->may_reexec = true;  // nothing happens before runtime::create
     auto* sub = app.add_subcommand("create", "create a container");
     add_create_flags(sub, *opts);
     sub->callback([&g, opts] { runtime::create(g.runtime, *opts); });
@@ -24,6 +25,7 @@ void add_create_command(CLI::App& app, Globals& g) {
 
 void add_run_command(CLI::App& app, Globals& g) {
     auto opts = std::make_shared<runtime::CreateOptions>();
+    opts->may_reexec = true;  // nothing happens before runtime::run
     auto detach = std::make_shared<bool>(false);
     auto keep = std::make_shared<bool>(false);
     auto* sub = app.add_subcommand("run", "create and run a container");

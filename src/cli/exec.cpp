@@ -1,4 +1,5 @@
 #include "cli/command.hpp"
+#include "linux/sealed_exe.hpp"
 
 namespace wb::cli {
 namespace {
@@ -32,6 +33,7 @@ void add_exec_command(CLI::App& app, Globals& g) {
     sub->positionals_at_end();
     sub->prefix_command(false);
     sub->callback([&g, o] {
+        linux::ensure_sealed_self_exe();  // CVE-2019-5736, always for exec: see sealed_exe.hpp
         o->opts.id = o->args.front();
         if (!o->process_file.empty()) {
             o->opts.process = runtime::load_exec_process(o->process_file);

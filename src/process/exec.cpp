@@ -69,6 +69,7 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
                              SyncChannel& sync) noexcept {
     try {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        ::prctl(PR_SET_DUMPABLE, 0);  // until execve: see container_init
         sync.expect(SyncType::go);  // in the cgroup now
         const oci::Process& proc = *req.process;
         for (const auto& ns : nss) {

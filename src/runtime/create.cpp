@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "linux/console.hpp"
+#include "linux/sealed_exe.hpp"
 #include "oci/validate.hpp"
 #include "process/launcher.hpp"
 #include "runtime/internal.hpp"
@@ -124,6 +125,11 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     const auto& lx = *spec.linux;
     if (!lx.find_namespace("mount")) throw Error("a mount namespace is required (linux.namespaces)");
     check_sysctls(lx);
+    // CVE-2019-5736: before anything exists, as the command may start over.
+    if (linux::needs_sealed_exe(spec) && !linux::self_exe_is_sealed()) {
+        if (opts.may_reexec) linux::ensure_sealed_self_exe();  // execs, or throws
+        else log::warn("the container may hold CAP_SYS_PTRACE but the runtime binary is not a sealed copy");
+    }
     std::string rootfs = spec.root->path.front() == '/' ? spec.root->path : fs::join(bundle, spec.root->path);
     struct stat st {};
     if (::stat(rootfs.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))

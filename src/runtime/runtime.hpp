@@ -29,6 +29,9 @@ struct CreateOptions {
     // run in the foreground with process.terminal and no console socket: whalebox keeps
     // the pty master itself and proxies it to its own stdio (as runc).
     bool proxy_tty = false;
+    // The command may be replayed from the start in a sealed copy of the binary
+    // (linux/sealed_exe.hpp) when the config calls for one: nothing was done before it.
+    bool may_reexec = false;
 };
 
 // Sets up the container and parks its init on the exec fifo. Rolls back on failure.
