@@ -74,6 +74,27 @@ teardown() {
 	[ "${lines[1]}" = cat ]
 }
 
+@test "containerd: parallel ctr t exec into one task all succeed" {
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	local jobs=() i rc
+	for i in $(seq 1 10); do
+		(
+			rc=0
+			_ctr tasks exec --exec-id "p$i" --fifo-dir "$CTRD_DIR/fifo" "$ID" echo "out $i" \
+				</dev/null >"$CTRD_DIR/par.$ID.$i" 2>&1 || rc=$?
+			echo "rc $rc" >>"$CTRD_DIR/par.$ID.$i"
+		) &
+		jobs+=("$!")
+	done
+	for i in "${jobs[@]}"; do wait "$i"; done
+	for i in $(seq 1 10); do
+		cat "$CTRD_DIR/par.$ID.$i" >&2
+		[ "$(cat "$CTRD_DIR/par.$ID.$i")" = "out $i"$'\n'"rc 0" ]
+	done
+}
+
 @test "containerd: ctr t ps lists the init and a detached exec" {
 	ctrd_run -d --null-io -- "$ID" sleep 1000
 	[ "$status" -eq 0 ]
