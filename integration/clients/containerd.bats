@@ -95,6 +95,29 @@ teardown() {
 	done
 }
 
+@test "containerd: a pod: a container joins another's network, ipc, uts and pid namespaces" {
+	# As the CRI plugin does for every container of a pod (the sandbox holds them).
+	ctrd_run -d --null-io -- "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	local pid ns joins=()
+	pid=$(_ctr tasks ls | awk -v id="$ID" '$1 == id { print $2 }')
+	for ns in network ipc uts pid; do
+		local f=$ns
+		[ "$ns" = network ] && f=net
+		joins+=(--with-ns "$ns:/proc/$pid/ns/$f")
+	done
+	ctrd_run --rm --seccomp "${joins[@]}" -- "${ID}b" sh -c 'for n in net ipc uts pid; do readlink /proc/self/ns/$n; done
+		ps -o comm | grep -c "^sleep"; grep Seccomp: /proc/self/status'
+	local st=$status out=$output
+	_ctr containers rm "${ID}b" >/dev/null 2>&1 || true
+	[ "$st" -eq 0 ]
+	local want n
+	for n in net ipc uts pid; do want+="$(readlink "/proc/$pid/ns/$n")"$'\n'; done
+	want+=$'1\nSeccomp:\t2'
+	[ "$out" = "$want" ]
+}
+
 @test "containerd: ctr t ps lists the init and a detached exec" {
 	ctrd_run -d --null-io -- "$ID" sleep 1000
 	[ "$status" -eq 0 ]
