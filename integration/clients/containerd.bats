@@ -263,7 +263,7 @@ teardown() {
 
 @test "containerd: a task that runs out of memory exits 137 with a /tasks/oom event" {
 	# The shim finds the memory cgroup from the init's /proc/PID/cgroup and watches it.
-	_ctr events >"$CTRD_DIR/events.$ID" 2>&1 &
+	_ctr events </dev/null >"$CTRD_DIR/events.$ID" 2>&1 3>&- &
 	local events=$! i
 	ctrd_run --rm --memory-limit 16777216 -- "$ID" sh -c 'x=$(head -c 67108864 /dev/zero | tr "\0" a); echo survived'
 	local st=$status
