@@ -171,7 +171,6 @@ assert_nothing_left() {
 }
 
 @test "startContainer: the state says created, with the pid as seen in the container" {
-	skip "BUG: startContainer gets status \"creating\" and pid 0"
 	all_hooks
 	wb create test_busybox
 	[ "$status" -eq 0 ]
@@ -182,7 +181,6 @@ assert_nothing_left() {
 }
 
 @test "createContainer: the pid in the state is as seen in the container (as runc)" {
-	skip "BUG: createContainer runs in the container's namespaces but gets the runtime's pid of the init"
 	all_hooks
 	wb create test_busybox
 	[ "$status" -eq 0 ]
@@ -226,11 +224,14 @@ assert_nothing_left() {
 }
 
 @test "a failing createContainer hook fails create and leaves nothing" {
-	update_config --argjson cc "$(hook_json createContainer HOOK_EXIT=2)" '.hooks = {"createContainer": [$cc]}'
+	# createContainer's state has the pid as the container sees it: createRuntime's has
+	# the host's.
+	update_config --argjson cr "$(hook_json createRuntime)" --argjson cc "$(hook_json createContainer HOOK_EXIT=2)" \
+		'.hooks = {"createRuntime": [$cr], "createContainer": [$cc]}'
 	wb create test_busybox
 	[ "$status" -eq 1 ]
 	[[ "$output" == *createContainer* ]]
-	assert_nothing_left "$(jq -r .pid "$OUT/createContainer.state")"
+	assert_nothing_left "$(jq -r .pid "$OUT/createRuntime.state")"
 }
 
 @test "a failing createRuntime hook: the failure is reported and the init does not survive" {
@@ -265,7 +266,6 @@ assert_nothing_left() {
 }
 
 @test "a failing poststart hook fails start and stops the container (runtime spec lifecycle step 9)" {
-	skip "BUG: a failing poststart hook is only a warning: start exits 0, the container keeps running"
 	update_config --argjson ps "$(hook_json poststart HOOK_EXIT=5)" '.hooks = {"poststart": [$ps]}'
 	wb create test_busybox
 	[ "$status" -eq 0 ]

@@ -174,8 +174,10 @@ void apply_capabilities(const CapabilitySets& sets) {
     const uint64_t inheritable =
         sets.inheritable & (old_inheritable | old_permitted) & (old_inheritable | bounding);
     const uint64_t ambient = sets.ambient & permitted & inheritable;
+    // An ambient capability left out only because the config does not make it
+    // inheritable is the config's choice (runc says nothing either), not unavailable.
     const uint64_t unavailable = (sets.permitted & ~permitted) | (sets.effective & ~effective) |
-                                 (sets.inheritable & ~inheritable) | (sets.ambient & ~ambient);
+                                 (sets.inheritable & ~inheritable) | (sets.ambient & ~old_permitted);
     if (unavailable)
         wb::log::warn("ignoring unknown or unavailable capabilities: {}",
                       capability_list(unavailable));

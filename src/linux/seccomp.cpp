@@ -307,7 +307,8 @@ std::vector<std::string> describe_rules(const SeccompPlan& plan) {
 SeccompFilter::SeccompFilter(SeccompFilter&& other) noexcept
     : ctx_(std::exchange(other.ctx_, nullptr)),
       plan_(std::move(other.plan_)),
-      program_(std::move(other.program_)) {}
+      program_(std::move(other.program_)),
+      loaded_(std::exchange(other.loaded_, false)) {}
 
 SeccompFilter& SeccompFilter::operator=(SeccompFilter&& other) noexcept {
     if (this != &other) {
@@ -315,6 +316,7 @@ SeccompFilter& SeccompFilter::operator=(SeccompFilter&& other) noexcept {
         ctx_ = std::exchange(other.ctx_, nullptr);
         plan_ = std::move(other.plan_);
         program_ = std::move(other.program_);
+        loaded_ = std::exchange(other.loaded_, false);
     }
     return *this;
 }
@@ -379,6 +381,7 @@ int load_seccomp(SeccompFilter& filter) {
                         "missing)");
         throw_errno("seccomp: load filter");
     }
+    filter.loaded_ = true;
     return filter.uses_notify() ? static_cast<int>(rc) : -1;
 }
 

@@ -84,6 +84,8 @@ public:
 
     // False for a default-constructed filter (nothing to load).
     explicit operator bool() const noexcept { return !program_.empty(); }
+    // Compiled and not loaded yet.
+    bool pending() const noexcept { return !program_.empty() && !loaded_; }
     const std::vector<sock_filter>& program() const noexcept { return program_; }
     // SECCOMP_FILTER_FLAG_* from seccomp.flags (without NEW_LISTENER).
     unsigned flags() const noexcept { return plan_.flags; }
@@ -94,9 +96,11 @@ public:
 
 private:
     friend SeccompFilter compile_seccomp(const oci::Seccomp& seccomp);
+    friend int load_seccomp(SeccompFilter& filter);
     void* ctx_ = nullptr;
     SeccompPlan plan_;
     std::vector<sock_filter> program_;
+    bool loaded_ = false;
 };
 
 // plan_seccomp() + libseccomp + export to BPF. Call it BEFORE pivot_root (libseccomp

@@ -18,7 +18,9 @@
 #include "linux/process_attrs.hpp"
 #include "linux/rlimits.hpp"
 #include "process/init.hpp"
+#include "process/child_log.hpp"
 #include "process/process_setup.hpp"
+#include "process/seccomp_agent.hpp"
 #include "process/sync.hpp"
 #include "util/error.hpp"
 
@@ -68,6 +70,7 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
 [[noreturn]] void exec_child(const ExecRequest& req, const std::vector<linux::JoinedNamespace>& nss,
                              SyncChannel& sync) noexcept {
     try {
+        log_through_sync(sync);  // our log fd is closed with the other runtime fds
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::prctl(PR_SET_DUMPABLE, 0);  // until execve: see container_init
         sync.expect(SyncType::go);  // in the cgroup now
@@ -84,7 +87,7 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         if (proc.args.empty()) throw Error("args must not be empty");
         std::string exe = find_executable(proc.args[0], proc.env);
         close_runtime_fds(req.preserve_fds, {sync.fd()});
-        NotifyFdHandler on_notify = seccomp_agent_handler(*req.spec, req.state_json);
+        NotifyFdHandler on_notify = notify_fd_to_parent(*req.spec, sync);
         enter_identity(proc, seccomp, on_notify);
         ::prctl(PR_SET_PDEATHSIG, 0);
         exec_user_process(exe, proc, seccomp, on_notify);  // the sync socket closes on exec: success
@@ -139,14 +142,24 @@ ExecChild launch_exec(const ExecRequest& req) {
         if (req.cgroup && !joined_cgroup) req.cgroup->add_process(pid);
         linux::apply_rlimits(req.process->rlimits, pid);
         parent_sync.send(SyncType::go);
-        SyncMessage m;
-        try {
-            m = parent_sync.receive();
-        } catch (const Error&) {
-            return child;  // closed by execve: the process runs
+        for (;;) {
+            SyncMessage m;
+            try {
+                m = parent_sync.receive();
+            } catch (const Error&) {
+                return child;  // closed by execve: the process runs
+            }
+            if (m.type == SyncType::error) throw Error(m.payload);
+            if (m.type == SyncType::log) {
+                log_child_record(m);
+                continue;
+            }
+            if (m.type == SyncType::seccomp_fd) {
+                forward_to_seccomp_agent(*req.spec, m, req.state_json, pid, parent_sync);
+                continue;
+            }
+            throw Error("exec: unexpected message from child");
         }
-        if (m.type == SyncType::error) throw Error(m.payload);
-        throw Error("exec: unexpected message from child");
     } catch (...) {
         ::kill(pid, SIGKILL);
         while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {

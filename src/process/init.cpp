@@ -15,11 +15,15 @@
 #include <climits>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 #include "linux/console.hpp"
 #include "linux/loopback.hpp"
 #include "linux/path_in_root.hpp"
 #include "linux/process_attrs.hpp"
+#include "process/child_log.hpp"
 #include "process/process_setup.hpp"
+#include "process/seccomp_agent.hpp"
 #include "linux/seccomp.hpp"
 #include "runtime/hooks.hpp"
 #include "util/error.hpp"
@@ -49,9 +53,38 @@ void set_hostnames(const oci::Spec& spec) {
         throw_errno("setdomainname " + spec.domainname);
 }
 
+// The state given to hooks run in the container: the pid is ours as the container sees it
+// (runc's getpid() there), with `status`.
+std::string state_in_container(const std::string& state_json, const char* status) {
+    nlohmann::json state = nlohmann::json::parse(state_json, nullptr, false);
+    if (!state.is_object()) state = nlohmann::json::object();
+    state["status"] = status;
+    state["pid"] = ::getpid();
+    return state.dump();
+}
+
+// Waits on the exec fifo for `start` and gives it the byte it reads. The returned write
+// end stays open until execve (O_CLOEXEC): `start` reads on to EOF, so a failure before
+// the exec (a startContainer hook, the execve itself) reaches it as text.
+UniqueFd wait_for_start(int fifo_fd) {
+    UniqueFd fifo(::open(linux::fd_path(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fifo) _exit(127);
+    ::close(fifo_fd);
+    if (::write(fifo.get(), "0", 1) != 1) _exit(127);
+    return fifo;
+}
+
+[[noreturn]] void report_to_start(int fifo, const std::string& msg) {
+    ssize_t r = ::write(fifo, msg.data(), msg.size());
+    (void)r;
+    _exit(1);
+}
+
 void run_init(const InitConfig& cfg, SyncChannel& sync) {
     const oci::Spec& spec = *cfg.spec;
     const oci::Process& proc = *spec.process;
+    // Our log fd goes with the other runtime fds: records go to the runtime instead.
+    log_through_sync(sync);
     // Die with the runtime while it still owns us.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Until execve resets it: the container may not open our /proc/PID/exe (or mem, fds)
@@ -88,7 +121,8 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
             sync.send(SyncType::run_hooks);
             SyncMessage m = sync.receive();
             if (m.type != SyncType::hooks_done) throw Error("create hooks failed");
-            runtime::run_hooks(cfg.create_container_hooks, m.payload, "createContainer");
+            runtime::run_hooks(cfg.create_container_hooks, state_in_container(m.payload, "creating"),
+                               "createContainer");
         }
     });
     // The working directory exists before the rootfs may turn read-only (as runc).
@@ -104,31 +138,26 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     if (proc.args.empty()) throw Error("args must not be empty");
     std::string exe = find_executable(proc.args[0], proc.env);
     close_runtime_fds(cfg.preserve_fds, {sync.fd(), cfg.fifo_fd, console_fd});
-    NotifyFdHandler on_notify = seccomp_agent_handler(spec, cfg.state_json);
+    NotifyFdHandler on_notify = notify_fd_to_parent(spec, sync);
     enter_identity(proc, seccomp, on_notify);
+    // With no_new_privileges the filter comes last, but still before `ready` (as runc): its
+    // notify fd and its errors need the sync channel.
+    if (seccomp.pending()) load_seccomp_filter(seccomp, on_notify);
 
     // Set up: tell the runtime, then wait on the exec fifo for `start`.
     ::prctl(PR_SET_PDEATHSIG, 0);
     sync.send(SyncType::ready);
     sync.close();
-    UniqueFd fifo(::open(linux::fd_path(cfg.fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fifo) _exit(127);
-    ::close(cfg.fifo_fd);
-    if (::write(fifo.get(), "0", 1) != 1) _exit(127);
-    fifo.reset();
-    if (spec.hooks && !spec.hooks->start_container.empty()) {
+    UniqueFd fifo = wait_for_start(cfg.fifo_fd);
+    try {
         // In the container, after start and before the user process (the spec's moment).
-        try {
-            runtime::run_hooks(spec.hooks->start_container, cfg.state_json, "startContainer");
-        } catch (const std::exception& e) {
-            std::string msg = std::string(e.what()) + "\n";
-            ssize_t r = ::write(STDERR_FILENO, msg.data(), msg.size());
-            (void)r;
-            _exit(1);
-        }
+        if (spec.hooks && !spec.hooks->start_container.empty())
+            runtime::run_hooks(spec.hooks->start_container, state_in_container(cfg.state_json, "created"),
+                               "startContainer");
+        exec_user_process(exe, proc, seccomp, {});
+    } catch (const std::exception& e) {
+        report_to_start(fifo.get(), e.what());
     }
-
-    exec_user_process(exe, proc, seccomp, on_notify);
 }
 
 }  // namespace

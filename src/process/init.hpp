@@ -24,7 +24,7 @@ struct InitConfig {
     bool create_hooks = false;
     bool unshare_cgroupns = false;  // v1: the cgroup namespace comes after joining the cgroups  // stop before pivot_root for the parent's hooks
     std::vector<oci::Hook> create_container_hooks;
-    std::string state_json;  // for the seccomp agent
+    std::string state_json;  // status "creating", for the startContainer hooks
 };
 
 // Never returns: execs the process, or reports the failure on `sync` and _exits.

@@ -11,7 +11,9 @@
 
 #include "linux/namespaces.hpp"
 #include "linux/rlimits.hpp"
+#include "process/child_log.hpp"
 #include "process/init.hpp"
+#include "process/seccomp_agent.hpp"
 #include "process/sync.hpp"
 #include "runtime/hooks.hpp"
 #include "util/error.hpp"
@@ -148,6 +150,15 @@ Init launch_init(const LaunchRequest& req) {
             SyncMessage m = parent_sync.receive();
             if (m.type == SyncType::error) throw Error(m.payload);
             if (m.type == SyncType::ready) break;
+            if (m.type == SyncType::log) {
+                log_child_record(m);
+                continue;
+            }
+            if (m.type == SyncType::seccomp_fd) {
+                std::string state = req.hook_state ? req.hook_state(pid) : "{}";
+                forward_to_seccomp_agent(spec, m, state, pid, parent_sync);
+                continue;
+            }
             if (m.type == SyncType::run_hooks) {
                 std::string state = req.hook_state ? req.hook_state(pid) : "{}";
                 if (spec.hooks) {

@@ -15,6 +15,7 @@
 #include "linux/rlimits.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/unique_fd.hpp"
 
 namespace wb::process {
 
@@ -41,30 +42,17 @@ void close_runtime_fds(int preserve_fds, std::vector<int> keep) {
     }
 }
 
-namespace {
-
-void load_filter(linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify) {
-    int notify_fd = linux::load_seccomp(seccomp);
-    if (notify_fd >= 0) {
-        if (on_notify) on_notify(notify_fd);
-        ::close(notify_fd);
-    }
-}
-
-}  // namespace
-
-NotifyFdHandler seccomp_agent_handler(const oci::Spec& spec, const std::string& state_json) {
-    if (!spec.linux || !spec.linux->seccomp || spec.linux->seccomp->listener_path.empty()) return {};
-    std::string path = spec.linux->seccomp->listener_path;
-    std::string metadata = spec.linux->seccomp->listener_metadata;
-    return [path, metadata, state_json](int fd) { linux::send_seccomp_notify_fd(path, fd, state_json, metadata); };
+void load_seccomp_filter(linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify) {
+    // The filter object stays alive: freeing it now could make syscalls it denies.
+    UniqueFd notify_fd(linux::load_seccomp(seccomp));
+    if (notify_fd && on_notify) on_notify(notify_fd.get());
 }
 
 void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify) {
     // No capabilities object means no capabilities at all (as runc).
     linux::CapabilitySets caps = linux::resolve_capabilities(proc.capabilities.value_or(oci::Capabilities{}));
     if (proc.no_new_privileges) linux::set_no_new_privileges();
-    if (seccomp && !proc.no_new_privileges) load_filter(seccomp, on_notify);
+    if (seccomp.pending() && !proc.no_new_privileges) load_seccomp_filter(seccomp, on_notify);
     linux::drop_bounding_set(caps);
     linux::switch_user(proc.user);
     if (!proc.cwd.empty() && ::chdir(proc.cwd.c_str()) < 0)
@@ -113,13 +101,9 @@ void exec_user_process(const std::string& exe, const oci::Process& proc, linux::
     std::vector<char*> envp;
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    if (seccomp && proc.no_new_privileges) load_filter(seccomp, on_notify);
+    if (seccomp.pending()) load_seccomp_filter(seccomp, on_notify);
     ::execve(exe.c_str(), argv.data(), envp.data());
-    int err = errno;
-    std::string msg = "exec " + exe + ": " + std::strerror(err) + "\n";
-    ssize_t r = ::write(STDERR_FILENO, msg.data(), msg.size());
-    (void)r;
-    _exit(127);
+    throw_errno("exec " + exe);
 }
 
 }  // namespace wb::process

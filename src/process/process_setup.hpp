@@ -26,11 +26,12 @@ void close_runtime_fds(int preserve_fds, std::vector<int> keep);
 // capability sets, in runc's order.
 void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify);
 
-// Loads seccomp when NNP is on (as late as possible) and execs; never returns.
+// Loads the filter (it is no longer pending) and hands a notify fd to on_notify.
+void load_seccomp_filter(linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify);
+
+// Loads seccomp if it is still pending (NNP on: as late as possible) and execs; throws
+// wb::Error when it cannot.
 [[noreturn]] void exec_user_process(const std::string& exe, const oci::Process& proc,
                                     linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify);
-
-// The handler that sends the notify fd to linux.seccomp.listenerPath with the state.
-NotifyFdHandler seccomp_agent_handler(const oci::Spec& spec, const std::string& state_json);
 
 }  // namespace wb::process

@@ -14,11 +14,15 @@ enum class SyncType : uint32_t {
     hooks_done = 3,    // parent → init
     ready = 4,         // init → parent: parked on the exec fifo
     error = 5,         // init → parent: setup failed; payload is the message
+    seccomp_fd = 6,    // init/exec child → parent: the seccomp notify fd (SCM_RIGHTS)
+    seccomp_done = 7,  // parent → child: the agent has it
+    log = 8,           // child → parent: a log record (level byte + message), see child_log.hpp
 };
 
 struct SyncMessage {
     SyncType type{};
     std::string payload;
+    UniqueFd fd;  // passed with the message, or empty
 };
 
 class SyncChannel {
@@ -29,6 +33,8 @@ public:
     static std::pair<SyncChannel, SyncChannel> make_pair();
 
     void send(SyncType type, const std::string& payload = "") const;
+    // Sends `fd` along (SCM_RIGHTS); the caller keeps its own copy.
+    void send_fd(SyncType type, int fd) const;
     // Blocks for the next message; a closed peer throws Error("init exited during setup").
     SyncMessage receive() const;
     // Receives and checks the type; an error message from the peer is rethrown as Error.

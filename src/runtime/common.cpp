@@ -70,46 +70,6 @@ bool wait_pidfd(int pidfd, int timeout_ms) {
     }
 }
 
-namespace {
-
-void run_poststart(const state::State& s) {
-    if (s.config_path.empty()) return;
-    std::string text;
-    if (!fs::try_read_file(s.config_path, text)) return;
-    oci::Spec spec = oci::parse_spec(text);
-    if (spec.hooks && !spec.hooks->poststart.empty())
-        run_hooks_warn(spec.hooks->poststart, hook_state_json(s, state::Status::running, s.pid), "poststart");
-}
-
-void release_init(const state::Store& store, const state::State& s) {
-    std::string fifo_path = store.fifo_path(s.id);
-    // The pidfd first: once the fifo is open the init may exec and exit at any moment.
-    UniqueFd pidfd = open_init_pidfd(s);
-    if (!pidfd) throw Error("cannot start a container that has stopped");
-    UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo) throw_errno("open exec fifo");
-    struct pollfd p[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
-    for (;;) {
-        int n = ::poll(p, 2, -1);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno("wait for container init");
-        if (p[0].revents & POLLIN) {
-            char c;
-            if (::read(fifo.get(), &c, 1) == 1) break;
-        }
-        if (p[1].revents) throw Error("cannot start a container that has stopped: the init exited");
-        if (p[0].revents & POLLHUP) throw Error("exec fifo closed without a start signal");
-    }
-    ::unlink(fifo_path.c_str());
-}
-
-}  // namespace
-
-void start_created(const state::Store& store, const state::State& s) {
-    release_init(store, s);
-    run_poststart(s);
-}
-
 void destroy_container(const state::Store& store, Loaded& c) {
     if (c.cgroup) {
         try {

@@ -12,6 +12,7 @@
 #include "linux/sealed_exe.hpp"
 #include "oci/validate.hpp"
 #include "process/launcher.hpp"
+#include "runtime/foreground.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -221,7 +222,10 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     try {
         s.pid = init.pid;
         s.init_start_time = state::process_start_time(init.pid);
-        if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
+        if (console_receiver) {
+            console_master = linux::receive_fd(console_receiver.get());
+            copy_terminal_size(console_master.get());  // before start: never 0x0
+        }
         store.save(s);
         if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid), 0644);
     } catch (...) {

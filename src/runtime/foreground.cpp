@@ -63,6 +63,10 @@ bool pump(int from, int to) {
 
 }  // namespace
 
+void copy_terminal_size(int pty_master) {
+    if (pty_master >= 0 && ::isatty(STDIN_FILENO)) copy_window_size(STDIN_FILENO, pty_master);
+}
+
 int wait_foreground(pid_t pid, int pidfd, int pty_master) {
     sigset_t all, old;
     sigfillset(&all);

@@ -5,6 +5,10 @@
 
 namespace wb::runtime {
 
+// Gives the pty our terminal's window size (when stdin is one): before the process
+// starts, so that it never sees 0x0.
+void copy_terminal_size(int pty_master);
+
 // Returns the exit status (128+N when killed by signal N) after reaping pid.
 int wait_foreground(pid_t pid, int pidfd, int pty_master = -1);
 

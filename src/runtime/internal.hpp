@@ -34,8 +34,9 @@ UniqueFd open_init_pidfd(const state::State& s);
 // Waits (up to timeout_ms, -1 = forever) until the process behind pidfd has exited.
 bool wait_pidfd(int pidfd, int timeout_ms);
 
-// Opens the exec fifo and releases the init (throws when the init died first), then runs
-// the poststart hooks. Both start and run go through here.
+// Opens the exec fifo and releases the init, waits until it has exec'd the user process
+// (throws with the init's message when it failed first), then runs the poststart hooks (a
+// failing one kills the init and throws). Both start and run go through here (start.cpp).
 void start_created(const state::Store& store, const state::State& s);
 
 struct Created {

@@ -1,0 +1,26 @@
+// linux.seccomp.listenerPath: the notify fd's way from the child that loaded the filter to
+// the agent. As runc does, the child sends the fd to the runtime over the sync channel and
+// the runtime connects: from the host's mount namespace (listenerPath is a host path; the
+// child may have pivoted already) and knowing the host's pid of the process.
+#pragma once
+#include <sys/types.h>
+
+#include <string>
+
+#include "oci/spec.hpp"
+#include "process/process_setup.hpp"
+#include "process/sync.hpp"
+
+namespace wb::process {
+
+// In the child: a handler that sends the notify fd to the parent and waits for the
+// parent's answer (an error from it is rethrown); empty when there is no listenerPath.
+NotifyFdHandler notify_fd_to_parent(const oci::Spec& spec, const SyncChannel& sync);
+
+// In the parent, on SyncType::seccomp_fd: sends the fd to the agent with the container's
+// state (`state_json`, whose pid is the init's) and `pid`, the process that loaded the
+// filter, then answers the child. Throws wb::Error when the agent cannot be reached.
+void forward_to_seccomp_agent(const oci::Spec& spec, const SyncMessage& m, const std::string& state_json,
+                              pid_t pid, const SyncChannel& sync);
+
+}  // namespace wb::process
