@@ -235,8 +235,7 @@ assert_nothing_left() {
 }
 
 @test "a failing createRuntime hook: the failure is reported and the init does not survive" {
-	# What can be checked while create crashes in its rollback (see the skipped tests
-	# above): the command fails and the init is gone.
+	# The command fails and the init is gone.
 	update_config --argjson cr "$(hook_json createRuntime HOOK_EXIT=3)" '.hooks = {"createRuntime": [$cr]}'
 	wb create test_busybox
 	[ "$status" -ne 0 ]
@@ -251,8 +250,10 @@ assert_nothing_left() {
 	wb create test_busybox
 	[ "$status" -eq 0 ]
 	wb start test_busybox
-	# start returns once the init passed the exec fifo; the hook runs after it. The
-	# container must end up stopped without the user process having run.
+	# The hook runs after the init passed the exec fifo; start waits for the exec and
+	# reports the init's failure.
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"startContainer hook #0: exit status 4"* ]]
 	wait_for_status test_busybox stopped
 	[ ! -e "$TEST_DIR/ct/user-process-ran" ]
 }
