@@ -279,6 +279,31 @@ start_agent() {
 	jq -e --argjson pid "$pid" '.pid == $pid and .state.pid == $pid' "$AGENT_OUT.json"
 }
 
+@test "SCMP_ACT_NOTIFY: exec sends its own notify fd, with its pid and the init's in state.pid" {
+	start_agent
+	update_config --arg sock "$AGENT_SOCK" '
+		.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $sock,
+			"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+	set_cmd sleep 100
+	wb run -d test_busybox
+	[ "$status" -eq 0 ]
+	local init_pid exec_pid
+	init_pid=$(container_pid test_busybox)
+	jq -e --argjson pid "$init_pid" '.pid == $pid and .state.pid == $pid' "$AGENT_OUT.json"
+	# The agent keeps the last message: the exec's (written once the agent has read it).
+	wb exec -d --pid-file "$TEST_DIR/exec.pid" test_busybox sleep 100
+	[ "$status" -eq 0 ]
+	exec_pid=$(cat "$TEST_DIR/exec.pid")
+	[ "$exec_pid" != "$init_pid" ]
+	local i
+	for ((i = 0; i < 50; i++)); do
+		jq -e --argjson pid "$init_pid" '.pid != $pid' "$AGENT_OUT.json" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	cat "$AGENT_OUT.json" >&2
+	jq -e --argjson pid "$exec_pid" --argjson init "$init_pid" '.pid == $pid and .state.pid == $init' "$AGENT_OUT.json"
+}
+
 @test "SCMP_ACT_NOTIFY: listenerPath is a path on the host, not in the container" {
 	start_agent --errno 95
 	update_config --arg sock "$AGENT_SOCK" '
