@@ -132,10 +132,13 @@ ctrd_is_ours() {
 # shims. Killed by pid, each found through our own cgroups or $CTRD_DIR.
 ctrd_kill_leftovers() {
 	local sub=$(ctrd_cgroup_subtree) f pid
-	for f in $(find "/sys/fs/cgroup/freezer$sub" -name freezer.state 2>/dev/null); do
+	for f in $(find "$(ctrd_cgroup_dir freezer "$sub")" -name freezer.state 2>/dev/null); do
 		echo THAWED >"$f" 2>/dev/null
 	done
-	for pid in $(find "/sys/fs/cgroup/pids$sub" -name cgroup.procs -exec cat {} + 2>/dev/null); do
+	for f in $(find "$(ctrd_cgroup_dir freezer "$sub")" -name cgroup.freeze 2>/dev/null); do
+		echo 0 >"$f" 2>/dev/null
+	done
+	for pid in $(find "$(ctrd_cgroup_dir pids "$sub")" -name cgroup.procs -exec cat {} + 2>/dev/null); do
 		echo "teardown: killing leftover container process $pid" >&2
 		kill -KILL "$pid" 2>/dev/null
 	done
@@ -149,7 +152,7 @@ ctrd_kill_leftovers() {
 	done
 	local i
 	for ((i = 0; i < 20; i++)); do
-		[ -z "$(find "/sys/fs/cgroup/pids$sub" -name cgroup.procs -exec cat {} + 2>/dev/null)" ] && break
+		[ -z "$(find "$(ctrd_cgroup_dir pids "$sub")" -name cgroup.procs -exec cat {} + 2>/dev/null)" ] && break
 		sleep 0.1
 	done
 	# A killed shim leaves its socket, named in its bundle's address file.
@@ -203,6 +206,21 @@ ctrd_cgroup_subtree() {
 # The cgroup path for container ID.
 ctrd_cgroup() {
 	echo "$(ctrd_cgroup_subtree)/$1"
+}
+
+# True on a pure cgroup v2 host (the VM of integration/run-cgroupv2-vm.sh).
+ctrd_cgroup_v2() {
+	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]
+}
+
+# The host directory of cgroup path REL in v1 hierarchy CONTROLLER, or in the cgroup2
+# hierarchy on a v2 host (where CONTROLLER does not matter).
+ctrd_cgroup_dir() {
+	if ctrd_cgroup_v2; then
+		echo "/sys/fs/cgroup$2"
+	else
+		echo "/sys/fs/cgroup/$1$2"
+	fi
 }
 
 # The runtime's --root for our namespace (where the shim keeps container state).

@@ -42,7 +42,11 @@ teardown() {
 	[ -n "$pid" ] && [ "$pid" -gt 0 ]
 	[ "$(cat "/proc/$pid/comm")" = sleep ]
 	# In the cgroup ctr asked for.
-	grep -q ":memory:$(ctrd_cgroup "$ID")\$" "/proc/$pid/cgroup"
+	if ctrd_cgroup_v2; then
+		grep -qx "0::$(ctrd_cgroup "$ID")" "/proc/$pid/cgroup"
+	else
+		grep -q ":memory:$(ctrd_cgroup "$ID")\$" "/proc/$pid/cgroup"
+	fi
 }
 
 @test "containerd: ctr t exec runs a process in the task and passes its exit code" {
@@ -151,11 +155,21 @@ teardown() {
 	wait_task_status "$ID" PAUSED
 	local pid
 	pid=$(_ctr tasks ls | awk -v id="$ID" '$1 == id { print $2 }')
-	[ "$(cat "/sys/fs/cgroup/freezer$(ctrd_cgroup "$ID")/freezer.state")" = FROZEN ]
+	local dir
+	dir=$(ctrd_cgroup_dir freezer "$(ctrd_cgroup "$ID")")
+	if ctrd_cgroup_v2; then
+		grep -qx "frozen 1" "$dir/cgroup.events"
+	else
+		[ "$(cat "$dir/freezer.state")" = FROZEN ]
+	fi
 	ctr_run tasks resume "$ID"
 	[ "$status" -eq 0 ]
 	wait_task_status "$ID" RUNNING
-	[ "$(cat "/sys/fs/cgroup/freezer$(ctrd_cgroup "$ID")/freezer.state")" = THAWED ]
+	if ctrd_cgroup_v2; then
+		grep -qx "frozen 0" "$dir/cgroup.events"
+	else
+		[ "$(cat "$dir/freezer.state")" = THAWED ]
+	fi
 	[ "$(awk '{ print $3 }' "/proc/$pid/stat")" = S ]
 }
 
@@ -194,7 +208,7 @@ teardown() {
 	ctr_run tasks exec -d --exec-id bg --fifo-dir "$CTRD_DIR/fifo" "$ID" sleep 999
 	[ "$status" -eq 0 ]
 	local pids
-	pids=$(cat "/sys/fs/cgroup/pids$(ctrd_cgroup "$ID")/cgroup.procs")
+	pids=$(cat "$(ctrd_cgroup_dir pids "$(ctrd_cgroup "$ID")")/cgroup.procs")
 	[ "$(wc -w <<<"$pids")" -eq 2 ]
 	ctr_run tasks kill --all -s SIGKILL "$ID"
 	[ "$status" -eq 0 ]
@@ -250,7 +264,7 @@ teardown() {
 	# ctr's default spec has no /sys/fs/cgroup; a cgroup mount shows the container's own.
 	ctrd_run --rm --memory-limit 67108864 \
 		--mount type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev \
-		-- "$ID" cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+		-- "$ID" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
 	[ "$status" -eq 0 ]
 	[ "$output" = 67108864 ]
 }
@@ -283,10 +297,17 @@ teardown() {
 	ctrd_run -d --null-io --cpus 0.5 --cpu-shares 512 -- "$ID" sleep 1000
 	[ "$status" -eq 0 ]
 	wait_task_status "$ID" RUNNING
-	local dir=/sys/fs/cgroup/cpu$(ctrd_cgroup "$ID")
-	[ "$(cat "$dir/cpu.cfs_period_us")" = 100000 ]
-	[ "$(cat "$dir/cpu.cfs_quota_us")" = 50000 ]
-	[ "$(cat "$dir/cpu.shares")" = 512 ]
+	local dir
+	dir=$(ctrd_cgroup_dir cpu "$(ctrd_cgroup "$ID")")
+	if ctrd_cgroup_v2; then
+		[ "$(cat "$dir/cpu.max")" = "50000 100000" ]
+		# runc's conversion of 512 shares.
+		[ "$(cat "$dir/cpu.weight")" = 20 ]
+	else
+		[ "$(cat "$dir/cpu.cfs_period_us")" = 100000 ]
+		[ "$(cat "$dir/cpu.cfs_quota_us")" = 50000 ]
+		[ "$(cat "$dir/cpu.shares")" = 512 ]
+	fi
 }
 
 @test "containerd: a device node can be made but not opened (the runtime's default device rules)" {
@@ -336,7 +357,8 @@ teardown() {
 	local json
 	json=$(_ctr tasks metrics --format json "$ID")
 	[ "$(jq -r '.pids.current // .Pids.Current' <<<"$json")" -eq 1 ]
-	[ "$(jq -r '.memory.usage.usage // .Memory.Usage.Usage' <<<"$json")" -gt 0 ]
+	# v1 metrics: memory.usage.usage; v2 metrics: memory.usage (a number).
+	[ "$(jq -r '.memory.usage | if type == "object" then .usage else . end' <<<"$json")" -gt 0 ]
 }
 
 @test "containerd: a failing create shows the runtime's error in ctr's message" {
