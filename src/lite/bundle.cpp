@@ -278,9 +278,9 @@ void write_etc_files(const std::string& dir, const std::string& hostname, const 
                 "ff02::2\tip6-allrouters\n127.0.1.1\t" + hostname + "\n";
     }
     fs::try_read_file("/etc/resolv.conf", resolv);
-    fs::write_file_atomic(dir + "/hosts", hosts, 0644);
-    fs::write_file_atomic(dir + "/hostname", hostname + "\n", 0644);
-    fs::write_file_atomic(dir + "/resolv.conf", resolv, 0644);
+    fs::write_file_atomic(dir + "/hosts", hosts, 0644, fs::Sync::no_fsync);
+    fs::write_file_atomic(dir + "/hostname", hostname + "\n", 0644, fs::Sync::no_fsync);
+    fs::write_file_atomic(dir + "/resolv.conf", resolv, 0644, fs::Sync::no_fsync);
 }
 
 }  // namespace wb::lite

@@ -115,7 +115,7 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     ResolvedUser user = resolve_user(rec.config.user, paths.rootfs);
     oci::Spec spec = build_spec(image.config, opts, paths, user);
     check_executable(paths.rootfs, spec.process->args.front(), spec.process->env);
-    fs::write_file_atomic(dir + "/config.json", oci::serialize_spec(spec), 0600);
+    fs::write_file_atomic(dir + "/config.json", oci::serialize_spec(spec), 0600, fs::Sync::no_fsync);
     rollback.armed = false;
 
     if (opts.detach) {

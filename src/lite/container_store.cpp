@@ -166,7 +166,8 @@ ContainerRecord ContainerStore::load(const std::string& id) const {
 bool ContainerStore::exists(const std::string& id) const { return fs::exists(dir(id) + "/container.json"); }
 
 void ContainerStore::save(const ContainerRecord& r) const {
-    fs::write_file_atomic(dir(r.id) + "/container.json", container_to_json(r), 0600);
+    // Rewritten at every state change; atomic rename is what `ps` after a crash needs.
+    fs::write_file_atomic(dir(r.id) + "/container.json", container_to_json(r), 0600, fs::Sync::no_fsync);
 }
 
 UniqueFd ContainerStore::lock(const std::string& id) const {

@@ -227,7 +227,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
             copy_terminal_size(console_master.get());  // before start: never 0x0
         }
         store.save(s);
-        if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid), 0644);
+        if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid), 0644, fs::Sync::no_fsync);
     } catch (...) {
         process::kill_and_reap(init.pid);
         throw;

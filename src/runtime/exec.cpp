@@ -135,7 +135,7 @@ int exec(const Context& ctx, const ExecOptions& opts) {
         }
     }();
     if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
-    if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid), 0644);
+    if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid), 0644, fs::Sync::no_fsync);
     if (opts.detach) return 0;
 
     return wait_foreground(child.pid, child.pidfd.get(), console_master.get());

@@ -157,7 +157,7 @@ State Store::load(const std::string& id) const {
 }
 
 void Store::save(const State& s) const {
-    fs::write_file_atomic(fs::join(dir(s.id), "state.json"), to_record_json(s), 0600);
+    fs::write_file_atomic(fs::join(dir(s.id), "state.json"), to_record_json(s), 0600, fs::Sync::no_fsync);
 }
 
 void Store::remove(const std::string& id) const {

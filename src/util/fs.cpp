@@ -61,7 +61,7 @@ int write_file_at(int dirfd, const std::string& name, std::string_view data) {
     return write_all(fd.get(), data);
 }
 
-void write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode, Sync sync) {
     std::string tmp = path + ".tmp";
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (!fd) throw_errno("create " + tmp);
@@ -69,7 +69,7 @@ void write_file_atomic(const std::string& path, std::string_view data, unsigned 
         ::unlink(tmp.c_str());
         throw_errno("write " + tmp, err);
     }
-    if (::fsync(fd.get()) < 0) {
+    if (sync == Sync::durable && ::fsync(fd.get()) < 0) {
         int err = errno;
         ::unlink(tmp.c_str());
         throw_errno("fsync " + tmp, err);

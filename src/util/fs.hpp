@@ -15,8 +15,14 @@ bool try_read_file(const std::string& path, std::string& out);
 void write_file(const std::string& path, std::string_view data);
 // Writes data relative to a directory fd; returns 0 or errno.
 int write_file_at(int dirfd, const std::string& name, std::string_view data);
-// Writes a file atomically: temp file in the same directory, fsync, rename.
-void write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+// Writes a file atomically: temp file in the same directory, fsync, rename. A reader (or a
+// command after a crash) sees the old content or the new, never a part.
+enum class Sync { durable, no_fsync };
+// Sync::no_fsync skips the fsync: still atomic against a crashed process, not against a
+// power cut. For state rewritten on every command (runc does not fsync its state either):
+// each fsync costs about a millisecond on disk.
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0644,
+                       Sync sync = Sync::durable);
 // mkdir -p; throws on failure other than EEXIST.
 void mkdir_all(const std::string& path, unsigned mode = 0755);
 // rm -rf without following symlinks; returns 0 or errno of the first failure.

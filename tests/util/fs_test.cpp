@@ -73,3 +73,18 @@ TEST(FsCopyTree, AnExistingEntryIsAnErrorNamingIt) {
 }
 
 }  // namespace
+
+TEST(FsWriteFileAtomic, ReplacesTheContentWithAndWithoutFsync) {
+    TempDir dir;
+    std::string path = dir.path + "/state.json";
+    for (auto sync : {wb::fs::Sync::durable, wb::fs::Sync::no_fsync}) {
+        wb::fs::write_file_atomic(path, "first", 0600, sync);
+        wb::fs::write_file_atomic(path, "second", 0600, sync);
+        EXPECT_EQ(wb::fs::read_file(path), "second");
+        EXPECT_EQ(mode_of(path) & 07777, 0600u);
+        EXPECT_FALSE(wb::fs::exists(path + ".tmp"));  // renamed, nothing left over
+    }
+    // A failed write (no such directory) throws and leaves nothing.
+    EXPECT_THROW(wb::fs::write_file_atomic(dir.path + "/missing/x", "data", 0600, wb::fs::Sync::no_fsync),
+                 wb::Error);
+}
