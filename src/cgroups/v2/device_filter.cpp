@@ -122,7 +122,12 @@ std::vector<bpf_insn> build_device_filter(const std::vector<oci::DeviceRule>& ru
 
 std::string disassemble(const std::vector<bpf_insn>& program) {
     std::string out;
-    auto reg = [](unsigned r) { return "r" + std::to_string(r); };
+    // (Appending, not "r" + to_string: GCC 12 reports a false -Wrestrict on that, PR105329.)
+    auto reg = [](unsigned r) {
+        std::string name = "r";
+        name += std::to_string(r);
+        return name;
+    };
     for (size_t i = 0; i < program.size(); ++i) {
         const bpf_insn& in = program[i];
         std::string d = reg(in.dst_reg), s = reg(in.src_reg), imm = std::to_string(in.imm);
