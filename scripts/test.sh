@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 build=${BUILD_DIR:-build}
 
-BUILD_DEPS=(cmake g++ make pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
+BUILD_DEPS=(cmake g++ make ccache pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
 	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh).
