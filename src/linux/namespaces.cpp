@@ -9,38 +9,30 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 namespace wb::linux {
+
+static_assert(kNamespaceTypes[0].flag == CLONE_NEWUSER && kNamespaceTypes[1].flag == CLONE_NEWIPC &&
+              kNamespaceTypes[2].flag == CLONE_NEWUTS && kNamespaceTypes[3].flag == CLONE_NEWNET &&
+              kNamespaceTypes[4].flag == CLONE_NEWPID && kNamespaceTypes[5].flag == CLONE_NEWCGROUP &&
+              kNamespaceTypes[7].flag == CLONE_NEWNS);
+
 namespace {
 
-struct NamespaceType {
-    const char* name;
-    int flag;
-};
-
-// Joining order: the user namespace first (it owns the others), mount last.
-constexpr NamespaceType kTypes[] = {
-    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},
-    {"network", CLONE_NEWNET}, {"pid", CLONE_NEWPID},     {"cgroup", CLONE_NEWCGROUP},
-    {"time", CLONE_NEWTIME}, {"mount", CLONE_NEWNS},
-};
-
 int order_of(int flag) {
-    for (size_t i = 0; i < std::size(kTypes); ++i)
-        if (kTypes[i].flag == flag) return static_cast<int>(i);
+    for (size_t i = 0; i < std::size(kNamespaceTypes); ++i)
+        if (kNamespaceTypes[i].flag == flag) return static_cast<int>(i);
     return 99;
 }
 
 }  // namespace
 
 int namespace_flag(const std::string& type) {
-    for (const auto& t : kTypes)
-        if (type == t.name) return t.flag;
+    for (const auto& t : kNamespaceTypes)
+        if (type == t.oci_name) return t.flag;
     return 0;
 }
+
+bool applies_to_children(int flag) { return flag == CLONE_NEWPID || flag == kCloneNewTime; }
 
 NamespacePlan plan_namespaces(const oci::Linux& linux) {
     NamespacePlan plan;
@@ -50,7 +42,7 @@ NamespacePlan plan_namespaces(const oci::Linux& linux) {
         if (ns.path.empty()) {
             plan.clone_flags |= flag;
             if (flag == CLONE_NEWUSER) plan.new_user = true;
-            if (flag == CLONE_NEWTIME) plan.new_time = true;
+            if (flag == kCloneNewTime) plan.new_time = true;
             continue;
         }
         JoinedNamespace j;
@@ -108,14 +100,14 @@ void ChildNamespaceGuard::unshare_time(const oci::Linux& linux) {
         saved_time_.reset(::open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
         if (!saved_time_) throw_errno("open /proc/self/ns/time_for_children");
     }
-    if (::unshare(CLONE_NEWTIME) < 0) throw_errno("unshare time namespace");
+    if (::unshare(kCloneNewTime) < 0) throw_errno("unshare time namespace");
     std::string offsets = format_time_offsets(linux);
     if (!offsets.empty()) fs::write_file("/proc/self/timens_offsets", offsets);
 }
 
 ChildNamespaceGuard::~ChildNamespaceGuard() {
     if (saved_pid_) (void)::setns(saved_pid_.get(), CLONE_NEWPID);
-    if (saved_time_) (void)::setns(saved_time_.get(), CLONE_NEWTIME);
+    if (saved_time_) (void)::setns(saved_time_.get(), kCloneNewTime);
 }
 
 }  // namespace wb::linux

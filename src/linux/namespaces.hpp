@@ -11,8 +11,31 @@
 
 namespace wb::linux {
 
+// CLONE_NEWTIME, which older kernel headers lack.
+inline constexpr int kCloneNewTime = 0x00000080;
+
+// One namespace type: its OCI name, its name under /proc/PID/ns, its CLONE_NEW* flag.
+struct NamespaceType {
+    const char* oci_name;   // "network"
+    const char* proc_name;  // "net"
+    int flag;               // CLONE_NEWNET
+};
+
+// The one namespace table, in joining order: user first (it owns the others), mount last
+// (it changes our root).
+inline constexpr NamespaceType kNamespaceTypes[] = {
+    {"user", "user", 0x10000000 /* CLONE_NEWUSER */},  {"ipc", "ipc", 0x08000000 /* CLONE_NEWIPC */},
+    {"uts", "uts", 0x04000000 /* CLONE_NEWUTS */},     {"network", "net", 0x40000000 /* CLONE_NEWNET */},
+    {"pid", "pid", 0x20000000 /* CLONE_NEWPID */},     {"cgroup", "cgroup", 0x02000000 /* CLONE_NEWCGROUP */},
+    {"time", "time", kCloneNewTime},                  {"mount", "mnt", 0x00020000 /* CLONE_NEWNS */},
+};
+
 // CLONE_NEW* for an OCI namespace type ("network" → CLONE_NEWNET), 0 when unknown.
 int namespace_flag(const std::string& type);
+
+// pid and time namespaces apply to a process's children: they are entered by the parent
+// just for the clone (ChildNamespaceGuard), never by setns in the child.
+bool applies_to_children(int flag);
 
 // A namespace to join: its flag and an fd opened from its path.
 struct JoinedNamespace {

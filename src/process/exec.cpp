@@ -24,9 +24,6 @@
 #include "process/sync.hpp"
 #include "util/error.hpp"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
@@ -34,23 +31,12 @@
 namespace wb::process {
 namespace {
 
-struct NsFile {
-    const char* name;
-    int flag;
-};
-
-// user first (it owns the others), mount last (it changes our root).
-constexpr NsFile kNamespaces[] = {
-    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET},
-    {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME}, {"mnt", CLONE_NEWNS},
-};
-
 // The init's namespaces that differ from ours (those are the container's).
 std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
     std::vector<linux::JoinedNamespace> out;
-    for (const auto& ns : kNamespaces) {
-        std::string theirs = "/proc/" + std::to_string(pid) + "/ns/" + ns.name;
-        std::string ours = std::string("/proc/self/ns/") + ns.name;
+    for (const auto& ns : linux::kNamespaceTypes) {
+        std::string theirs = "/proc/" + std::to_string(pid) + "/ns/" + ns.proc_name;
+        std::string ours = std::string("/proc/self/ns/") + ns.proc_name;
         struct stat a {}, b {};
         if (::stat(theirs.c_str(), &a) < 0) {
             if (errno == ENOENT) continue;  // kernel without this namespace type
@@ -76,7 +62,7 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         sync.expect(SyncType::go);  // in the cgroup now
         const oci::Process& proc = *req.process;
         for (const auto& ns : nss) {
-            if (ns.flag == CLONE_NEWPID || ns.flag == CLONE_NEWTIME) continue;
+            if (linux::applies_to_children(ns.flag)) continue;
             linux::join_namespace(ns);
         }
         if (proc.oom_score_adj) linux::write_oom_score_adj(*proc.oom_score_adj);
@@ -111,7 +97,7 @@ ExecChild launch_exec(const ExecRequest& req) {
     {
         linux::ChildNamespaceGuard for_children;
         for (const auto& ns : nss)
-            if (ns.flag == CLONE_NEWPID || ns.flag == CLONE_NEWTIME) for_children.enter(ns);
+            if (linux::applies_to_children(ns.flag)) for_children.enter(ns);
         struct clone_args args {};
         args.flags = CLONE_PIDFD;
         args.pidfd = reinterpret_cast<uint64_t>(&pidfd);

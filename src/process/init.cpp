@@ -99,7 +99,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
         if (::setresuid(0, 0, 0) < 0) throw_errno("setresuid 0 in user namespace");
     }
     for (const auto& ns : cfg.namespaces->joins) {
-        if (ns.flag == CLONE_NEWPID || ns.flag == 0x80 /* CLONE_NEWTIME */) continue;  // joined by the parent
+        if (linux::applies_to_children(ns.flag)) continue;  // joined by the parent
         linux::join_namespace(ns);
     }
     if (!cfg.no_new_keyring) {

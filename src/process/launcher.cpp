@@ -18,9 +18,6 @@
 #include "runtime/hooks.hpp"
 #include "util/error.hpp"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
@@ -124,8 +121,8 @@ Init launch_init(const LaunchRequest& req) {
         // pid and time namespaces apply to children: enter them here, just for the clone.
         linux::ChildNamespaceGuard for_children;
         for (const auto& j : plan.joins)
-            if (j.flag == CLONE_NEWPID || j.flag == CLONE_NEWTIME) for_children.enter(j);
-        uint64_t flags = static_cast<uint64_t>(plan.clone_flags) & ~static_cast<uint64_t>(CLONE_NEWTIME);
+            if (linux::applies_to_children(j.flag)) for_children.enter(j);
+        uint64_t flags = static_cast<uint64_t>(plan.clone_flags) & ~static_cast<uint64_t>(linux::kCloneNewTime);
         if (plan.new_time) for_children.unshare_time(lx);
         int cgroup_fd = req.cgroup ? req.cgroup->clone_into_fd() : -1;
         if ((flags & CLONE_NEWCGROUP) && cgroup_fd < 0 && req.cgroup) {
