@@ -264,7 +264,10 @@ public:
     }
     int setgroups(size_t n, const gid_t* groups) override {
         std::string g;
-        for (size_t i = 0; i < n; ++i) g += (i ? "," : "") + std::to_string(groups[i]);
+        for (size_t i = 0; i < n; ++i) {
+            if (i) g.append(",");
+            g.append(std::to_string(groups[i]));
+        }
         if (auto r = record("setgroups", {g})) return *r;
         return 0;
     }
@@ -344,9 +347,14 @@ private:
 
     // Records the call; returns -1 (with errno set) when an injected failure matches.
     std::optional<int> record(const std::string& name, const std::vector<std::string>& args) {
-        std::string line = name + "(";
-        for (size_t i = 0; i < args.size(); ++i) line += (i ? ", " : "") + args[i];
-        line += ")";
+        // append(), not operator+: GCC 12 warns (-Wrestrict) on `"literal" + string` at -O2.
+        std::string line = name;
+        line.append("(");
+        for (size_t i = 0; i < args.size(); ++i) {
+            if (i) line.append(", ");
+            line.append(args[i]);
+        }
+        line.append(")");
         calls.push_back(line);
         for (auto& f : failures_) {
             if (f.name != name || f.times == 0 || (f.match && !f.match(line))) continue;
