@@ -22,12 +22,7 @@ std::string container_to_json(const ContainerRecord& r) {
               {"image", r.image},
               {"imageId", r.image_id},
               {"command", r.command},
-              {"config",
-               {{"Cmd", r.config.cmd},
-                {"Entrypoint", r.config.entrypoint},
-                {"Env", r.config.env},
-                {"WorkingDir", r.config.working_dir},
-                {"User", r.config.user}}},
+              {"config", image_config_to_json(r.config)},
               {"state", r.state},
               {"exitCode", r.exit_code},
               {"created", r.created},
@@ -43,18 +38,6 @@ std::string container_to_json(const ContainerRecord& r) {
     return j.dump(2) + "\n";
 }
 
-namespace {
-
-std::vector<std::string> strings(const json& j, const char* key) {
-    std::vector<std::string> out;
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return out;
-    for (const auto& v : *it) out.push_back(v.get<std::string>());
-    return out;
-}
-
-}  // namespace
-
 ContainerRecord container_from_json(const std::string& text) {
     try {
         json j = json::parse(text);
@@ -63,14 +46,8 @@ ContainerRecord container_from_json(const std::string& text) {
         r.name = j.value("name", "");
         r.image = j.value("image", "");
         r.image_id = j.value("imageId", "");
-        r.command = strings(j, "command");
-        if (auto c = j.find("config"); c != j.end()) {
-            r.config.cmd = strings(*c, "Cmd");
-            r.config.entrypoint = strings(*c, "Entrypoint");
-            r.config.env = strings(*c, "Env");
-            r.config.working_dir = c->value("WorkingDir", "");
-            r.config.user = c->value("User", "");
-        }
+        r.command = json_strings(j, "command");
+        if (auto c = j.find("config"); c != j.end()) r.config = image_config_from_json(*c);
         r.state = j.value("state", "created");
         r.exit_code = j.value("exitCode", 0);
         r.created = j.value("created", "");
@@ -81,7 +58,7 @@ ContainerRecord container_from_json(const std::string& text) {
         r.auto_remove = j.value("autoRemove", false);
         r.tty = j.value("tty", false);
         r.interactive = j.value("interactive", false);
-        r.volumes = strings(j, "volumes");
+        r.volumes = json_strings(j, "volumes");
         r.error = j.value("error", "");
         return r;
     } catch (const json::exception& e) {

@@ -17,21 +17,14 @@ std::string image_to_json(const ImageRecord& r) {
     json j = {{"id", r.id},
               {"repoTags", r.tags},
               {"layers", r.layers},
-              {"config",
-               {{"Cmd", r.config.cmd},
-                {"Entrypoint", r.config.entrypoint},
-                {"Env", r.config.env},
-                {"WorkingDir", r.config.working_dir},
-                {"User", r.config.user}}},
+              {"config", image_config_to_json(r.config)},
               {"created", r.created},
               {"source", r.source},
               {"size", r.size}};
     return j.dump(2) + "\n";
 }
 
-namespace {
-
-std::vector<std::string> strings(const json& j, const char* key) {
+std::vector<std::string> json_strings(const json& j, const char* key) {
     std::vector<std::string> out;
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return out;
@@ -40,28 +33,36 @@ std::vector<std::string> strings(const json& j, const char* key) {
     return out;
 }
 
-std::string string_or(const json& j, const char* key) {
+std::string json_string_or_empty(const json& j, const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-}  // namespace
+json image_config_to_json(const ImageConfig& c) {
+    return {{"Cmd", c.cmd}, {"Entrypoint", c.entrypoint}, {"Env", c.env}, {"WorkingDir", c.working_dir},
+            {"User", c.user}};
+}
+
+ImageConfig image_config_from_json(const json& c) {
+    ImageConfig out;
+    out.cmd = json_strings(c, "Cmd");
+    out.entrypoint = json_strings(c, "Entrypoint");
+    out.env = json_strings(c, "Env");
+    out.working_dir = json_string_or_empty(c, "WorkingDir");
+    out.user = json_string_or_empty(c, "User");
+    return out;
+}
 
 ImageRecord image_from_json(const std::string& text) {
     try {
         json j = json::parse(text);
         ImageRecord r;
         r.id = j.at("id").get<std::string>();
-        r.tags = strings(j, "repoTags");
-        r.layers = strings(j, "layers");
-        const json& c = j.at("config");
-        r.config.cmd = strings(c, "Cmd");
-        r.config.entrypoint = strings(c, "Entrypoint");
-        r.config.env = strings(c, "Env");
-        r.config.working_dir = string_or(c, "WorkingDir");
-        r.config.user = string_or(c, "User");
-        r.created = string_or(j, "created");
-        r.source = string_or(j, "source");
+        r.tags = json_strings(j, "repoTags");
+        r.layers = json_strings(j, "layers");
+        r.config = image_config_from_json(j.at("config"));
+        r.created = json_string_or_empty(j, "created");
+        r.source = json_string_or_empty(j, "source");
         r.size = j.value("size", uint64_t{0});
         return r;
     } catch (const json::exception& e) {

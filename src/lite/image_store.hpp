@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,15 @@ struct ImageConfig {
     std::string working_dir;
     std::string user;
 };
+
+// The record form of an ImageConfig ({"Cmd": [...], "Entrypoint": ..., "Env", "WorkingDir",
+// "User"}), shared by image and container records.
+nlohmann::json image_config_to_json(const ImageConfig& c);
+ImageConfig image_config_from_json(const nlohmann::json& j);
+// The strings at j[key]: an array of strings, one string, or none when absent or null.
+std::vector<std::string> json_strings(const nlohmann::json& j, const char* key);
+// j[key] when it is a string, "" otherwise.
+std::string json_string_or_empty(const nlohmann::json& j, const char* key);
 
 struct ImageRecord {
     std::string id;                  // "sha256:<hex>" of the config document

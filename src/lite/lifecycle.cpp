@@ -18,6 +18,7 @@
 
 #include "lite/image_store.hpp"
 #include "lite/log_file.hpp"
+#include "lite/output_tee.hpp"
 #include "lite/overlay.hpp"
 #include "lite/tty_proxy.hpp"
 #include "state/state.hpp"
@@ -71,103 +72,7 @@ struct SocketDir {
     }
 };
 
-void write_all(int fd, const std::string& s) {
-    std::string_view d = s;
-    while (!d.empty()) {
-        ssize_t n = ::write(fd, d.data(), d.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        d.remove_prefix(static_cast<size_t>(n));
-    }
-}
-
-std::string read_all(int fd) {
-    std::string out;
-    char buf[4096];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return out;
-        out.append(buf, static_cast<size_t>(n));
-    }
-}
-
 // runtime::run in the foreground.
-// A foreground run without a terminal: the container's stdout and stderr go through
-// pipes to a small copier process that writes them to ours and to container.log, so
-// `logs` shows a foreground run as docker's does. (A process, not a thread: the runtime
-// clones its init with clone3, which runs no atfork handlers.)
-class OutputTee {
-public:
-    explicit OutputTee(int log_fd) {
-        int out[2], err[2];
-        if (::pipe2(out, O_CLOEXEC) < 0) throw_errno("pipe");
-        if (::pipe2(err, O_CLOEXEC) < 0) {
-            ::close(out[0]);
-            ::close(out[1]);
-            throw_errno("pipe");
-        }
-        UniqueFd out_r(out[0]), out_w(out[1]), err_r(err[0]), err_w(err[1]);
-        copier_ = ::fork();
-        if (copier_ < 0) throw_errno("fork");
-        if (copier_ == 0) {
-            out_w.reset();
-            err_w.reset();
-            copy(out_r, err_r, log_fd);
-            _exit(0);
-        }
-        saved_out_.reset(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
-        saved_err_.reset(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
-        ::dup2(out_w.get(), STDOUT_FILENO);
-        ::dup2(err_w.get(), STDERR_FILENO);
-    }
-    ~OutputTee() { finish(); }
-    OutputTee(const OutputTee&) = delete;
-    OutputTee& operator=(const OutputTee&) = delete;
-
-    // Gives our stdout and stderr back and waits for the copier to drain the pipes (it
-    // ends when the container's last writer is gone).
-    void finish() {
-        if (copier_ <= 0) return;
-        if (saved_out_) ::dup2(saved_out_.get(), STDOUT_FILENO);
-        if (saved_err_) ::dup2(saved_err_.get(), STDERR_FILENO);
-        saved_out_.reset();
-        saved_err_.reset();
-        wait_child(copier_);
-        copier_ = -1;
-    }
-
-private:
-    static void copy(UniqueFd& out, UniqueFd& err, int log_fd) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        LogWriter log(log_fd);
-        char buf[65536];
-        while (out || err) {
-            struct pollfd p[2] = {{out ? out.get() : -1, POLLIN, 0}, {err ? err.get() : -1, POLLIN, 0}};
-            if (::poll(p, 2, -1) < 0) {
-                if (errno == EINTR) continue;
-                break;
-            }
-            for (int i = 0; i < 2; ++i) {
-                UniqueFd& fd = i == 0 ? out : err;
-                if (!p[i].revents) continue;
-                ssize_t n = ::read(fd.get(), buf, sizeof buf);
-                if (n < 0 && errno == EINTR) continue;
-                if (n <= 0) {
-                    fd.reset();
-                    continue;
-                }
-                log.feed(i, buf, static_cast<size_t>(n));
-                write_all(i == 0 ? STDOUT_FILENO : STDERR_FILENO, std::string(buf, static_cast<size_t>(n)));
-            }
-        }
-        log.flush();
-    }
-
-    pid_t copier_ = -1;
-    UniqueFd saved_out_, saved_err_;
-};
-
 int run_in_foreground(const runtime::Context& ctx, const runtime::CreateOptions& opts) {
     return runtime::run(ctx, opts, false);
 }
@@ -242,7 +147,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
         try {
             _exit(run_in_foreground(c.runtime, opts));
         } catch (const std::exception& e) {
-            write_all(msg[1], e.what());
+            fs::write_all(msg[1], e.what());
             _exit(exit_code_for_start_error(e.what()));
         }
     }
@@ -256,7 +161,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     bool reported = false;
     auto report = [&](const std::string& line) {
         if (reported) return;
-        write_all(ready_fd, line);
+        fs::write_all(ready_fd, line);
         ::close(ready_fd);
         reported = true;
     };
@@ -306,7 +211,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
         }
     }
     writer.flush();
-    std::string error = read_all(msg_r.get());
+    std::string error = fs::read_all(msg_r.get());
     if (!error.empty()) report("error " + std::to_string(status) + " " + error);
     else report("ok\n");
     ::unlink(pid_file.c_str());
@@ -447,7 +352,7 @@ void start_detached(const LiteContext& c, const std::string& id) {
         try {
             code = monitor_main(c, id, ready[1]);
         } catch (const std::exception& e) {
-            write_all(ready[1], std::string("error 125 ") + e.what());
+            fs::write_all(ready[1], std::string("error 125 ") + e.what());
             code = kExitLiteError;
         }
         _exit(code);
@@ -455,7 +360,7 @@ void start_detached(const LiteContext& c, const std::string& id) {
     ::close(ready[1]);
     UniqueFd ready_r(ready[0]);
     wait_child(child);
-    std::string answer = read_all(ready_r.get());
+    std::string answer = fs::read_all(ready_r.get());
     if (answer.rfind("ok", 0) == 0) return;
     if (answer.rfind("error ", 0) == 0) {
         std::string rest = answer.substr(6);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lite/common.hpp"
+#include "util/fs.hpp"
 #include "util/unique_fd.hpp"
 
 namespace wb::lite {
@@ -68,18 +69,8 @@ void LogWriter::flush() {
 
 namespace {
 
-void write_out(int fd, const std::string& s) {
-    std::string_view d = s;
-    while (!d.empty()) {
-        ssize_t n = ::write(fd, d.data(), d.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        d.remove_prefix(static_cast<size_t>(n));
-    }
-}
-
 void emit(const std::string& line) {
-    if (auto e = parse_log_entry(line)) write_out(e->stream == "stderr" ? 2 : 1, e->text);
+    if (auto e = parse_log_entry(line)) fs::write_all(e->stream == "stderr" ? 2 : 1, e->text);
 }
 
 }  // namespace

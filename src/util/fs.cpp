@@ -37,13 +37,14 @@ std::string read_file(const std::string& path) {
     return out;
 }
 
-static int write_all(int fd, std::string_view data) {
+int write_all(int fd, std::string_view data) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0) {
             if (errno == EINTR) continue;
             return errno;
         }
+        if (n == 0) return EIO;
         data.remove_prefix(static_cast<size_t>(n));
     }
     return 0;
@@ -211,6 +212,17 @@ std::string join(std::string_view a, std::string_view b) {
     out += '/';
     out += b;
     return out;
+}
+
+std::string read_all(int fd) {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return out;
+        out.append(buf, static_cast<size_t>(n));
+    }
 }
 
 }  // namespace wb::fs

@@ -33,6 +33,11 @@ bool exists(const std::string& path);
 // their mode and owner, no symlink followed (runc's tmpcopyup). Throws Error naming the
 // entry that failed.
 void copy_tree(int from_dir, int to_dir);
+// Writes all of data to fd, retrying on EINTR; returns 0 or the errno of the first
+// failure (callers writing to a pipe whose reader may be gone can ignore it).
+int write_all(int fd, std::string_view data);
+// Reads fd to EOF (or the first error), retrying on EINTR.
+std::string read_all(int fd);
 // Joins two path pieces with exactly one '/'.
 std::string join(std::string_view a, std::string_view b);
 
