@@ -17,7 +17,7 @@
 # Uses $WHALEBOX (default build/whalebox) and the busybox rootfs; build both first. The
 # guest sees the host's / read-only, so the repository is visible as it is, except under
 # /tmp, /var/tmp or /run, which are then shared explicitly. Installs the VM's packages
-# with apt-get when they are missing. The VM's timeout is VM_TIMEOUT s (default 2400;
+# with apt-get when they are missing. The VM's timeout is VM_TIMEOUT s (default 3600;
 # exit 124). Under TCG (no usable KVM) the three suites take about 20 minutes.
 set -euo pipefail
 
@@ -44,7 +44,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # The guest mounts empty tmpfs on /tmp, /var/tmp and /run: paths there must be shared.
-vm_args=(--timeout "${VM_TIMEOUT:-2400}")
+vm_args=(--timeout "${VM_TIMEOUT:-3600}")
 for path in "$REPO" "$WHALEBOX"; do
 	case "$path" in
 	/tmp/* | /var/tmp/* | /run/*) vm_args+=(--share "$(dirname "$path")") ;;
