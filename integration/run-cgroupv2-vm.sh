@@ -20,6 +20,9 @@
 # with apt-get when they are missing. The VM's timeout is VM_TIMEOUT s (default 3600;
 # exit 124). Under TCG (no usable KVM) the three suites take about 20 minutes.
 set -euo pipefail
+# One block, ended by exit: bash parses all of it before running any, so an edit to this
+# file while a (long) VM run is going cannot derail the running copy.
+{
 
 DEFAULT_SUITES="integration/cgroupv2.bats integration/clients/podman.bats integration/clients/containerd.bats"
 
@@ -59,3 +62,5 @@ rc=0
 "$WB_VM" "${vm_args[@]}" -- env WHALEBOX="$WHALEBOX" bats "$@" "${suites[@]}" || rc=$?
 echo "run-cgroupv2-vm: exit $rc after $(($(date +%s) - start)) s" >&2
 exit "$rc"
+exit
+}
