@@ -1,31 +1,43 @@
 #!/bin/bash
-# Runs bats suites in a throwaway KVM guest whose only cgroup hierarchy is cgroup v2
-# (../shared/vm/vm-run, next to the repository), and exits with bats' status. The suites
-# are integration/cgroupv2.bats and the client suites (podman, containerd), so the limits,
-# pause/resume, ps and stats that the clients get from whalebox are checked on a pure
-# cgroup v2 host too; VM_SUITES (space-separated paths) picks others.
+# Runs bats suites in one throwaway VM whose only cgroup hierarchy is cgroup v2 (the
+# project's harness, integration/vm/wb-vm) and exits with bats' status. Booting a VM
+# under TCG costs about a minute, so all suites share one boot and one bats run.
 #
 #   integration/run-cgroupv2-vm.sh [BATS ARGS...]     e.g. -f devices, --formatter tap
-#   VM_SUITES=integration/cgroupv2.bats integration/run-cgroupv2-vm.sh
+#   VM_SUITES="integration/cgroupv2.bats" integration/run-cgroupv2-vm.sh
+#   VM_SYSTEMD=1 VM_SUITES="..." integration/run-cgroupv2-vm.sh    systemd as PID 1
+#
+# VM_SUITES (space-separated paths, relative to the repository) defaults to the suites
+# below: integration/cgroupv2.bats and the client suites (podman, containerd), so the
+# limits, pause/resume, ps and stats that the clients get from whalebox are checked on a
+# pure cgroup v2 host too. A new suite that needs cgroup v2 joins DEFAULT_SUITES. Suites
+# that need systemd as PID 1 (the systemd cgroup driver) run in a separate boot with
+# VM_SYSTEMD=1 (wb-vm --systemd): the plain boot has no systemd or D-Bus.
 #
 # Uses $WHALEBOX (default build/whalebox) and the busybox rootfs; build both first. The
 # guest sees the host's / read-only, so the repository is visible as it is, except under
-# /tmp, /var/tmp or /run, which vm-run then shares explicitly. Installs the VM's packages
-# with apt-get when they are missing. The VM's timeout is VM_TIMEOUT s (default 2400;
+# /tmp, /var/tmp or /run, which are then shared explicitly. Installs the VM's packages
+# with apt-get when they are missing. The VM's timeout is VM_TIMEOUT s (default 3600;
 # exit 124). Under TCG (no usable KVM) the three suites take about 20 minutes.
 set -euo pipefail
+# One block, ended by exit: bash parses all of it before running any, so an edit to this
+# file while a (long) VM run is going cannot derail the running copy.
+{
+
+DEFAULT_SUITES="integration/cgroupv2.bats integration/clients/podman.bats integration/clients/containerd.bats"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-VM_RUN=$REPO/../shared/vm/vm-run
+WB_VM=$REPO/integration/vm/wb-vm
 WHALEBOX=$(realpath "${WHALEBOX:-$REPO/build/whalebox}")
 
-[ -x "$VM_RUN" ] || { echo "run-cgroupv2-vm: $VM_RUN not found" >&2; exit 1; }
 [ -x "$WHALEBOX" ] || { echo "run-cgroupv2-vm: no whalebox at $WHALEBOX: build it first" >&2; exit 1; }
 [ -x "$REPO/bundles/busybox/rootfs/bin/busybox" ] ||
 	{ echo "run-cgroupv2-vm: run bundles/make-busybox-rootfs.sh first" >&2; exit 1; }
 
+packages=(qemu-system-x86 linux-image-amd64 busybox-static xz-utils kmod)
+[ "${VM_SYSTEMD:-0}" = 0 ] || packages+=(systemd dbus)
 missing=()
-for pkg in qemu-system-x86 linux-image-amd64 busybox-static xz-utils; do
+for pkg in "${packages[@]}"; do
 	dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -34,19 +46,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# Paths the guest replaces by an empty tmpfs must be shared.
-shares=()
+# The guest mounts empty tmpfs on /tmp, /var/tmp and /run: paths there must be shared.
+vm_args=(--timeout "${VM_TIMEOUT:-3600}")
 for path in "$REPO" "$WHALEBOX"; do
 	case "$path" in
-	/tmp/* | /var/tmp/* | /run/*) shares+=(--share "$(dirname "$path")") ;;
+	/tmp/* | /var/tmp/* | /run/*) vm_args+=(--share "$(dirname "$path")") ;;
 	esac
 done
+[ "${VM_SYSTEMD:-0}" = 0 ] || vm_args+=(--systemd)
 
 cd "$REPO"
+read -r -a suites <<<"${VM_SUITES:-$DEFAULT_SUITES}"
 start=$(date +%s)
 rc=0
-read -r -a suites <<<"${VM_SUITES:-integration/cgroupv2.bats integration/clients/podman.bats integration/clients/containerd.bats}"
-"$VM_RUN" --timeout "${VM_TIMEOUT:-2400}" "${shares[@]}" -- \
-	env WHALEBOX="$WHALEBOX" bats "$@" "${suites[@]}" || rc=$?
+"$WB_VM" "${vm_args[@]}" -- env WHALEBOX="$WHALEBOX" bats "$@" "${suites[@]}" || rc=$?
 echo "run-cgroupv2-vm: exit $rc after $(($(date +%s) - start)) s" >&2
 exit "$rc"
+exit
+}

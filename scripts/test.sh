@@ -91,8 +91,9 @@ export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 bats --formatter tap -r integration/ | tee "$bats_tap"
 count_tap "$bats_tap" "${PIPESTATUS[0]}"
 
-# This host is cgroup v1/hybrid: the cgroup v2 suite runs in a throwaway VM whose only
-# hierarchy is cgroup v2 (../shared/vm/vm-run; KVM when usable, TCG otherwise).
+# This host is cgroup v1/hybrid: the cgroup v2 suite and the client suites run in one
+# throwaway VM whose only hierarchy is cgroup v2 (integration/vm/wb-vm; KVM when usable,
+# TCG otherwise).
 echo "== cgroup v2 integration tests (VM)"
 vm_tap=$repo/$build/cgroupv2-vm.tap
 integration/run-cgroupv2-vm.sh --formatter tap | tee "$vm_tap"

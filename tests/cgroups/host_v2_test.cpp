@@ -1,4 +1,4 @@
-// The v2 driver against a real cgroup2 hierarchy (run it in the VM: /work/shared/vm/vm-run).
+// The v2 driver against a real cgroup2 hierarchy (run it in the VM: integration/vm/wb-vm).
 // Skipped unless root on a unified host.
 #include <fcntl.h>
 #include <gtest/gtest.h>

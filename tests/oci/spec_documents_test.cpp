@@ -1,5 +1,6 @@
-// Every config document of the runtime-spec's schema test suite: good ones are accepted by
-// parse_spec + validate, bad ones refused (by the parser or by validate, never by name).
+// Every config document of the runtime-spec's schema test suite (copied into
+// tests/oci/data/spec-documents): good ones are accepted by parse_spec + validate, bad ones
+// refused (by the parser or by validate, never by name).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,7 +18,7 @@ namespace stdfs = std::filesystem;
 
 std::vector<stdfs::path> documents(const std::string& kind) {
     std::vector<stdfs::path> out;
-    stdfs::path dir = stdfs::path(WHALEBOX_SPEC_DIR) / "schema/test/config" / kind;
+    stdfs::path dir = stdfs::path(WHALEBOX_SPEC_DIR) / kind;
     for (const auto& entry : stdfs::directory_iterator(dir))
         if (entry.path().extension() == ".json") out.push_back(entry.path());
     std::sort(out.begin(), out.end());
