@@ -7,6 +7,7 @@
 
 #include "cgroups/files.hpp"
 #include "cgroups/internal.hpp"
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -14,7 +15,7 @@ namespace wb::cgroups {
 
 static bool is_cgroup2(const std::string& path) {
     struct statfs st {};
-    return ::statfs(path.c_str(), &st) == 0 &&
+    return linux::sys().statfs(path.c_str(), &st) == 0 &&
            static_cast<unsigned long>(st.f_type) == CGROUP2_SUPER_MAGIC;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -50,40 +51,30 @@ uint64_t resolve_list(const std::optional<std::vector<std::string>>& list,
     return mask;
 }
 
-struct CapHandle {
-    cap_t caps;
-    explicit CapHandle(cap_t c) : caps(c) {}
-    CapHandle(const CapHandle&) = delete;
-    CapHandle& operator=(const CapHandle&) = delete;
-    ~CapHandle() {
-        if (caps) cap_free(caps);
+// capget/capset take the three sets as two 32-bit halves (_LINUX_CAPABILITY_VERSION_3).
+struct KernelCaps {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+    static uint64_t join(__u32 __user_cap_data_struct::*field, const __user_cap_data_struct* d) {
+        return uint64_t{d[0].*field} | (uint64_t{d[1].*field} << 32);
     }
+    void split(__u32 __user_cap_data_struct::*field, uint64_t mask) {
+        data[0].*field = static_cast<__u32>(mask);
+        data[1].*field = static_cast<__u32>(mask >> 32);
+    }
+    uint64_t permitted() const { return join(&__user_cap_data_struct::permitted, data); }
+    uint64_t inheritable() const { return join(&__user_cap_data_struct::inheritable, data); }
 };
 
-uint64_t read_flag(cap_t caps, cap_flag_t flag) {
-    uint64_t mask = 0;
-    for (int cap = 0; cap <= last_capability(); ++cap) {
-        cap_flag_value_t value = CAP_CLEAR;
-        if (cap_get_flag(caps, static_cast<cap_value_t>(cap), flag, &value) == 0 && value == CAP_SET)
-            mask |= bit(cap);
-    }
-    return mask;
-}
+// PR_CAPBSET_READ: 1 when cap is in the bounding set, 0 when not, -1 on error.
+int bounding_has(int cap) { return sys().prctl(PR_CAPBSET_READ, static_cast<unsigned long>(cap)); }
 
 uint64_t read_bounding() {
     uint64_t mask = 0;
     for (int cap = 0; cap <= last_capability(); ++cap)
-        if (cap_get_bound(static_cast<cap_value_t>(cap)) > 0) mask |= bit(cap);
+        if (bounding_has(cap) > 0) mask |= bit(cap);
     return mask;
-}
-
-void set_flag(cap_t caps, cap_flag_t flag, uint64_t mask) {
-    for (int cap = 0; cap <= last_capability(); ++cap) {
-        if (!(mask & bit(cap))) continue;
-        cap_value_t value = static_cast<cap_value_t>(cap);
-        if (cap_set_flag(caps, flag, 1, &value, CAP_SET) != 0)
-            throw_errno("cap_set_flag " + capability_list(bit(cap)));
-    }
 }
 
 }  // namespace
@@ -153,18 +144,18 @@ CapabilitySets resolve_capabilities(const oci::Capabilities& caps) {
 void drop_bounding_set(const CapabilitySets& sets) {
     for (int cap = 0; cap <= last_capability(); ++cap) {
         if (sets.bounding & bit(cap)) continue;
-        if (cap_get_bound(static_cast<cap_value_t>(cap)) <= 0) continue;  // already gone
-        if (cap_drop_bound(static_cast<cap_value_t>(cap)) != 0)
+        if (bounding_has(cap) <= 0) continue;  // already gone
+        if (sys().prctl(PR_CAPBSET_DROP, static_cast<unsigned long>(cap)) != 0)
             throw_errno("drop " + capability_name(cap).value_or(std::to_string(cap)) +
                         " from bounding set");
     }
 }
 
 void apply_capabilities(const CapabilitySets& sets) {
-    CapHandle current(cap_get_proc());
-    if (!current.caps) throw_errno("capget");
-    const uint64_t old_permitted = read_flag(current.caps, CAP_PERMITTED);
-    const uint64_t old_inheritable = read_flag(current.caps, CAP_INHERITABLE);
+    KernelCaps current;
+    if (sys().capget(&current.header, current.data) != 0) throw_errno("capget");
+    const uint64_t old_permitted = current.permitted();
+    const uint64_t old_inheritable = current.inheritable();
     const uint64_t bounding = read_bounding();
 
     // What capset(2) can grant: permitted only shrinks; effective within permitted;
@@ -182,19 +173,18 @@ void apply_capabilities(const CapabilitySets& sets) {
         wb::log::warn("ignoring unknown or unavailable capabilities: {}",
                       capability_list(unavailable));
 
-    CapHandle wanted(cap_init());
-    if (!wanted.caps) throw_errno("cap_init");
-    set_flag(wanted.caps, CAP_PERMITTED, permitted);
-    set_flag(wanted.caps, CAP_EFFECTIVE, effective);
-    set_flag(wanted.caps, CAP_INHERITABLE, inheritable);
-    if (cap_set_proc(wanted.caps) != 0) throw_errno("capset");
+    KernelCaps wanted;
+    wanted.split(&__user_cap_data_struct::permitted, permitted);
+    wanted.split(&__user_cap_data_struct::effective, effective);
+    wanted.split(&__user_cap_data_struct::inheritable, inheritable);
+    if (sys().capset(&wanted.header, wanted.data) != 0) throw_errno("capset");
 
     // EINVAL: a kernel before 4.3 without ambient capabilities; nothing to clear then.
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+    if (sys().prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL) != 0 && errno != EINVAL)
         throw_errno("clear ambient capabilities");
     for (int cap = 0; cap <= last_capability(); ++cap) {
         if (!(ambient & bit(cap))) continue;
-        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(cap), 0, 0) != 0) {
+        if (sys().prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(cap)) != 0) {
             if (errno == EINVAL) continue;
             throw_errno("raise ambient capability " + capability_list(bit(cap)));
         }

@@ -1,4 +1,6 @@
-// Process capabilities (capabilities(7)) for the container init and `exec`, via libcap.
+// Process capabilities (capabilities(7)) for the container init and `exec`: names from
+// libcap, the kernel calls (prctl PR_CAPBSET_*, PR_CAP_AMBIENT, capget/capset) through
+// linux::sys().
 //
 // Names follow runc: "CAP_" + the upper-case libcap name, matched exactly. A name the
 // host does not know (libcap or kernel) is skipped with one warning for the whole config,

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "linux/devices.hpp"
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 
 namespace wb::linux {
@@ -70,16 +72,18 @@ UniqueFd receive_fd(int socket) {
 
 int setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, bool bind_dev_console) {
     if (console_socket < 0) throw Error("process.terminal is set but no console socket was given");
-    UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    UniqueFd master(sys().open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!master) throw_errno("open /dev/ptmx");
-    if (::unlockpt(master.get()) < 0) throw_errno("unlockpt");
-    UniqueFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    int unlock = 0;  // unlockpt(3)
+    if (sys().ioctl(master.get(), TIOCSPTLCK, &unlock) < 0) throw_errno("unlockpt");
+    UniqueFd slave(sys().ioctl(master.get(), TIOCGPTPEER,
+                               reinterpret_cast<void*>(static_cast<uintptr_t>(O_RDWR | O_NOCTTY | O_CLOEXEC))));
     if (!slave) throw_errno("open pty peer");
     if (size && (size->height || size->width)) {
         struct winsize ws {};
         ws.ws_row = static_cast<unsigned short>(size->height);
         ws.ws_col = static_cast<unsigned short>(size->width);
-        if (::ioctl(master.get(), TIOCSWINSZ, &ws) < 0) throw_errno("set console size");
+        if (sys().ioctl(master.get(), TIOCSWINSZ, &ws) < 0) throw_errno("set console size");
     }
     if (bind_dev_console) {
         UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -90,8 +94,8 @@ int setup_console(int console_socket, const std::optional<oci::ConsoleSize>& siz
     if (::ptsname_r(master.get(), name, sizeof name) != 0) std::strcpy(name, "/dev/ptmx");
     send_fd(console_socket, master.get(), name);
     master.reset();
-    if (::setsid() < 0) throw_errno("setsid");
-    if (::ioctl(slave.get(), TIOCSCTTY, 0) < 0) throw_errno("set controlling terminal");
+    if (sys().setsid() < 0) throw_errno("setsid");
+    if (sys().ioctl(slave.get(), TIOCSCTTY, nullptr) < 0) throw_errno("set controlling terminal");
     for (int fd = 0; fd < 3; ++fd)
         if (::dup2(slave.get(), fd) < 0) throw_errno("dup console to stdio");
     return -1;

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 
 namespace wb::linux {
@@ -27,19 +28,19 @@ bool setgroups_denied() {
 void switch_user(const oci::User& user) {
     if (!setgroups_denied()) {
         std::vector<gid_t> groups(user.additional_gids.begin(), user.additional_gids.end());
-        if (::setgroups(groups.size(), groups.data()) != 0) throw_errno("setgroups");
+        if (sys().setgroups(groups.size(), groups.data()) != 0) throw_errno("setgroups");
     }
 
-    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw_errno("prctl(PR_SET_KEEPCAPS)");
+    if (sys().prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw_errno("prctl(PR_SET_KEEPCAPS)");
 
-    if (::setresgid(user.gid, user.gid, user.gid) != 0) {
+    if (sys().setresgid(user.gid, user.gid, user.gid) != 0) {
         if (errno == EINVAL)
             throw Error("cannot setgid to unmapped gid " + std::to_string(user.gid) +
                             " in user namespace",
                         EINVAL);
         throw_errno("setresgid " + std::to_string(user.gid));
     }
-    if (::setresuid(user.uid, user.uid, user.uid) != 0) {
+    if (sys().setresuid(user.uid, user.uid, user.uid) != 0) {
         if (errno == EINVAL)
             throw Error("cannot setuid to unmapped uid " + std::to_string(user.uid) +
                             " in user namespace",
@@ -47,9 +48,9 @@ void switch_user(const oci::User& user) {
         throw_errno("setresuid " + std::to_string(user.uid));
     }
 
-    if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) throw_errno("prctl(PR_CLEAR_KEEPCAPS)");
+    if (sys().prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) throw_errno("prctl(PR_CLEAR_KEEPCAPS)");
 
-    if (user.umask) ::umask(static_cast<mode_t>(*user.umask));
+    if (user.umask) sys().umask(static_cast<mode_t>(*user.umask));
 }
 
 }  // namespace wb::linux

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
@@ -16,9 +17,9 @@ void bring_up_loopback() {
     if (!sock) throw_errno("socket for lo");
     struct ifreq ifr {};
     std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-    if (::ioctl(sock.get(), SIOCGIFFLAGS, &ifr) < 0) throw_errno("get lo flags");
+    if (sys().ioctl(sock.get(), SIOCGIFFLAGS, &ifr) < 0) throw_errno("get lo flags");
     ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-    if (::ioctl(sock.get(), SIOCSIFFLAGS, &ifr) < 0) throw_errno("bring up lo");
+    if (sys().ioctl(sock.get(), SIOCSIFFLAGS, &ifr) < 0) throw_errno("bring up lo");
 }
 
 }  // namespace wb::linux

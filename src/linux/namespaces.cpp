@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -48,7 +49,7 @@ NamespacePlan plan_namespaces(const oci::Linux& linux) {
         JoinedNamespace j;
         j.flag = flag;
         j.path = ns.path;
-        j.fd.reset(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
+        j.fd.reset(sys().open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
         if (!j.fd) throw_errno("open " + ns.type + " namespace " + ns.path);
         plan.joins.push_back(std::move(j));
     }
@@ -81,7 +82,7 @@ std::string format_time_offsets(const oci::Linux& linux) {
 }
 
 void join_namespace(const JoinedNamespace& ns) {
-    if (::setns(ns.fd.get(), ns.flag) < 0) throw_errno("join namespace " + ns.path);
+    if (sys().setns(ns.fd.get(), ns.flag) < 0) throw_errno("join namespace " + ns.path);
 }
 
 void ChildNamespaceGuard::enter(const JoinedNamespace& ns) {
@@ -89,7 +90,7 @@ void ChildNamespaceGuard::enter(const JoinedNamespace& ns) {
                                                : "/proc/self/ns/time_for_children";
     UniqueFd& saved = ns.flag == CLONE_NEWPID ? saved_pid_ : saved_time_;
     if (!saved) {
-        saved.reset(::open(self, O_RDONLY | O_CLOEXEC));
+        saved.reset(sys().open(self, O_RDONLY | O_CLOEXEC));
         if (!saved) throw_errno(std::string("open ") + self);
     }
     join_namespace(ns);
@@ -97,17 +98,17 @@ void ChildNamespaceGuard::enter(const JoinedNamespace& ns) {
 
 void ChildNamespaceGuard::unshare_time(const oci::Linux& linux) {
     if (!saved_time_) {
-        saved_time_.reset(::open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
+        saved_time_.reset(sys().open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
         if (!saved_time_) throw_errno("open /proc/self/ns/time_for_children");
     }
-    if (::unshare(kCloneNewTime) < 0) throw_errno("unshare time namespace");
+    if (sys().unshare(kCloneNewTime) < 0) throw_errno("unshare time namespace");
     std::string offsets = format_time_offsets(linux);
     if (!offsets.empty()) fs::write_file("/proc/self/timens_offsets", offsets);
 }
 
 ChildNamespaceGuard::~ChildNamespaceGuard() {
-    if (saved_pid_) (void)::setns(saved_pid_.get(), CLONE_NEWPID);
-    if (saved_time_) (void)::setns(saved_time_.get(), kCloneNewTime);
+    if (saved_pid_) (void)sys().setns(saved_pid_.get(), CLONE_NEWPID);
+    if (saved_time_) (void)sys().setns(saved_time_.get(), kCloneNewTime);
 }
 
 }  // namespace wb::linux

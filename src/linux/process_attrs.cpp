@@ -6,12 +6,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <array>
 #include <utility>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -77,7 +77,7 @@ void write_proc_attr(const std::string& lsm_subpath, const std::string& legacy_s
 }  // namespace
 
 void set_no_new_privileges() {
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw_errno("prctl(SET_NO_NEW_PRIVS)");
+    if (sys().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw_errno("prctl(SET_NO_NEW_PRIVS)");
 }
 
 void write_oom_score_adj(int value) {
@@ -123,7 +123,7 @@ void apply_scheduler(const oci::Scheduler& scheduler) {
     attr.sched_runtime = scheduler.runtime;
     attr.sched_deadline = scheduler.deadline;
     attr.sched_period = scheduler.period;
-    if (::syscall(SYS_sched_setattr, 0, &attr, 0) != 0) throw_errno("error setting scheduler");
+    if (sys().sched_setattr(0, &attr, 0) != 0) throw_errno("error setting scheduler");
 }
 
 void apply_io_priority(const oci::IoPriority& io_priority) {
@@ -140,7 +140,7 @@ void apply_io_priority(const oci::IoPriority& io_priority) {
         throw Error("invalid io priority " + std::to_string(io_priority.priority) +
                     ": must be in [0, 7]");
     const int value = (io_class << kIoprioClassShift) | io_priority.priority;
-    if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, value) != 0)
+    if (sys().ioprio_set(kIoprioWhoProcess, 0, value) != 0)
         throw_errno("failed to set io priority");
 }
 
@@ -157,10 +157,12 @@ void apply_personality(const oci::Personality& personality) {
         for (const auto& flag : personality.flags) flags += (flags.empty() ? "" : " ") + flag;
         wb::log::warn("ignoring unsupported personality flags: [{}]", flags);
     }
-    if (::personality(persona) == -1) throw_errno("personality(" + personality.domain + ")");
+    if (sys().personality(persona) == -1) throw_errno("personality(" + personality.domain + ")");
 }
 
 bool selinux_enabled() {
+    // Direct statfs, not sys(): the answer is cached for the process, and a test double
+    // installed at the first call must not decide it.
     static const bool enabled = [] {
         struct statfs fs;
         if (::statfs("/sys/fs/selinux", &fs) == 0)

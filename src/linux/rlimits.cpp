@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 
 namespace wb::linux {
@@ -61,8 +62,7 @@ void apply_rlimits(const std::vector<oci::Rlimit>& rlimits, pid_t pid) {
     validate_rlimits(rlimits);
     for (const auto& rlimit : rlimits) {
         const struct rlimit value{static_cast<rlim_t>(rlimit.soft), static_cast<rlim_t>(rlimit.hard)};
-        if (::prlimit(pid, static_cast<__rlimit_resource>(*rlimit_from_name(rlimit.type)), &value,
-                      nullptr) != 0)
+        if (sys().prlimit(pid, *rlimit_from_name(rlimit.type), &value, nullptr) != 0)
             throw_errno("set rlimit " + rlimit.type + " (soft " + std::to_string(rlimit.soft) +
                         ", hard " + std::to_string(rlimit.hard) + ")");
     }

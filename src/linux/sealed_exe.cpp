@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -30,8 +31,8 @@ constexpr int kRequiredSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEA
 UniqueFd create_memfd() {
     // MFD_EXEC says so explicitly (Linux 6.3+ logs a warning otherwise); older kernels
     // reject the flag and make memfds executable anyway.
-    int fd = ::memfd_create("whalebox", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-    if (fd < 0 && errno == EINVAL) fd = ::memfd_create("whalebox", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    int fd = sys().memfd_create("whalebox", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+    if (fd < 0 && errno == EINVAL) fd = sys().memfd_create("whalebox", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) throw_errno("memfd_create for the runtime binary copy");
     return UniqueFd(fd);
 }
@@ -64,7 +65,7 @@ bool needs_sealed_exe(const oci::Spec& spec) {
 }
 
 bool is_sealed_copy(int fd) {
-    int seals = ::fcntl(fd, F_GET_SEALS);
+    int seals = sys().fcntl(fd, F_GET_SEALS, 0);
     return seals >= 0 && (seals & kRequiredSeals) == kRequiredSeals;
 }
 
@@ -74,8 +75,8 @@ UniqueFd make_sealed_copy(int exe) {
     UniqueFd copy = create_memfd();
     copy_all(exe, copy.get(), st.st_size);
     // F_SEAL_EXEC (Linux 6.3+) also freezes the mode bits; older kernels do not know it.
-    if (::fcntl(copy.get(), F_ADD_SEALS, kRequiredSeals | F_SEAL_EXEC) < 0 &&
-        ::fcntl(copy.get(), F_ADD_SEALS, kRequiredSeals) < 0)
+    if (sys().fcntl(copy.get(), F_ADD_SEALS, kRequiredSeals | F_SEAL_EXEC) < 0 &&
+        sys().fcntl(copy.get(), F_ADD_SEALS, kRequiredSeals) < 0)
         throw_errno("seal the runtime binary copy");
     return copy;
 }
@@ -118,7 +119,7 @@ void ensure_sealed_self_exe() {
     for (char** e = environ; e && *e; ++e) envp.push_back(*e);
     envp.push_back(marker.data());
     envp.push_back(nullptr);
-    ::fexecve(copy.get(), argv.data(), envp.data());
+    sys().fexecve(copy.get(), argv.data(), envp.data());
     throw_errno("exec the sealed copy of the runtime binary");
 }
 

@@ -4,7 +4,6 @@
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -120,7 +120,7 @@ std::string op_name(int op) {
 
 // Reads the BPF program libseccomp exports for ctx.
 std::vector<sock_filter> export_program(scmp_filter_ctx ctx) {
-    UniqueFd fd(static_cast<int>(::syscall(SYS_memfd_create, "seccomp-bpf", MFD_CLOEXEC)));
+    UniqueFd fd(sys().memfd_create("seccomp-bpf", MFD_CLOEXEC));
     if (!fd) throw_errno("seccomp: memfd_create");
     if (int rc = seccomp_export_bpf(ctx, fd.get()); rc < 0)
         throw_errno("seccomp: export filter", -rc);
@@ -374,7 +374,7 @@ int load_seccomp(SeccompFilter& filter) {
     prog.len = static_cast<unsigned short>(filter.program().size());
     prog.filter = const_cast<sock_filter*>(filter.program().data());
     if (filter.program().size() > 0xffff) throw Error("seccomp: filter is too long to load");
-    long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+    int rc = sys().seccomp(SECCOMP_SET_MODE_FILTER, flags, &prog);
     if (rc < 0) {
         if (errno == EACCES)
             throw_errno("seccomp: load filter (no_new_privileges is off and CAP_SYS_ADMIN is "
@@ -382,7 +382,7 @@ int load_seccomp(SeccompFilter& filter) {
         throw_errno("seccomp: load filter");
     }
     filter.loaded_ = true;
-    return filter.uses_notify() ? static_cast<int>(rc) : -1;
+    return filter.uses_notify() ? rc : -1;
 }
 
 // ---- notify agent ---------------------------------------------------------------------

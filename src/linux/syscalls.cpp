@@ -74,6 +74,7 @@ public:
     int memfd_create(const char* name, unsigned flags) override {
         return as_int(::syscall(SYS_memfd_create, name, flags));
     }
+    int fcntl(int fd, int cmd, int arg) override { return ::fcntl(fd, cmd, arg); }
     mode_t umask(mode_t mask) override { return ::umask(mask); }
 
     int setns(int fd, int nstype) override { return ::setns(fd, nstype); }
@@ -99,6 +100,9 @@ public:
     int setdomainname(const char* name, size_t len) override { return ::setdomainname(name, len); }
     int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) override {
         return ::prctl(option, a2, a3, a4, a5);
+    }
+    int capget(__user_cap_header_struct* header, __user_cap_data_struct* data) override {
+        return as_int(::syscall(SYS_capget, header, data));
     }
     int capset(__user_cap_header_struct* header, const __user_cap_data_struct* data) override {
         return as_int(::syscall(SYS_capset, header, data));

@@ -56,6 +56,8 @@ public:
     virtual int statfs(const char* path, struct statfs* buf) = 0;
     virtual int fstatfs(int fd, struct statfs* buf) = 0;
     virtual int memfd_create(const char* name, unsigned flags) = 0;
+    // fcntl(2) with an int argument (F_ADD_SEALS, F_GET_SEALS ...).
+    virtual int fcntl(int fd, int cmd, int arg) = 0;
     virtual mode_t umask(mode_t mask) = 0;
 
     // Namespaces and processes.
@@ -77,6 +79,7 @@ public:
     virtual int setdomainname(const char* name, size_t len) = 0;
     virtual int prctl(int option, unsigned long a2 = 0, unsigned long a3 = 0, unsigned long a4 = 0,
                       unsigned long a5 = 0) = 0;
+    virtual int capget(__user_cap_header_struct* header, __user_cap_data_struct* data) = 0;
     virtual int capset(__user_cap_header_struct* header, const __user_cap_data_struct* data) = 0;
     virtual int setresuid(uid_t r, uid_t e, uid_t s) = 0;
     virtual int setresgid(gid_t r, gid_t e, gid_t s) = 0;

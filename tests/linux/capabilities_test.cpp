@@ -7,17 +7,24 @@
 #include <sys/prctl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 
 #include "child_process.hpp"
+#include "error_of.hpp"
 #include "linux/identity.hpp"
+#include "linux/syscalls.hpp"
+#include "recording_syscalls.hpp"
 
 namespace wb::linux {
 namespace {
 
+using wb::testing::error_of;
+using wb::testing::RecordingSyscalls;
 using wb::testing::run_in_child;
+using wb::testing::with_errno;
 
 constexpr uint64_t bit(int cap) { return uint64_t{1} << cap; }
 
@@ -174,6 +181,151 @@ TEST(LinuxCapabilities, UnavailableCapabilityIsWarnedNotFatal) {
         return 3;
     });
     EXPECT_EQ(code, 0);
+}
+
+// ---- the kernel calls, with the recording double --------------------------------------
+
+std::string hex(uint64_t v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return b;
+}
+std::string prctl_line(int option, uint64_t a2 = 0) {
+    return "prctl(" + std::to_string(option) + ", " + hex(a2) + ", 0x0, 0x0, 0x0)";
+}
+// The calls without the PR_CAPBSET_READ probes.
+std::vector<std::string> without_reads(const std::vector<std::string>& calls) {
+    std::vector<std::string> out;
+    const std::string read = "prctl(" + std::to_string(PR_CAPBSET_READ) + ",";
+    for (const auto& c : calls)
+        if (!c.starts_with(read)) out.push_back(c);
+    return out;
+}
+
+TEST(LinuxCapabilities, BoundingDropsEveryOtherCapabilityInNumberOrder) {
+    RecordingSyscalls rec;
+    rec.cap_bounding = ~bit(CAP_SYS_MODULE);  // already gone: not dropped again
+    ScopedSyscalls scoped(rec);
+    CapabilitySets sets;
+    sets.bounding = bit(CAP_CHOWN) | bit(CAP_KILL) | bit(CAP_AUDIT_READ);
+    drop_bounding_set(sets);
+    std::vector<std::string> expected;
+    for (int cap = 0; cap <= last_capability(); ++cap)
+        if (!(sets.bounding & bit(cap)) && cap != CAP_SYS_MODULE) expected.push_back(prctl_line(PR_CAPBSET_DROP, cap));
+    EXPECT_EQ(without_reads(rec.calls), expected);
+    EXPECT_EQ(rec.cap_bounding & ((uint64_t{2} << last_capability()) - 1), sets.bounding);
+}
+
+TEST(LinuxCapabilities, BoundingDropFailureNamesTheCapability) {
+    RecordingSyscalls rec;
+    rec.fail("prctl", EPERM, prctl_line(PR_CAPBSET_DROP, CAP_SYS_ADMIN));
+    ScopedSyscalls scoped(rec);
+    EXPECT_EQ(error_of([] { drop_bounding_set(CapabilitySets{}); }),
+              with_errno("drop CAP_SYS_ADMIN from bounding set", EPERM));
+}
+
+TEST(LinuxCapabilities, CapsetThenAmbientClearThenRaise) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    CapabilitySets sets;
+    sets.permitted = bit(CAP_CHOWN) | bit(CAP_KILL) | bit(CAP_NET_BIND_SERVICE) | bit(CAP_AUDIT_READ);
+    sets.effective = bit(CAP_CHOWN) | bit(CAP_NET_BIND_SERVICE) | bit(CAP_AUDIT_READ);
+    sets.inheritable = bit(CAP_NET_BIND_SERVICE);
+    sets.ambient = bit(CAP_NET_BIND_SERVICE);
+    apply_capabilities(sets);
+    // capset's halves: bits 0-31, then 32-63 (CAP_AUDIT_READ is 37).
+    EXPECT_EQ(without_reads(rec.calls),
+              (std::vector<std::string>{"capget()", "capset(0x401,0x20, 0x421,0x20, 0x400,0x0)",
+                                        prctl_line(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL),
+                                        "prctl(" + std::to_string(PR_CAP_AMBIENT) + ", " +
+                                            hex(PR_CAP_AMBIENT_RAISE) + ", " + hex(CAP_NET_BIND_SERVICE) +
+                                            ", 0x0, 0x0)"}));
+}
+
+TEST(LinuxCapabilities, WhatTheProcessLacksIsLeftOutOfCapsetAndWarned) {
+    RecordingSyscalls rec;
+    rec.cap_permitted = ~bit(CAP_KILL);
+    rec.cap_bounding = ~bit(CAP_NET_RAW);
+    ScopedSyscalls scoped(rec);
+    CapabilitySets sets;
+    sets.permitted = sets.effective = bit(CAP_CHOWN) | bit(CAP_KILL);
+    sets.inheritable = bit(CAP_NET_RAW) | bit(CAP_CHOWN);  // not in bounding, not inheritable
+    sets.ambient = bit(CAP_KILL);                            // not permitted
+    LogCapture log;
+    apply_capabilities(sets);
+    EXPECT_EQ(rec.named("capset"), (std::vector<std::string>{"capset(0x1,0x0, 0x1,0x0, 0x1,0x0)"}));
+    const std::string raise = "prctl(" + std::to_string(PR_CAP_AMBIENT) + ", " + hex(PR_CAP_AMBIENT_RAISE);
+    EXPECT_EQ(rec.index_of(raise), -1);
+    bool warned = false;
+    for (const auto& line : log.lines())
+        warned |= line.find("ignoring unknown or unavailable capabilities: [CAP_KILL CAP_NET_RAW]") != std::string::npos;
+    EXPECT_TRUE(warned);
+}
+
+TEST(LinuxCapabilities, CapsetAndAmbientErrors) {
+    CapabilitySets sets;
+    sets.permitted = sets.effective = sets.inheritable = sets.ambient = bit(CAP_NET_BIND_SERVICE);
+    {
+        RecordingSyscalls rec;
+        rec.fail("capget", EFAULT);
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(error_of([&] { apply_capabilities(sets); }), with_errno("capget", EFAULT));
+    }
+    {
+        RecordingSyscalls rec;
+        rec.fail("capset", EPERM);
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(error_of([&] { apply_capabilities(sets); }), with_errno("capset", EPERM));
+        EXPECT_TRUE(rec.named("prctl").size() == static_cast<size_t>(last_capability() + 1));  // reads only
+    }
+    const std::string ambient = "prctl(" + std::to_string(PR_CAP_AMBIENT) + ", ";
+    {
+        RecordingSyscalls rec;
+        rec.fail("prctl", EPERM, ambient + hex(PR_CAP_AMBIENT_RAISE));
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(error_of([&] { apply_capabilities(sets); }),
+                  with_errno("raise ambient capability [CAP_NET_BIND_SERVICE]", EPERM));
+    }
+    {
+        RecordingSyscalls rec;
+        rec.fail("prctl", EPERM, ambient + hex(PR_CAP_AMBIENT_CLEAR_ALL));
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(error_of([&] { apply_capabilities(sets); }), with_errno("clear ambient capabilities", EPERM));
+    }
+    {
+        // EINVAL: a kernel without ambient capabilities; neither step is an error then.
+        RecordingSyscalls rec;
+        rec.fail("prctl", EINVAL, ambient, -1);
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(error_of([&] { apply_capabilities(sets); }), "");
+    }
+}
+
+// The identity part of the init, in runc's order (process/process_setup.cpp's
+// enter_identity): bounding set while still root, then the user, then capset and ambient.
+TEST(LinuxCapabilities, IdentityOrderBoundingUserCapsetAmbient) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    oci::Capabilities caps;
+    caps.bounding = caps.permitted = caps.effective = caps.inheritable = caps.ambient =
+        std::vector<std::string>{"CAP_NET_BIND_SERVICE"};
+    const auto sets = resolve_capabilities(caps);
+    oci::User user;
+    user.uid = user.gid = 1000;
+    drop_bounding_set(sets);
+    switch_user(user);
+    apply_capabilities(sets);
+    auto calls = without_reads(rec.calls);
+    auto name = [](const std::string& line) { return line.substr(0, line.find('(')); };
+    std::vector<std::string> steps;
+    const std::string drop = prctl_line(PR_CAPBSET_DROP).substr(0, 9);
+    for (const auto& c : calls) {
+        std::string step = c.starts_with(drop) ? "drop-bounding" : name(c);
+        if (step == "prctl") step = c.starts_with("prctl(" + std::to_string(PR_SET_KEEPCAPS) + ",") ? "keepcaps" : "ambient";
+        if (steps.empty() || steps.back() != step) steps.push_back(step);
+    }
+    EXPECT_EQ(steps, (std::vector<std::string>{"drop-bounding", "setgroups", "keepcaps", "setresgid", "setresuid",
+                                               "keepcaps", "capget", "capset", "ambient"}));
 }
 
 }  // namespace

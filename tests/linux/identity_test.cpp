@@ -8,13 +8,20 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "child_process.hpp"
+#include "error_of.hpp"
+#include "linux/syscalls.hpp"
+#include "recording_syscalls.hpp"
 
 namespace wb::linux {
 namespace {
 
+using wb::testing::error_of;
+using wb::testing::RecordingSyscalls;
 using wb::testing::run_in_child;
+using wb::testing::with_errno;
 
 uint64_t status_mask(const std::string& key) {
     std::ifstream in("/proc/self/status");
@@ -67,6 +74,65 @@ TEST(LinuxIdentity, NoAdditionalGidsClearsGroupsAndKeepsUmask) {
 }
 
 TEST(LinuxIdentity, SetgroupsNotDeniedOnHost) { EXPECT_FALSE(setgroups_denied()); }
+
+// The steps of switch_user() as the kernel sees them (recording double, nothing changes).
+oci::User user_1000() {
+    oci::User user;
+    user.uid = 1000;
+    user.gid = 1001;
+    user.additional_gids = {10, 20};
+    user.umask = 027;
+    return user;
+}
+
+std::string keepcaps(int on) { return "prctl(" + std::to_string(PR_SET_KEEPCAPS) + ", 0x" + std::to_string(on) + ", 0x0, 0x0, 0x0)"; }
+
+TEST(LinuxIdentity, GroupsThenGidThenUidWithKeepCapsAround) {
+    ASSERT_FALSE(setgroups_denied());
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    switch_user(user_1000());
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"setgroups(10,20)", keepcaps(1), "setresgid(1001, 1001, 1001)",
+                                                   "setresuid(1000, 1000, 1000)", keepcaps(0), "umask(027)"}));
+}
+
+TEST(LinuxIdentity, NoAdditionalGidsIsAnEmptySetgroupsAndNoUmask) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    switch_user(oci::User{});
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"setgroups()", keepcaps(1), "setresgid(0, 0, 0)",
+                                                   "setresuid(0, 0, 0)", keepcaps(0)}));
+}
+
+TEST(LinuxIdentity, AnInjectedErrorNamesTheStepAndStopsThere) {
+    struct Case {
+        const char* call;
+        int err;
+        std::string message;
+        size_t calls_made;  // including the failing one
+    };
+    const Case cases[] = {
+        {"setgroups", EPERM, with_errno("setgroups", EPERM), 1},
+        {"prctl", EINVAL, with_errno("prctl(PR_SET_KEEPCAPS)", EINVAL), 2},
+        {"setresgid", EPERM, with_errno("setresgid 1001", EPERM), 3},
+        {"setresgid", EINVAL, "cannot setgid to unmapped gid 1001 in user namespace", 3},
+        {"setresuid", EPERM, with_errno("setresuid 1000", EPERM), 4},
+        {"setresuid", EINVAL, "cannot setuid to unmapped uid 1000 in user namespace", 4},
+    };
+    for (const auto& c : cases) {
+        RecordingSyscalls rec;
+        rec.fail(c.call, c.err);
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(error_of([] { switch_user(user_1000()); }), c.message) << c.call;
+        EXPECT_EQ(rec.calls.size(), c.calls_made) << c.call;
+    }
+    // The second prctl: clearing KEEPCAPS again.
+    RecordingSyscalls rec;
+    rec.fail("prctl", EPERM, keepcaps(0));
+    ScopedSyscalls scoped(rec);
+    EXPECT_EQ(error_of([] { switch_user(user_1000()); }), with_errno("prctl(PR_CLEAR_KEEPCAPS)", EPERM));
+    EXPECT_TRUE(rec.named("umask").empty());
+}
 
 }  // namespace
 }  // namespace wb::linux

@@ -11,14 +11,21 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "child_process.hpp"
+#include "error_of.hpp"
+#include "linux/syscalls.hpp"
+#include "recording_syscalls.hpp"
 #include "util/error.hpp"
 
 namespace wb::linux {
 namespace {
 
+using wb::testing::error_of;
+using wb::testing::RecordingSyscalls;
 using wb::testing::run_in_child;
+using wb::testing::with_errno;
 
 TEST(LinuxProcessAttrs, NoNewPrivilegesInChild) {
     ASSERT_EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
@@ -150,6 +157,73 @@ TEST(LinuxProcessAttrs, SecurityLabels) {
         });
         EXPECT_EQ(code, 0);
     }
+}
+
+// ---- the kernel calls, with the recording double --------------------------------------
+
+TEST(LinuxProcessAttrs, NoNewPrivilegesCall) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    set_no_new_privileges();
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"prctl(" + std::to_string(PR_SET_NO_NEW_PRIVS) +
+                                                   ", 0x1, 0x0, 0x0, 0x0)"}));
+    rec.fail("prctl", EINVAL);
+    EXPECT_EQ(error_of([] { set_no_new_privileges(); }), with_errno("prctl(SET_NO_NEW_PRIVS)", EINVAL));
+}
+
+TEST(LinuxProcessAttrs, SchedulerValuesReachSchedSetattr) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    oci::Scheduler s;
+    s.policy = "SCHED_DEADLINE";
+    s.flags = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM"};
+    s.nice = -5;
+    s.priority = 3;
+    s.runtime = 100;
+    s.deadline = 200;
+    s.period = 300;
+    apply_scheduler(s);
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"sched_setattr(0, 0x0, policy 6 flags 0x3 nice -5 priority 3 "
+                                                   "runtime 100 deadline 200 period 300)"}));
+    rec.fail("sched_setattr", EPERM);
+    EXPECT_EQ(error_of([&] { apply_scheduler(s); }), with_errno("error setting scheduler", EPERM));
+    // Validation comes first: nothing reaches the kernel.
+    rec.calls.clear();
+    s.priority = -1;
+    EXPECT_EQ(error_of([&] { apply_scheduler(s); }), "scheduler: invalid priority -1");
+    s.priority = 0;
+    s.flags = {"SCHED_FLAG_TURBO"};
+    EXPECT_EQ(error_of([&] { apply_scheduler(s); }), "scheduler: invalid flag \"SCHED_FLAG_TURBO\"");
+    EXPECT_TRUE(rec.calls.empty());
+}
+
+TEST(LinuxProcessAttrs, IoPriorityValue) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    apply_io_priority({"IOPRIO_CLASS_RT", 0});
+    apply_io_priority({"IOPRIO_CLASS_BE", 4});
+    apply_io_priority({"IOPRIO_CLASS_IDLE", 7});
+    // IOPRIO_WHO_PROCESS (1), this process (0), class << 13 | priority.
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"ioprio_set(1, 0, 0x2000)", "ioprio_set(1, 0, 0x4004)",
+                                                   "ioprio_set(1, 0, 0x6007)"}));
+    rec.fail("ioprio_set", EPERM);
+    EXPECT_EQ(error_of([] { apply_io_priority({"IOPRIO_CLASS_RT", 1}); }),
+              with_errno("failed to set io priority", EPERM));
+    EXPECT_EQ(error_of([] { apply_io_priority({"IOPRIO_CLASS_FAST", 1}); }),
+              "invalid io priority class: IOPRIO_CLASS_FAST");
+    EXPECT_EQ(error_of([] { apply_io_priority({"IOPRIO_CLASS_BE", 8}); }), "invalid io priority 8: must be in [0, 7]");
+}
+
+TEST(LinuxProcessAttrs, PersonalityValue) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    apply_personality({"LINUX32", {}});
+    apply_personality({"LINUX", {"UNKNOWN_FLAG"}});  // flags: warned, ignored
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"personality(0x8)", "personality(0x0)"}));
+    rec.fail("personality", EINVAL);
+    EXPECT_EQ(error_of([] { apply_personality({"LINUX32", {}}); }), with_errno("personality(LINUX32)", EINVAL));
+    EXPECT_EQ(error_of([] { apply_personality({"LINUX64", {}}); }), "invalid personality domain \"LINUX64\"");
+    EXPECT_EQ(rec.calls.size(), 3u);
 }
 
 }  // namespace

@@ -5,14 +5,18 @@
 // code under test can own and close it as usual.
 #pragma once
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/mount.h>
 #include <linux/sched.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <map>
@@ -37,6 +41,14 @@ public:
     pid_t next_pid = 4242;           // what clone3/clone_fork "return" in the parent
     long statfs_type = 0;            // f_type that statfs/fstatfs report
     std::map<std::string, int> umask_value{{"umask", 022}};
+    // What capget reports, and the bounding set PR_CAPBSET_READ reads (PR_CAPBSET_DROP
+    // clears a bit of it). Bit N is capability N.
+    uint64_t cap_effective = ~uint64_t{0};
+    uint64_t cap_permitted = ~uint64_t{0};
+    uint64_t cap_inheritable = 0;
+    uint64_t cap_bounding = ~uint64_t{0};
+    // The ids BPF_PROG_QUERY reports as attached.
+    std::vector<uint32_t> bpf_attached;
 
     // The next `times` calls named `name` whose line contains `substring` fail with err.
     void fail(const std::string& name, int err, const std::string& substring = "", int times = 1) {
@@ -170,6 +182,10 @@ public:
         if (auto r = record("memfd_create", {s(name), hex(flags)})) return *r;
         return linux::real_syscalls().memfd_create(name, flags);
     }
+    int fcntl(int fdv, int cmd, int arg) override {
+        if (auto r = record("fcntl", {fd(fdv), std::to_string(cmd), hex(static_cast<unsigned>(arg))})) return *r;
+        return pass("fcntl") ? linux::real_syscalls().fcntl(fdv, cmd, arg) : 0;
+    }
     mode_t umask(mode_t mask) override {
         record("umask", {oct(mask)});
         mode_t old = static_cast<mode_t>(umask_value["umask"]);
@@ -244,6 +260,20 @@ public:
     }
     int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) override {
         if (auto r = record("prctl", {std::to_string(option), hex(a2), hex(a3), hex(a4), hex(a5)})) return *r;
+        if (option == PR_CAPBSET_READ) return a2 < 64 ? static_cast<int>((cap_bounding >> a2) & 1) : 0;
+        if (option == PR_CAPBSET_DROP && a2 < 64) cap_bounding &= ~(uint64_t{1} << a2);
+        return 0;
+    }
+    int capget(__user_cap_header_struct* header, __user_cap_data_struct* data) override {
+        (void)header;
+        if (auto r = record("capget", {})) return *r;
+        auto split = [&](uint64_t mask, __u32 __user_cap_data_struct::*field) {
+            data[0].*field = static_cast<__u32>(mask);
+            data[1].*field = static_cast<__u32>(mask >> 32);
+        };
+        split(cap_effective, &__user_cap_data_struct::effective);
+        split(cap_permitted, &__user_cap_data_struct::permitted);
+        split(cap_inheritable, &__user_cap_data_struct::inheritable);
         return 0;
     }
     int capset(__user_cap_header_struct* header, const __user_cap_data_struct* data) override {
@@ -283,8 +313,21 @@ public:
         return 0;
     }
     int sched_setattr(pid_t pid, void* attr, unsigned flags) override {
-        (void)attr;
-        if (auto r = record("sched_setattr", {std::to_string(pid), hex(flags)})) return *r;
+        // struct sched_attr's leading fields (<linux/sched/types.h>).
+        struct Head {
+            uint32_t size, policy;
+            uint64_t flags;
+            int32_t nice;
+            uint32_t priority;
+            uint64_t runtime, deadline, period;
+        } h{};
+        if (attr) std::memcpy(&h, attr, sizeof h);
+        std::string values = attr ? "policy " + std::to_string(h.policy) + " flags " + hex(h.flags) + " nice " +
+                                        std::to_string(h.nice) + " priority " + std::to_string(h.priority) +
+                                        " runtime " + std::to_string(h.runtime) + " deadline " +
+                                        std::to_string(h.deadline) + " period " + std::to_string(h.period)
+                                  : "null";
+        if (auto r = record("sched_setattr", {std::to_string(pid), hex(flags), values})) return *r;
         return 0;
     }
     int ioprio_set(int which, int who, int ioprio) override {
@@ -315,15 +358,28 @@ public:
         return 0;
     }
     int ioctl(int dev, unsigned long request, void* arg) override {
-        (void)arg;
-        if (auto r = record("ioctl", {fd(dev), hex(request)})) return *r;
+        std::vector<std::string> a{fd(dev), hex(request)};
+        if (request == TIOCSWINSZ && arg) {
+            const auto* ws = static_cast<const winsize*>(arg);
+            a.push_back(std::to_string(ws->ws_row) + "x" + std::to_string(ws->ws_col));
+        }
+        if (auto r = record("ioctl", a)) return *r;
+        if (request == TIOCGPTPEER) return fake_fd();  // the pty's peer: an fd
         return 0;
     }
     long bpf(int cmd, void* attr, unsigned size) override {
-        (void)attr;
         (void)size;
         if (auto r = record("bpf", {std::to_string(cmd)})) return *r;
-        return fake_fd();
+        auto* a = static_cast<bpf_attr*>(attr);
+        if (cmd == BPF_PROG_QUERY && a) {  // reports bpf_attached as the attached programs
+            uint32_t n = 0;
+            auto* ids = reinterpret_cast<uint32_t*>(static_cast<uintptr_t>(a->query.prog_ids));
+            for (; n < bpf_attached.size() && n < a->query.prog_cnt; ++n)
+                if (ids) ids[n] = bpf_attached[n];
+            a->query.prog_cnt = n;
+            return 0;
+        }
+        return cmd == BPF_PROG_LOAD || cmd == BPF_PROG_GET_FD_BY_ID ? fake_fd() : 0;
     }
 
 private:

@@ -3,7 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <string>
+#include <vector>
+
 #include "child_process.hpp"
+#include "error_of.hpp"
+#include "linux/syscalls.hpp"
+#include "recording_syscalls.hpp"
 #include "util/error.hpp"
 
 namespace wb::linux {
@@ -86,6 +92,42 @@ TEST(LinuxRlimits, RaisingHardLimitWithoutPrivilegeNamesTheRlimit) {
         return 1;
     });
     EXPECT_EQ(code, 0);
+}
+
+// ---- the kernel calls, with the recording double --------------------------------------
+
+TEST(LinuxRlimits, OnePrlimitPerEntryInConfigOrder) {
+    wb::testing::RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    const std::vector<oci::Rlimit> limits{{"RLIMIT_NOFILE", 4096, 1024}, {"RLIMIT_CORE", 0, 0},
+                                          {"RLIMIT_NPROC", 100, 50}};
+    apply_rlimits(limits);
+    apply_rlimits(limits, 4242);
+    const auto nofile = std::to_string(RLIMIT_NOFILE), core = std::to_string(RLIMIT_CORE),
+               nproc = std::to_string(RLIMIT_NPROC);
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{
+                             "prlimit(0, " + nofile + ", 1024/4096)", "prlimit(0, " + core + ", 0/0)",
+                             "prlimit(0, " + nproc + ", 50/100)", "prlimit(4242, " + nofile + ", 1024/4096)",
+                             "prlimit(4242, " + core + ", 0/0)", "prlimit(4242, " + nproc + ", 50/100)"}));
+}
+
+TEST(LinuxRlimits, AFailedPrlimitNamesTheRlimitAndStops) {
+    wb::testing::RecordingSyscalls rec;
+    rec.fail("prlimit", EPERM, ", " + std::to_string(RLIMIT_NOFILE) + ", ");
+    ScopedSyscalls scoped(rec);
+    const std::vector<oci::Rlimit> limits{{"RLIMIT_CORE", 0, 0}, {"RLIMIT_NOFILE", 1048577, 1048577},
+                                          {"RLIMIT_NPROC", 100, 50}};
+    EXPECT_EQ(wb::testing::error_of([&] { apply_rlimits(limits); }),
+              wb::testing::with_errno("set rlimit RLIMIT_NOFILE (soft 1048577, hard 1048577)", EPERM));
+    EXPECT_EQ(rec.calls.size(), 2u);
+}
+
+TEST(LinuxRlimits, ABadEntryStopsBeforeAnyPrlimit) {
+    wb::testing::RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    EXPECT_EQ(wb::testing::error_of([] { apply_rlimits({{"RLIMIT_CORE", 0, 0}, {"RLIMIT_FOO", 1, 1}}); }),
+              "unknown rlimit type \"RLIMIT_FOO\"");
+    EXPECT_TRUE(rec.calls.empty());
 }
 
 }  // namespace

@@ -7,6 +7,11 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <vector>
+
+#include "error_of.hpp"
+#include "linux/syscalls.hpp"
+#include "recording_syscalls.hpp"
 
 namespace wb::linux {
 namespace {
@@ -93,6 +98,85 @@ TEST(SealedCopy, HoldsTheContentAndRefusesWrites) {
 }
 
 TEST(SealedCopy, ThisTestBinaryIsNotOne) { EXPECT_FALSE(self_exe_is_sealed()); }
+
+// ---- the kernel calls, with the recording double --------------------------------------
+
+// A temporary file holding `content`, already unlinked.
+UniqueFd temp_file(const std::string& content) {
+    char path[] = "/tmp/wb-sealed-XXXXXX";
+    UniqueFd fd(::mkstemp(path));
+    ::unlink(path);
+    if (fd) {
+        EXPECT_EQ(::write(fd.get(), content.data(), content.size()), static_cast<ssize_t>(content.size()));
+    }
+    return fd;
+}
+
+const std::string kAddSeals = "fcntl(fd, " + std::to_string(F_ADD_SEALS) + ", ";
+const std::string kGetSeals = "fcntl(fd, " + std::to_string(F_GET_SEALS) + ", 0x0)";
+
+TEST(SealedCopy, MemfdThenSealsAllAtOnce) {
+    UniqueFd src = temp_file("binary");
+    ASSERT_TRUE(src);
+    wb::testing::RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    UniqueFd copy = make_sealed_copy(src.get());
+    // MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC; seal, shrink, grow, write and exec.
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"memfd_create(whalebox, 0x13)", kAddSeals + "0x2f)"}));
+    char back[16] = {};
+    EXPECT_EQ(::pread(copy.get(), back, sizeof back, 0), 6);
+    EXPECT_STREQ(back, "binary");
+}
+
+TEST(SealedCopy, OlderKernelsWithoutExecFlagOrSeal) {
+    UniqueFd src = temp_file("binary");
+    wb::testing::RecordingSyscalls rec;
+    rec.fail("memfd_create", EINVAL, "0x13");
+    rec.fail("fcntl", EINVAL, "0x2f");
+    ScopedSyscalls scoped(rec);
+    UniqueFd copy = make_sealed_copy(src.get());
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{"memfd_create(whalebox, 0x13)", "memfd_create(whalebox, 0x3)",
+                                                   kAddSeals + "0x2f)", kAddSeals + "0xf)"}));
+}
+
+TEST(SealedCopy, FailuresAreNamed) {
+    UniqueFd src = temp_file("binary");
+    {
+        wb::testing::RecordingSyscalls rec;
+        rec.fail("memfd_create", EMFILE);
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(wb::testing::error_of([&] { make_sealed_copy(src.get()); }),
+                  wb::testing::with_errno("memfd_create for the runtime binary copy", EMFILE));
+    }
+    {
+        wb::testing::RecordingSyscalls rec;
+        rec.fail("fcntl", EPERM, "", 2);
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(wb::testing::error_of([&] { make_sealed_copy(src.get()); }),
+                  wb::testing::with_errno("seal the runtime binary copy", EPERM));
+    }
+}
+
+TEST(SealedCopy, ReexecOrderIsCheckMemfdSealsFexecve) {
+    ASSERT_EQ(std::getenv(kClonedEnv), nullptr);
+    wb::testing::RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    // The double's fexecve fails (ENOEXEC) instead of replacing the test runner.
+    EXPECT_EQ(wb::testing::error_of([] { ensure_sealed_self_exe(); }),
+              wb::testing::with_errno("exec the sealed copy of the runtime binary", ENOEXEC));
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{kGetSeals, "memfd_create(whalebox, 0x13)", kAddSeals + "0x2f)",
+                                                   "fexecve(fd)"}));
+}
+
+TEST(SealedCopy, MarkedButUnsealedDoesNotLoop) {
+    wb::testing::RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    ::setenv(kClonedEnv, "1", 1);
+    EXPECT_EQ(wb::testing::error_of([] { ensure_sealed_self_exe(); }),
+              "the runtime's binary copy is not sealed (_WHALEBOX_CLONED is set)");
+    EXPECT_EQ(std::getenv(kClonedEnv), nullptr);  // the marker is gone at once
+    EXPECT_EQ(rec.calls, (std::vector<std::string>{kGetSeals}));
+}
 
 }  // namespace
 }  // namespace wb::linux

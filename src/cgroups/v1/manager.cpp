@@ -9,6 +9,7 @@
 
 #include "cgroups/internal.hpp"
 #include "cgroups/v1/controllers.hpp"
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -118,7 +119,7 @@ public:
             }
         }
         for (pid_t pid : pids())
-            if (::kill(pid, signal) < 0 && errno != ESRCH) {
+            if (linux::sys().kill(pid, signal) < 0 && errno != ESRCH) {
                 int err = errno;
                 if (froze) files_.try_write(fz, "freezer.state", "THAWED");
                 throw_errno("kill " + std::to_string(pid), err);

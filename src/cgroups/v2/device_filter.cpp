@@ -1,10 +1,10 @@
 #include "cgroups/v2/device_filter.hpp"
 
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdint>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -154,9 +154,7 @@ namespace {
 
 uint64_t ptr(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
 
-long bpf(int cmd, bpf_attr& attr) {
-    return ::syscall(SYS_bpf, cmd, &attr, sizeof attr);
-}
+long bpf(int cmd, bpf_attr& attr) { return linux::sys().bpf(cmd, &attr, sizeof attr); }
 
 }  // namespace
 
