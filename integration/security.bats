@@ -413,3 +413,116 @@ no_dev_tmpfs() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == rw,* ]]
 }
+
+# --- (e) /proc: what is mounted there, and where the runtime's writes land ---------------
+# runc's checkProcMount (CVE-2019-16884, CVE-2019-19921) and CVE-2025-52881. Each test
+# attempts the attack: a vulnerable runtime mounts where it was told, or writes the
+# sysctl into the file the config planted; ours refuses before anything is written. All
+# of them fail the same way with runc 1.1.5 (/usr/sbin/runc), whose messages share the
+# words asserted here (it quotes the full host path of the destination, and its log
+# escapes the quotes).
+
+# A rootfs directory that looks like /proc: a write meant for /proc/sys lands in it.
+plant_fake_proc() {
+	copy_rootfs  # runc refuses a symlinked rootfs
+	mkdir -p "$TEST_DIR/fakeproc/sys/kernel" "$TEST_DIR/fakeproc/attr"
+	echo untouched >"$TEST_DIR/fakeproc/sys/kernel/domainname"
+}
+
+assert_fake_proc_untouched() {
+	[ "$(cat "$TEST_DIR/fakeproc/sys/kernel/domainname")" = untouched ] ||
+		fail "the runtime wrote into the planted directory"
+}
+
+@test "/proc: a directory bound over /proc is refused, and the sysctl is not written into it" {
+	plant_fake_proc
+	update_config --arg s "$TEST_DIR/fakeproc" \
+		'.mounts = [.mounts[] | select(.destination != "/proc")]
+		| .mounts = [{"destination": "/proc", "type": "bind", "source": $s, "options": ["rbind"]}] + .mounts
+		| .linux.sysctl = {"kernel.domainname": "pwned"}'
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'/proc'*'cannot be mounted because it is not of type proc'* ]]
+	assert_fake_proc_untouched
+	forget_failed_create
+}
+
+@test "/proc: a tmpfs on /proc is refused (only proc goes on /proc)" {
+	copy_rootfs
+	update_config '(.mounts[] | select(.destination == "/proc")) |= {"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}'
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	# runc 1.1.5 checks only bind mounts on /proc: it mounts the tmpfs and fails later
+	# ("error closing exec fds: open /proc/self/fd"); whalebox refuses it up front.
+	[[ "$output" == *'cannot be mounted because it is not of type proc'* || "$output" == *'runc run failed'* ]]
+	forget_failed_create
+}
+
+@test "/proc: a bind onto /proc/sys/kernel is refused, and the sysctl is not written into it" {
+	plant_fake_proc
+	update_config --arg s "$TEST_DIR/fakeproc/sys/kernel" \
+		'.mounts += [{"destination": "/proc/sys/kernel", "type": "bind", "source": $s, "options": ["rbind"]}]
+		| .linux.sysctl = {"kernel.domainname": "pwned"}'
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'/proc/sys/kernel'*'cannot be mounted because it is inside /proc'* ]]
+	assert_fake_proc_untouched
+	forget_failed_create
+}
+
+@test "/proc: a bind onto /proc/self/attr is refused (CVE-2019-16884: the LSM label would go to a file)" {
+	plant_fake_proc
+	update_config --arg s "$TEST_DIR/fakeproc/attr" \
+		'.mounts += [{"destination": "/proc/self/attr", "type": "bind", "source": $s, "options": ["bind"]}]'
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'/proc/self/attr'*'cannot be mounted because it is inside /proc'* ]]
+	[ -z "$(ls -A "$TEST_DIR/fakeproc/attr")" ]
+	forget_failed_create
+}
+
+@test "/proc: a destination through a symlink into /proc is refused" {
+	plant_fake_proc
+	ln -s /proc/sys rootfs/evil-sys
+	update_config --arg s "$TEST_DIR/fakeproc/sys/kernel" \
+		'.mounts += [{"destination": "/evil-sys/kernel", "type": "bind", "source": $s, "options": ["rbind"]}]
+		| .linux.sysctl = {"kernel.domainname": "pwned"}'
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	# whalebox names the configured destination, runc the resolved one.
+	[[ "$output" == *'cannot be mounted because it is inside /proc'* ]]
+	assert_fake_proc_untouched
+	forget_failed_create
+}
+
+@test "/proc: proc is mounted only on an ordinary directory, not on a symlink or a file (CVE-2019-19921)" {
+	copy_rootfs
+	mkdir -p rootfs/fakeproc
+	rm -rf rootfs/proc
+	ln -s /fakeproc rootfs/proc
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'filesystem '*proc*' must be mounted on ordinary directory'* ]]
+	forget_failed_create
+	rm rootfs/proc
+	echo file >rootfs/proc
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'filesystem '*proc*' must be mounted on ordinary directory'* ]]
+	forget_failed_create
+	# Nothing was mounted through the link.
+	[ -z "$(ls -A rootfs/fakeproc)" ]
+}
+
+@test "/proc: the files lxcfs emulates may be bound over, and sysctl is written to the real /proc" {
+	copy_rootfs
+	echo "MemTotal: 4242 kB" >"$TEST_DIR/meminfo"
+	update_config --arg s "$TEST_DIR/meminfo" \
+		'.mounts += [{"destination": "/proc/meminfo", "type": "bind", "source": $s, "options": ["bind", "ro"]}]
+		| .linux.sysctl = {"kernel.domainname": "wbdomain"}'
+	set_cmd sh -c 'cat /proc/meminfo; cat /proc/sys/kernel/domainname'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "MemTotal: 4242 kB" ]
+	[ "${lines[1]}" = wbdomain ]
+}

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "linux/path_in_root.hpp"
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 
 namespace wb::linux {
@@ -34,27 +35,27 @@ std::string base_of(const std::string& path) {
 void create_device(int root_fd, const oci::Device& d, bool bind) {
     std::string what = "create device " + d.path;
     UniqueFd dir = open_in_root(root_fd, parent_of(d.path), Create::directory);
-    UniqueFd dirfd(::openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dirfd(sys().openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dirfd) throw_errno(what);
     std::string name = base_of(d.path);
     if (bind) {
-        UniqueFd f(::openat(dirfd.get(), name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
+        UniqueFd f(sys().openat(dirfd.get(), name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
         if (!f && errno != EEXIST) throw_errno(what);
         UniqueFd target = open_in_root(root_fd, d.path, Create::nothing);
-        if (::mount(d.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
+        if (sys().mount(d.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
             throw_errno("bind mount device " + d.path);
         return;
     }
     mode_t mode = type_bits(d.type) | (d.file_mode ? *d.file_mode & 07777 : 0666);
     dev_t dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
-    if (::unlinkat(dirfd.get(), name.c_str(), 0) < 0 && errno != ENOENT) throw_errno(what);
-    if (::mknodat(dirfd.get(), name.c_str(), mode, d.type == "p" ? 0 : dev) < 0) throw_errno(what);
-    if (::fchownat(dirfd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) < 0)
+    if (sys().unlinkat(dirfd.get(), name.c_str(), 0) < 0 && errno != ENOENT) throw_errno(what);
+    if (sys().mknodat(dirfd.get(), name.c_str(), mode, d.type == "p" ? 0 : dev) < 0) throw_errno(what);
+    if (sys().fchownat(dirfd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) < 0)
         throw_errno("chown device " + d.path);
 }
 
 void symlink_in_dev(int dev_fd, const char* target, const char* name) {
-    if (::symlinkat(target, dev_fd, name) < 0 && errno != EEXIST)
+    if (sys().symlinkat(target, dev_fd, name) < 0 && errno != EEXIST)
         throw_errno(std::string("symlink /dev/") + name);
 }
 
@@ -70,7 +71,7 @@ const std::vector<oci::Device>& default_devices() {
 }
 
 void setup_dev(int root_fd, const std::vector<oci::Device>& devices, bool in_user_namespace) {
-    mode_t old = ::umask(0);
+    mode_t old = sys().umask(0);
     try {
         for (const auto& d : default_devices()) {
             bool overridden = false;
@@ -79,34 +80,35 @@ void setup_dev(int root_fd, const std::vector<oci::Device>& devices, bool in_use
         }
         for (const auto& d : devices) create_device(root_fd, d, in_user_namespace);
         UniqueFd dev = open_in_root(root_fd, "/dev", Create::directory);
-        UniqueFd devfd(::openat(dev.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        UniqueFd devfd(sys().openat(dev.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (!devfd) throw_errno("open /dev");
         symlink_in_dev(devfd.get(), "/proc/self/fd", "fd");
         symlink_in_dev(devfd.get(), "/proc/self/fd/0", "stdin");
         symlink_in_dev(devfd.get(), "/proc/self/fd/1", "stdout");
         symlink_in_dev(devfd.get(), "/proc/self/fd/2", "stderr");
-        if (::access("/proc/kcore", F_OK) == 0) symlink_in_dev(devfd.get(), "/proc/kcore", "core");
+        struct stat kcore {};
+        if (sys().fstatat(AT_FDCWD, "/proc/kcore", &kcore, 0) == 0) symlink_in_dev(devfd.get(), "/proc/kcore", "core");
         // /dev/ptmx is the devpts instance's ptmx.
-        if (::unlinkat(devfd.get(), "ptmx", 0) < 0 && errno != ENOENT) throw_errno("remove /dev/ptmx");
+        if (sys().unlinkat(devfd.get(), "ptmx", 0) < 0 && errno != ENOENT) throw_errno("remove /dev/ptmx");
         symlink_in_dev(devfd.get(), "pts/ptmx", "ptmx");
     } catch (...) {
-        ::umask(old);
+        sys().umask(old);
         throw;
     }
-    ::umask(old);
+    sys().umask(old);
 }
 
 void bind_console(int root_fd, int console_fd) {
     // Whatever the rootfs put at /dev/console (a symlink into /proc, say) is replaced by a
     // fresh empty file, so the bind mount can only land on that file.
     UniqueFd dev = open_in_root(root_fd, "/dev", Create::directory);
-    UniqueFd devfd(::openat(dev.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd devfd(sys().openat(dev.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!devfd) throw_errno("open /dev");
-    if (::unlinkat(devfd.get(), "console", 0) < 0 && errno != ENOENT) throw_errno("remove /dev/console");
-    UniqueFd file(::openat(devfd.get(), "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (sys().unlinkat(devfd.get(), "console", 0) < 0 && errno != ENOENT) throw_errno("remove /dev/console");
+    UniqueFd file(sys().openat(devfd.get(), "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!file) throw_errno("create /dev/console");
     UniqueFd target = open_in_root(root_fd, "/dev/console", Create::nothing);
-    if (::mount(fd_path(console_fd).c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
+    if (sys().mount(fd_path(console_fd).c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
         throw_errno("bind mount console on /dev/console");
 }
 

@@ -3,11 +3,10 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <cerrno>
 
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 
 namespace wb::linux {
@@ -18,8 +17,8 @@ int openat2_in_root(int root_fd, const std::string& rel, int flags) {
     how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
     for (;;) {
-        long fd = ::syscall(SYS_openat2, root_fd, rel.empty() ? "." : rel.c_str(), &how, sizeof how);
-        if (fd >= 0 || errno != EAGAIN) return static_cast<int>(fd);
+        int fd = sys().openat2(root_fd, rel.empty() ? "." : rel.c_str(), &how, sizeof how);
+        if (fd >= 0 || errno != EAGAIN) return fd;
     }
 }
 
@@ -54,10 +53,10 @@ UniqueFd open_in_root(int root_fd, const std::string& path, Create create) {
         UniqueFd parent_fd(openat2_in_root(root_fd, parent, O_PATH | O_DIRECTORY));
         if (!parent_fd) throw_errno("open " + (parent.empty() ? "/" : "/" + parent) + " in rootfs");
         if (last && create == Create::file) {
-            UniqueFd f(::openat(parent_fd.get(), parts[i].c_str(),
+            UniqueFd f(sys().openat(parent_fd.get(), parts[i].c_str(),
                                 O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
             if (!f && errno != EEXIST) throw_errno("create " + path + " in rootfs");
-        } else if (::mkdirat(parent_fd.get(), parts[i].c_str(), 0755) < 0 && errno != EEXIST) {
+        } else if (sys().mkdirat(parent_fd.get(), parts[i].c_str(), 0755) < 0 && errno != EEXIST) {
             throw_errno("mkdir " + path + " in rootfs");
         }
         fd.reset(openat2_in_root(root_fd, rel, O_PATH));

@@ -40,6 +40,9 @@ public:
     std::vector<std::string> calls;  // one line per call, in order
     pid_t next_pid = 4242;           // what clone3/clone_fork "return" in the parent
     long statfs_type = 0;            // f_type that statfs/fstatfs report
+    mode_t stat_mode = S_IFDIR | 0755;  // what fstatat reports: st_mode, st_rdev, st_ino
+    dev_t stat_rdev = 0;
+    ino_t stat_ino = 1;
     std::map<std::string, int> umask_value{{"umask", 022}};
     // What capget reports, and the bounding set PR_CAPBSET_READ reads (PR_CAPBSET_DROP
     // clears a bit of it). Bit N is capability N.
@@ -163,7 +166,9 @@ public:
         if (auto r = record("fstatat", {fd(dirfd), s(path), hex(flags)})) return *r;
         if (pass("fstatat")) return linux::real_syscalls().fstatat(dirfd, path, st, flags);
         *st = {};
-        st->st_mode = S_IFDIR | 0755;
+        st->st_mode = stat_mode;
+        st->st_rdev = stat_rdev;
+        st->st_ino = stat_ino;
         return 0;
     }
     int statfs(const char* path, struct statfs* buf) override {
@@ -398,7 +403,7 @@ private:
         return b;
     }
     static std::string fd(int v) { return v == AT_FDCWD ? "AT_FDCWD" : "fd"; }
-    static int fake_fd() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+    static int fake_fd() { return ::open("/dev/null", O_RDWR | O_CLOEXEC); }
     bool pass(const std::string& name) const { return pass_.count(name) > 0; }
 
     // Records the call; returns -1 (with errno set) when an injected failure matches.

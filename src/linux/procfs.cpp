@@ -1,0 +1,69 @@
+#include "linux/procfs.hpp"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "linux/syscalls.hpp"
+#include "util/error.hpp"
+
+namespace wb::linux {
+namespace {
+
+constexpr ino_t kProcRootIno = 1;
+
+bool on_procfs(int fd) {
+    struct statfs sf {};
+    return sys().fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+}  // namespace
+
+UniqueFd open_proc_root() {
+    UniqueFd fd(sys().open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) throw_errno("open /proc");
+    struct stat st {};
+    if (sys().fstatat(fd.get(), "", &st, AT_EMPTY_PATH) < 0) throw_errno("stat /proc");
+    if (!on_procfs(fd.get()) || st.st_ino != kProcRootIno)
+        throw Error("/proc is not the root of a procfs: refusing to write under it", EINVAL);
+    return fd;
+}
+
+UniqueFd open_proc_file(const std::string& relpath, int flags) {
+    UniqueFd root = open_proc_root();
+    std::string what = "open /proc/" + relpath;
+    struct open_how how {};
+    how.flags = static_cast<uint64_t>(flags | O_CLOEXEC | O_NOFOLLOW);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+    int fd;
+    do {
+        fd = sys().openat2(root.get(), relpath.c_str(), &how, sizeof how);
+    } while (fd < 0 && errno == EAGAIN);
+    if (fd < 0) {
+        if (errno == EXDEV || errno == ELOOP)
+            throw_errno(what + " (a symlink or a mount on the way is refused)");
+        throw_errno(what);
+    }
+    UniqueFd file(fd);
+    if (!on_procfs(file.get())) throw Error(what + ": not on procfs, refusing to use it", EINVAL);
+    return file;
+}
+
+void write_proc_file(const std::string& relpath, std::string_view value) {
+    UniqueFd fd = open_proc_file(relpath, O_WRONLY);
+    std::string what = "write /proc/" + relpath;
+    while (!value.empty()) {
+        ssize_t n = ::write(fd.get(), value.data(), value.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno(what);
+        if (n == 0) throw Error(what + ": short write", EIO);
+        value.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace wb::linux
