@@ -85,7 +85,7 @@ int probe_executable(const std::string& rootfs, const std::string& path) {
     return 0;
 }
 
-oci::Mount bind(const std::string& dest, const std::string& source, bool readonly) {
+oci::Mount bind_mount(const std::string& dest, const std::string& source, bool readonly) {
     oci::Mount m;
     m.destination = dest;
     m.type = "bind";
@@ -241,10 +241,10 @@ oci::Spec build_spec(const ImageConfig& image, const RunOptions& opts, const Bun
     spec.hostname = hostname;
     spec.annotations["org.whalebox.lite.id"] = paths.id;
 
-    spec.mounts.push_back(bind("/etc/resolv.conf", paths.container_dir + "/resolv.conf", false));
-    spec.mounts.push_back(bind("/etc/hostname", paths.container_dir + "/hostname", false));
-    spec.mounts.push_back(bind("/etc/hosts", paths.container_dir + "/hosts", false));
-    for (const auto& v : opts.volumes) spec.mounts.push_back(bind(v.container, v.host, v.readonly));
+    spec.mounts.push_back(bind_mount("/etc/resolv.conf", paths.container_dir + "/resolv.conf", false));
+    spec.mounts.push_back(bind_mount("/etc/hostname", paths.container_dir + "/hostname", false));
+    spec.mounts.push_back(bind_mount("/etc/hosts", paths.container_dir + "/hosts", false));
+    for (const auto& v : opts.volumes) spec.mounts.push_back(bind_mount(v.container, v.host, v.readonly));
 
     oci::Linux& lx = *spec.linux;
     lx.cgroups_path = "whalebox-lite/" + paths.id;

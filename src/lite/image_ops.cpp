@@ -88,26 +88,12 @@ std::string read_in(const std::string& root, const std::string& rel) {
     return out;
 }
 
-std::vector<std::string> json_strings(const json& j, const char* key) {
-    std::vector<std::string> out;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_array()) return out;
-    for (const auto& v : *it)
-        if (v.is_string()) out.push_back(v.get<std::string>());
-    return out;
-}
-
 // The run config of a docker/OCI image config document.
 ImageConfig parse_image_config(const json& doc) {
     ImageConfig c;
     auto it = doc.find("config");
     if (it == doc.end() || !it->is_object()) return c;
-    c.cmd = json_strings(*it, "Cmd");
-    c.entrypoint = json_strings(*it, "Entrypoint");
-    c.env = json_strings(*it, "Env");
-    c.working_dir = it->value("WorkingDir", "");
-    c.user = it->value("User", "");
-    return c;
+    return image_config_from_json(*it);
 }
 
 std::string blob_path(const std::string& digest) { return "blobs/sha256/" + digest_hex(digest); }

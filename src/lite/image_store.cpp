@@ -27,9 +27,11 @@ std::string image_to_json(const ImageRecord& r) {
 std::vector<std::string> json_strings(const json& j, const char* key) {
     std::vector<std::string> out;
     auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return out;
+    if (it == j.end()) return out;
     if (it->is_string()) return {it->get<std::string>()};
-    for (const auto& v : *it) out.push_back(v.get<std::string>());
+    if (!it->is_array()) return out;
+    for (const auto& v : *it)
+        if (v.is_string()) out.push_back(v.get<std::string>());
     return out;
 }
 
