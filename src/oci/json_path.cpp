@@ -47,7 +47,12 @@ std::string printable(std::string_view value) {
     return out;
 }
 
-std::string quoted_value(std::string_view value) { return "\"" + printable(value) + "\""; }
+std::string quoted_value(std::string_view value) {
+    std::string out = "\"";
+    out += printable(value);
+    out += '"';
+    return out;
+}
 
 std::string JsonPath::str() const {
     if (!parent_) return std::string(label_);

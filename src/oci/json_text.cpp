@@ -38,8 +38,12 @@ public:
     }
 
     [[noreturn]] bool parse_error(std::size_t, const std::string& token, const json::exception& e) {
-        if (e.id == 406)  // out_of_range.406: a number beyond double ("1e400", 400 digits)
-            fail_here("value " + printable(token) + " out of range");
+        if (e.id == 406) {  // out_of_range.406: a number beyond double ("1e400", 400 digits)
+            std::string problem = "value ";
+            problem += printable(token);
+            problem += " out of range";
+            fail_here(problem);
+        }
         // Drop nlohmann's "[json.exception.parse_error.101] " prefix.
         std::string detail = e.what();
         if (auto end = detail.find("] "); detail.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
@@ -75,7 +79,7 @@ private:
 
     bool open(json&& container) {
         if (levels_.size() >= kMaxJsonDepth)
-            fail_here("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+            fail_here(std::string("nested deeper than ").append(std::to_string(kMaxJsonDepth)).append(" levels"));
         levels_.push_back(Level{place(std::move(container)), nullptr, {}});
         return true;
     }

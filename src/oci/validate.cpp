@@ -450,7 +450,7 @@ void validate_oci_version(const std::string& version) {
         v = dot == std::string_view::npos ? std::string_view{} : v.substr(dot + 1);
     }
     if (parts[0] != "0" && parts[0] != "1")
-        fail(path, "version " + printable(version) + " is not supported (whalebox implements runtime-spec 1.x, up to 1.3.0)");
+        fail(path, std::string("version ").append(printable(version)) + " is not supported (whalebox implements runtime-spec 1.x, up to 1.3.0)");
 }
 
 void validate(const Spec& spec) {

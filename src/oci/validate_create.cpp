@@ -73,7 +73,7 @@ std::string validate_for_create(const Spec& spec, const std::string& bundle_dir,
     std::string rootfs = path.front() == '/' ? path : fs::join(bundle_dir, path);
     struct stat st {};
     if (::stat(rootfs.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
-        throw Error("rootfs (" + printable(rootfs) + ") does not exist");
+        throw Error(std::string("rootfs (").append(printable(rootfs)).append(") does not exist"));
 
     if (spec.process->terminal && !terminal.console_socket && !terminal.proxy_tty)
         throw Error("cannot allocate tty if whalebox will detach without setting console socket");
