@@ -69,9 +69,11 @@ TEST(OciHostileValues, NumbersOutOfRangeNameTheField) {
     EXPECT_EQ(parse_error(doc(R"("futureKey": [[1], [2, 1e400]])")), "futureKey[1][1]: value 1e400 out of range");
     EXPECT_EQ(parse_error("1e400"), "config.json: value 1e400 out of range");
     // 400 digits: an integer beyond double too.
-    std::string huge = "1" + std::string(400, '0');
+    std::string huge(401, '0');
+    huge[0] = '1';
+    const std::string zeros(99, '0');
     EXPECT_EQ(parse_error(doc(R"("process": {"cwd": "/", "oomScoreAdj": )" + huge + "}")),
-              "process.oomScoreAdj: value 1" + std::string(99, '0') + "… out of range");
+              "process.oomScoreAdj: value 1" + zeros + "… out of range");
     // Beyond the field's type: the path and the type.
     EXPECT_EQ(parse_error(doc(R"("linux": {"resources": {"memory": {"limit": 18446744073709551616}}})")),
               "linux.resources.memory.limit: expected integer, got number");
@@ -104,18 +106,20 @@ TEST(OciHostileValues, SyntaxErrorsSayTheDocumentAndThePosition) {
 }
 
 TEST(OciHostileValues, NestingHasALimit) {
-    std::string deep = doc(R"("futureKey": )" + std::string(20000, '[') + std::string(20000, ']'));
+    const std::string open(20000, '['), close(20000, ']');
+    std::string deep = doc(R"("futureKey": )" + open + close);
     std::string path = "futureKey";
     for (int i = 0; i < 9999; ++i) path += "[0]";
     EXPECT_EQ(parse_error(deep), path + ": nested deeper than 10000 levels");
     // Deep, but within the limit: kept.
-    std::string ok = doc(R"("futureKey": )" + std::string(1000, '[') + std::string(1000, ']'));
+    std::string ok = doc(R"("futureKey": )" + open.substr(0, 1000) + close.substr(0, 1000));
     EXPECT_EQ(parse_error(ok), "");
 }
 
 TEST(OciHostileValues, LongValuesAreCutInMessages) {
     std::string long_value(1000, 'a');
-    std::string shown = "\"" + std::string(100, 'a') + "…\"";
+    const std::string a100(100, 'a');
+    std::string shown = "\"" + a100 + "…\"";
     auto spec = parse_spec(doc(R"("linux": {"rootfsPropagation": ")" + long_value + R"("})"));
     try {
         wb::oci::validate(spec);
@@ -136,7 +140,7 @@ TEST(OciHostileValues, LongValuesAreCutInMessages) {
     }
     // Keys in paths are cut too, and a newline never splits the message.
     EXPECT_EQ(parse_error(doc(R"("annotations": {")" + long_value + R"(": 1})")),
-              "annotations." + std::string(100, 'a') + "…: expected string, got integer");
+              "annotations." + a100 + "…: expected string, got integer");
     auto newline = parse_spec(doc(R"("linux": {"rootfsPropagation": "a\nb"})"));
     try {
         wb::oci::validate(newline);
