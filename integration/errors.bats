@@ -72,6 +72,38 @@ fails_cleanly() {
 	[[ "$stderr" == *"mounts[1].options[0]"* ]]
 }
 
+@test "a NUL byte in a string is refused, naming the field" {
+	# The kernel would stop at the NUL: "/mn\0t/../../etc" would mount on /mn.
+	update_config '.mounts = [{"destination": "/mn\u0000t/../../etc", "type": "tmpfs", "source": "tmpfs"}] + .mounts'
+	fails_cleanly create
+	[ "$stderr" = 'mounts[0].destination: value "/mn\u0000t/../../etc" contains a NUL byte' ]
+	[ ! -e rootfs/mn ]
+}
+
+@test "a NUL byte in process.args is refused, naming the field" {
+	update_config '.process.args = ["sh", "-c\u0000x"]'
+	fails_cleanly run
+	[ "$stderr" = 'process.args[1]: value "-c\u0000x" contains a NUL byte' ]
+}
+
+@test "a number beyond every type names the field" {
+	# jq would round 1e400; sed writes it as it is.
+	update_config '.linux.resources.memory = {"limit": 123454321}'
+	sed -i 's/123454321/1e400/' config.json
+	fails_cleanly create
+	[ "$stderr" = "linux.resources.memory.limit: value 1e400 out of range" ]
+}
+
+@test "a number out of range for its field names the field and the type" {
+	update_config '.linux.resources.memory = {"limit": 123454321}'
+	sed -i 's/123454321/9223372036854775808/' config.json
+	fails_cleanly create
+	[ "$stderr" = "linux.resources.memory.limit: value 9223372036854775808 out of range for int64" ]
+	update_config '.linux.resources.memory = {} | .process.user.uid = -1'
+	fails_cleanly create
+	[ "$stderr" = "process.user.uid: value -1 out of range for uint32" ]
+}
+
 @test "a missing rootfs" {
 	update_config '.root.path = "nosuchdir"'
 	fails_cleanly create

@@ -1,6 +1,7 @@
 // The place of a value in a JSON document ("linux.resources.memory.limit", "mounts[2]"),
 // kept as a chain of stack frames while a document is walked and turned into text only
-// when an error names it. Used by the parser and the validator.
+// when an error names it. Used by the parser and the validator. Also how those errors show
+// a value from the document.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -34,5 +35,13 @@ private:
     std::size_t index_ = 0;
     bool is_index_ = false;
 };
+
+// How a value from a document is shown in an error message: control characters escaped
+// as in JSON ("\n", "\u0000") so the message stays one line, and cut after about
+// kShownValueBytes bytes (at a UTF-8 character boundary) with "…".
+inline constexpr std::size_t kShownValueBytes = 100;
+std::string printable(std::string_view value);
+// printable(value) in double quotes: "\"/mnt\"".
+std::string quoted_value(std::string_view value);
 
 }  // namespace wb::oci

@@ -1,7 +1,8 @@
 // oci::Spec -> config.json text, laid out as runc writes it: keys in the order of the Go
 // structs of runtime-spec (specs-go), optional keys left out when unset or empty (Go's
-// omitempty), tab indentation, no trailing newline. parse_spec(serialize_spec(s)) gives s
-// back.
+// omitempty), tab indentation, no trailing newline; the keys a struct did not know when it
+// was read (its `extra`) follow its known ones. parse_spec(serialize_spec(s)) gives s back.
+// Both directions follow the field tables of oci/spec_fields.hpp.
 #pragma once
 #include <string>
 

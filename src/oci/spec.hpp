@@ -1,6 +1,7 @@
 // The typed OCI runtime spec (config.json), parsed once by oci::parse_spec().
 // Field names follow the JSON keys in snake_case. std::optional marks keys whose
-// absence means something different from a zero value.
+// absence means something different from a zero value. Which key each member is read from
+// and written to is said once, in oci/spec_fields.hpp.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -12,10 +13,16 @@
 
 namespace wb::oci {
 
+// The keys of a JSON object that this version does not know (config.md "Extensibility"):
+// each kept as compact JSON text under its key, and written back after the known keys.
+// Every struct below has one, named `extra`.
+using ExtraKeys = std::map<std::string, std::string>;
+
 struct IdMapping {
     uint32_t container_id = 0;
     uint32_t host_id = 0;
     uint32_t size = 0;
+    ExtraKeys extra = {};
 };
 
 struct User {
@@ -24,21 +31,25 @@ struct User {
     std::optional<uint32_t> umask;
     std::vector<uint32_t> additional_gids;
     std::string username;  // Windows only; kept
+    ExtraKeys extra = {};
 };
 
 struct Rlimit {
     std::string type;  // "RLIMIT_NOFILE"
     uint64_t hard = 0;
     uint64_t soft = 0;
+    ExtraKeys extra = {};
 };
 
 struct Capabilities {
     std::optional<std::vector<std::string>> bounding, effective, permitted, inheritable, ambient;
+    ExtraKeys extra = {};
 };
 
 struct ConsoleSize {
     uint32_t height = 0;
     uint32_t width = 0;
+    ExtraKeys extra = {};
 };
 
 struct Scheduler {
@@ -47,16 +58,19 @@ struct Scheduler {
     int32_t priority = 0;
     std::vector<std::string> flags;
     uint64_t runtime = 0, deadline = 0, period = 0;
+    ExtraKeys extra = {};
 };
 
 struct IoPriority {
     std::string io_class;  // "IOPRIO_CLASS_RT" | "IOPRIO_CLASS_BE" | "IOPRIO_CLASS_IDLE"
     int32_t priority = 0;
+    ExtraKeys extra = {};
 };
 
 struct ExecCpuAffinity {
     std::string initial;
     std::string final_cpus;  // JSON key "final"
+    ExtraKeys extra = {};
 };
 
 struct Process {
@@ -76,11 +90,13 @@ struct Process {
     std::optional<Scheduler> scheduler;
     std::optional<IoPriority> io_priority;
     std::optional<ExecCpuAffinity> exec_cpu_affinity;
+    ExtraKeys extra = {};
 };
 
 struct Root {
     std::string path;
     bool readonly = false;
+    ExtraKeys extra = {};
 };
 
 struct Mount {
@@ -89,6 +105,7 @@ struct Mount {
     std::string type;
     std::vector<std::string> options;
     std::vector<IdMapping> uid_mappings, gid_mappings;
+    ExtraKeys extra = {};
 };
 
 struct Hook {
@@ -96,6 +113,7 @@ struct Hook {
     std::vector<std::string> args;
     std::vector<std::string> env;
     std::optional<int32_t> timeout;  // seconds, > 0
+    ExtraKeys extra = {};
 };
 
 struct Hooks {
@@ -105,12 +123,14 @@ struct Hooks {
     std::vector<Hook> start_container;
     std::vector<Hook> poststart;
     std::vector<Hook> poststop;
+    ExtraKeys extra = {};
 };
 
 // linux.namespaces[].type: "pid" "network" "mount" "ipc" "uts" "user" "cgroup" "time".
 struct Namespace {
     std::string type;
     std::string path;  // empty: create a new one
+    ExtraKeys extra = {};
 };
 
 struct Device {
@@ -121,6 +141,7 @@ struct Device {
     std::optional<uint32_t> file_mode;
     std::optional<uint32_t> uid;
     std::optional<uint32_t> gid;
+    ExtraKeys extra = {};
 };
 
 // linux.resources.devices[] (the device cgroup rules).
@@ -130,6 +151,7 @@ struct DeviceRule {
     std::optional<int64_t> major;
     std::optional<int64_t> minor;
     std::string access;  // subset of "rwm", empty = all
+    ExtraKeys extra = {};
 };
 
 struct Memory {
@@ -142,6 +164,7 @@ struct Memory {
     std::optional<bool> disable_oom_killer;
     std::optional<bool> use_hierarchy;
     std::optional<bool> check_before_update;
+    ExtraKeys extra = {};
 };
 
 struct Cpu {
@@ -154,10 +177,12 @@ struct Cpu {
     std::string cpus;
     std::string mems;
     std::optional<int64_t> idle;
+    ExtraKeys extra = {};
 };
 
 struct Pids {
     std::optional<int64_t> limit;
+    ExtraKeys extra = {};
 };
 
 struct WeightDevice {
@@ -165,12 +190,14 @@ struct WeightDevice {
     int64_t minor = 0;
     std::optional<uint16_t> weight;
     std::optional<uint16_t> leaf_weight;
+    ExtraKeys extra = {};
 };
 
 struct ThrottleDevice {
     int64_t major = 0;
     int64_t minor = 0;
     uint64_t rate = 0;
+    ExtraKeys extra = {};
 };
 
 struct BlockIo {
@@ -181,26 +208,31 @@ struct BlockIo {
     std::vector<ThrottleDevice> throttle_write_bps_device;
     std::vector<ThrottleDevice> throttle_read_iops_device;
     std::vector<ThrottleDevice> throttle_write_iops_device;
+    ExtraKeys extra = {};
 };
 
 struct HugepageLimit {
     std::string page_size;  // "2MB"
     uint64_t limit = 0;
+    ExtraKeys extra = {};
 };
 
 struct NetworkPriority {
     std::string name;
     uint32_t priority = 0;
+    ExtraKeys extra = {};
 };
 
 struct Network {
     std::optional<uint32_t> class_id;
     std::vector<NetworkPriority> priorities;
+    ExtraKeys extra = {};
 };
 
 struct Rdma {
     std::optional<uint32_t> hca_handles;
     std::optional<uint32_t> hca_objects;
+    ExtraKeys extra = {};
 };
 
 struct Resources {
@@ -213,6 +245,7 @@ struct Resources {
     std::optional<Network> network;
     std::map<std::string, Rdma> rdma;
     std::map<std::string, std::string> unified;
+    ExtraKeys extra = {};
 };
 
 struct SeccompArg {
@@ -220,6 +253,7 @@ struct SeccompArg {
     uint64_t value = 0;
     std::optional<uint64_t> value_two;
     std::string op;  // "SCMP_CMP_EQ" ...
+    ExtraKeys extra = {};
 };
 
 struct SeccompSyscall {
@@ -227,6 +261,7 @@ struct SeccompSyscall {
     std::string action;  // "SCMP_ACT_ERRNO" ...
     std::optional<uint32_t> errno_ret;
     std::vector<SeccompArg> args;
+    ExtraKeys extra = {};
 };
 
 struct Seccomp {
@@ -237,16 +272,19 @@ struct Seccomp {
     std::string listener_path;
     std::string listener_metadata;
     std::vector<SeccompSyscall> syscalls;
+    ExtraKeys extra = {};
 };
 
 struct Personality {
     std::string domain;  // "LINUX" | "LINUX32"
     std::vector<std::string> flags;
+    ExtraKeys extra = {};
 };
 
 struct TimeOffset {
     int64_t secs = 0;
     uint32_t nanosecs = 0;
+    ExtraKeys extra = {};
 };
 
 struct IntelRdt {
@@ -255,11 +293,13 @@ struct IntelRdt {
     std::string mem_bw_schema;
     std::vector<std::string> schemata;  // lines written after the two above
     bool enable_monitoring = false;
+    ExtraKeys extra = {};
 };
 
 // linux.netDevices.<host name>: the interface moved into the container's network namespace.
 struct NetDevice {
     std::string name;  // name inside the container; empty = keep the host name
+    ExtraKeys extra = {};
 };
 
 // linux.memoryPolicy (set_mempolicy(2) for the container process).
@@ -267,6 +307,7 @@ struct MemoryPolicy {
     std::string mode;  // "MPOL_BIND" ...
     std::string nodes;  // "0-3,7"
     std::vector<std::string> flags;
+    ExtraKeys extra = {};
 };
 
 struct Linux {
@@ -287,6 +328,7 @@ struct Linux {
     std::optional<IntelRdt> intel_rdt;
     std::map<std::string, NetDevice> net_devices;
     std::optional<MemoryPolicy> memory_policy;
+    ExtraKeys extra = {};
 
     // The namespace entry of a type, or nullptr.
     const Namespace* find_namespace(const std::string& type) const;
@@ -302,6 +344,7 @@ struct Spec {
     std::optional<Hooks> hooks;
     std::map<std::string, std::string> annotations;
     std::optional<Linux> linux;
+    ExtraKeys extra = {};
 };
 
 // Parses a config.json document. Throws wb::Error whose message names the JSON path

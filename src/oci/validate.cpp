@@ -21,20 +21,13 @@ namespace {
     throw Error(path.str() + ": " + problem);
 }
 
-std::string quoted(std::string_view s) {
-    std::string out(1, '"');
-    out.append(s);
-    out += '"';
-    return out;
-}
-
 template <std::size_t N>
 void check_one_of(const JsonPath& path, const std::string& value,
                   const std::array<std::string_view, N>& allowed) {
     if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
     std::string list;
     for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    fail(path, quoted(value) + " is not one of " + list);
+    fail(path, quoted_value(value) + " is not one of " + list);
 }
 
 // ---- the enums of defs-linux.json (tests/oci check them against schemas/) ------------------
@@ -85,7 +78,7 @@ constexpr std::array<std::string_view, 16> kRlimitTypes = {
 bool is_absolute(const std::string& path) { return !path.empty() && path[0] == '/'; }
 
 void check_absolute(const JsonPath& path, const std::string& value) {
-    if (!is_absolute(value)) fail(path, "must be an absolute path, got " + quoted(value));
+    if (!is_absolute(value)) fail(path, "must be an absolute path, got " + quoted_value(value));
 }
 
 bool matches_charset(const std::string& s, std::string_view chars) {
@@ -147,7 +140,7 @@ void check_process(const Process& p, const JsonPath& path) {
         const std::string& e = p.env[i];
         auto eq = e.find('=');
         if (eq == std::string::npos || eq == 0 || e.find('\0') != std::string::npos)
-            fail(JsonPath(env_path, i), quoted(e) + " is not NAME=VALUE");
+            fail(JsonPath(env_path, i), quoted_value(e) + " is not NAME=VALUE");
     }
 
     JsonPath rlimits_path(path, "rlimits");
@@ -185,9 +178,9 @@ void check_process(const Process& p, const JsonPath& path) {
         JsonPath aff_path(path, "execCPUAffinity");
         constexpr std::string_view cpu_list_chars = "0123456789, -";
         if (!matches_charset(p.exec_cpu_affinity->initial, cpu_list_chars))
-            fail(JsonPath(aff_path, "initial"), quoted(p.exec_cpu_affinity->initial) + " is not a CPU list");
+            fail(JsonPath(aff_path, "initial"), quoted_value(p.exec_cpu_affinity->initial) + " is not a CPU list");
         if (!matches_charset(p.exec_cpu_affinity->final_cpus, cpu_list_chars))
-            fail(JsonPath(aff_path, "final"), quoted(p.exec_cpu_affinity->final_cpus) + " is not a CPU list");
+            fail(JsonPath(aff_path, "final"), quoted_value(p.exec_cpu_affinity->final_cpus) + " is not a CPU list");
     }
 }
 
@@ -239,9 +232,9 @@ void check_resources(const Resources& r, const JsonPath& path) {
         const DeviceRule& d = r.devices[i];
         JsonPath rule_path(devices_path, i);
         if (!d.type.empty() && d.type != "a" && d.type != "c" && d.type != "b")
-            fail(JsonPath(rule_path, "type"), quoted(d.type) + " is not one of a, c, b");
+            fail(JsonPath(rule_path, "type"), quoted_value(d.type) + " is not one of a, c, b");
         if (!matches_charset(d.access, "rwm"))
-            fail(JsonPath(rule_path, "access"), quoted(d.access) + " is not a combination of r, w, m");
+            fail(JsonPath(rule_path, "access"), quoted_value(d.access) + " is not a combination of r, w, m");
     }
 
     if (r.memory && r.memory->swappiness && *r.memory->swappiness > 100)
@@ -261,7 +254,7 @@ void check_resources(const Resources& r, const JsonPath& path) {
     for (std::size_t i = 0; i < r.hugepage_limits.size(); ++i)
         if (!is_page_size(r.hugepage_limits[i].page_size))
             fail(JsonPath(JsonPath(hp_path, i), "pageSize"),
-                 quoted(r.hugepage_limits[i].page_size) + " is not a page size such as 2MB or 1GB");
+                 quoted_value(r.hugepage_limits[i].page_size) + " is not a page size such as 2MB or 1GB");
 
     JsonPath rdma_path(path, "rdma");
     for (const auto& [device, limits] : r.rdma)
@@ -334,7 +327,7 @@ void check_linux(const Linux& l, const JsonPath& path) {
         JsonPath entry(ns_path, i);
         check_one_of(JsonPath(entry, "type"), ns.type, kNamespaceTypes);
         for (std::size_t j = 0; j < i; ++j)
-            if (l.namespaces[j].type == ns.type) fail(JsonPath(entry, "type"), "duplicate namespace " + quoted(ns.type));
+            if (l.namespaces[j].type == ns.type) fail(JsonPath(entry, "type"), "duplicate namespace " + quoted_value(ns.type));
         if (!ns.path.empty()) check_absolute(JsonPath(entry, "path"), ns.path);
     }
 
@@ -369,7 +362,7 @@ void check_linux(const Linux& l, const JsonPath& path) {
         const Device& d = l.devices[i];
         JsonPath device_path(devices_path, i);
         if (d.type.size() != 1 || std::string_view("cbup").find(d.type[0]) == std::string_view::npos)
-            fail(JsonPath(device_path, "type"), quoted(d.type) + " is not one of c, b, u, p");
+            fail(JsonPath(device_path, "type"), quoted_value(d.type) + " is not one of c, b, u, p");
         check_absolute(JsonPath(device_path, "path"), d.path);
         // The schema says 0..0777; setuid, setgid and sticky bits pass through mknod(2) too.
         // podman writes the file type bits as well (8630 is S_IFCHR | 0666): runc drops
@@ -386,7 +379,7 @@ void check_linux(const Linux& l, const JsonPath& path) {
     for (const auto& [host_name, dev] : l.net_devices) {
         if (!is_interface_name(host_name)) fail(JsonPath(netdev_path, host_name), "is not a network interface name");
         if (!dev.name.empty() && !is_interface_name(dev.name))
-            fail(JsonPath(JsonPath(netdev_path, host_name), "name"), quoted(dev.name) + " is not a network interface name");
+            fail(JsonPath(JsonPath(netdev_path, host_name), "name"), quoted_value(dev.name) + " is not a network interface name");
     }
 
     if (l.resources) check_resources(*l.resources, JsonPath(path, "resources"));
@@ -441,23 +434,23 @@ void validate_oci_version(const std::string& version) {
     if (auto plus = v.find('+'); plus != std::string_view::npos) {
         build = v.substr(plus + 1);
         v = v.substr(0, plus);
-        if (!is_identifier_list(build, false)) fail(path, quoted(version) + " is not a SemVer version");
+        if (!is_identifier_list(build, false)) fail(path, quoted_value(version) + " is not a SemVer version");
     }
     if (auto dash = v.find('-'); dash != std::string_view::npos) {
         pre = v.substr(dash + 1);
         v = v.substr(0, dash);
-        if (!is_identifier_list(pre, true)) fail(path, quoted(version) + " is not a SemVer version");
+        if (!is_identifier_list(pre, true)) fail(path, quoted_value(version) + " is not a SemVer version");
     }
     std::array<std::string_view, 3> parts;
     for (std::size_t i = 0; i < 3; ++i) {
         std::size_t dot = v.find('.');
-        if ((i < 2) != (dot != std::string_view::npos)) fail(path, quoted(version) + " is not a SemVer version");
+        if ((i < 2) != (dot != std::string_view::npos)) fail(path, quoted_value(version) + " is not a SemVer version");
         parts[i] = v.substr(0, dot);
-        if (!is_numeric_identifier(parts[i])) fail(path, quoted(version) + " is not a SemVer version");
+        if (!is_numeric_identifier(parts[i])) fail(path, quoted_value(version) + " is not a SemVer version");
         v = dot == std::string_view::npos ? std::string_view{} : v.substr(dot + 1);
     }
     if (parts[0] != "0" && parts[0] != "1")
-        fail(path, "version " + version + " is not supported (whalebox implements runtime-spec 1.x, up to 1.3.0)");
+        fail(path, std::string("version ").append(printable(version)) + " is not supported (whalebox implements runtime-spec 1.x, up to 1.3.0)");
 }
 
 void validate(const Spec& spec) {
@@ -480,16 +473,5 @@ void validate(const Spec& spec) {
 void validate_process(const Process& process) { check_process(process, JsonPath("process.json")); }
 
 void validate_resources(const Resources& resources) { check_resources(resources, JsonPath("resources")); }
-
-void validate_for_create(const Spec& spec) {
-    JsonPath root("config.json");
-    if (!spec.process) fail(JsonPath(root, "process"), "required to create a container");
-    if (spec.process->args.empty()) fail(JsonPath(JsonPath(root, "process"), "args"), "must not be empty");
-    bool has_uts = spec.linux && spec.linux->find_namespace("uts");
-    if (!spec.hostname.empty() && !has_uts)
-        fail(JsonPath(root, "hostname"), "cannot be set without a uts namespace in linux.namespaces");
-    if (!spec.domainname.empty() && !has_uts)
-        fail(JsonPath(root, "domainname"), "cannot be set without a uts namespace in linux.namespaces");
-}
 
 }  // namespace wb::oci

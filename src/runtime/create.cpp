@@ -49,35 +49,6 @@ void add_default_device_rules(oci::Resources& r) {
     allow("c", 10, 200);  // net/tun
 }
 
-// Only sysctls of a namespace the container has of its own may be set (as runc checks).
-void check_sysctls(const oci::Linux& lx) {
-    auto has_own = [&](const char* type) {
-        const oci::Namespace* ns = lx.find_namespace(type);
-        return ns != nullptr;
-    };
-    static const char* const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-                                           "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
-                                           "kernel.shm_rmid_forced"};
-    for (const auto& [key, value] : lx.sysctl) {
-        bool ipc = key.rfind("fs.mqueue.", 0) == 0;
-        for (const char* k : ipc_keys) ipc |= key == k;
-        if (ipc) {
-            if (!has_own("ipc")) throw Error("sysctl \"" + key + "\" is not allowed as it conflicts with the OCI \"ipc\" namespace");
-            continue;
-        }
-        if (key.rfind("net.", 0) == 0) {
-            const oci::Namespace* net = lx.find_namespace("network");
-            if (!net) throw Error("sysctl \"" + key + "\" not allowed in host network namespace");
-            continue;
-        }
-        if (key == "kernel.domainname" || key == "kernel.hostname") {
-            if (!has_own("uts")) throw Error("sysctl \"" + key + "\" is not allowed in the host's UTS namespace");
-            continue;
-        }
-        throw Error("sysctl \"" + key + "\" is not in a separate kernel namespace");
-    }
-}
-
 // Undoes what a failing create made, in reverse order.
 struct Rollback {
     const state::Store* store = nullptr;
@@ -119,22 +90,13 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     }
     std::string config_path = fs::join(bundle, "config.json");
     oci::Spec spec = oci::load_spec(bundle);
-    oci::validate(spec);
-    oci::validate_for_create(spec);
-    if (!spec.root || spec.root->path.empty()) throw Error("root.path is required in config.json");
-    if (!spec.linux) spec.linux = oci::Linux{};
+    std::string rootfs = oci::validate_for_create(spec, bundle, {!opts.console_socket.empty(), opts.proxy_tty});
     const auto& lx = *spec.linux;
-    if (!lx.find_namespace("mount")) throw Error("a mount namespace is required (linux.namespaces)");
-    check_sysctls(lx);
     // CVE-2019-5736: before anything exists, as the command may start over.
     if (linux::needs_sealed_exe(spec) && !linux::self_exe_is_sealed()) {
         if (opts.may_reexec) linux::ensure_sealed_self_exe();  // execs, or throws
         else log::warn("the container may hold CAP_SYS_PTRACE but the runtime binary is not a sealed copy");
     }
-    std::string rootfs = spec.root->path.front() == '/' ? spec.root->path : fs::join(bundle, spec.root->path);
-    struct stat st {};
-    if (::stat(rootfs.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
-        throw Error("rootfs (" + rootfs + ") does not exist");
     rootfs = absolute_path(rootfs);
     // Socket activation: LISTEN_FDS fds (3..) go first, then the --preserve-fds ones (as runc).
     int preserve_fds = opts.preserve_fds;
@@ -147,10 +109,6 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
         }
     }
     const bool proxy_tty = spec.process->terminal && opts.console_socket.empty() && opts.proxy_tty;
-    if (spec.process->terminal && opts.console_socket.empty() && !proxy_tty)
-        throw Error("cannot allocate tty if whalebox will detach without setting console socket");
-    if (!spec.process->terminal && !opts.console_socket.empty())
-        throw Error("cannot use console socket if whalebox will not detach or allocate tty");
 
     state::Store store(ctx.root);
     // Declared before the rollback so that the rollback runs while the manager still exists.
