@@ -264,7 +264,10 @@ public:
     }
     int setgroups(size_t n, const gid_t* groups) override {
         std::string g;
-        for (size_t i = 0; i < n; ++i) g += (i ? "," : "") + std::to_string(groups[i]);
+        for (size_t i = 0; i < n; ++i) {
+            if (i) g += ',';
+            g += std::to_string(groups[i]);
+        }
         if (auto r = record("setgroups", {g})) return *r;
         return 0;
     }
