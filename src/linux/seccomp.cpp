@@ -387,20 +387,6 @@ int load_seccomp(SeccompFilter& filter) {
 
 // ---- notify agent ---------------------------------------------------------------------
 
-std::string seccomp_agent_message(const std::string& state_json, const std::string& metadata) {
-    nlohmann::json state = nlohmann::json::parse(state_json, nullptr, false);
-    if (state.is_discarded() || !state.is_object())
-        throw Error("seccomp: container state is not a JSON object");
-    nlohmann::json message = {
-        {"ociVersion", state.value("ociVersion", std::string("1.0.2"))},
-        {"fds", {"seccompFd"}},
-        {"pid", state.value("pid", 0)},
-        {"state", state},
-    };
-    if (!metadata.empty()) message["metadata"] = metadata;
-    return message.dump();
-}
-
 namespace {
 
 void send_message_with_fd(const std::string& listener_path, int notify_fd,
@@ -452,19 +438,8 @@ void send_message_with_fd(const std::string& listener_path, int notify_fd,
 
 }  // namespace
 
-void send_seccomp_notify_fd(const std::string& listener_path, int notify_fd,
-                            const std::string& state_json, const std::string& metadata) {
-    send_message_with_fd(listener_path, notify_fd, seccomp_agent_message(state_json, metadata));
-}
-
-void send_seccomp_notify_fd(const std::string& listener_path, int notify_fd,
-                            const std::string& state_json) {
-    nlohmann::json doc = nlohmann::json::parse(state_json, nullptr, false);
-    if (doc.is_object() && doc.contains("fds") && doc.contains("state")) {
-        send_message_with_fd(listener_path, notify_fd, state_json);
-        return;
-    }
-    send_seccomp_notify_fd(listener_path, notify_fd, state_json, "");
+void send_seccomp_notify_fd(const std::string& listener_path, int notify_fd, const std::string& message) {
+    send_message_with_fd(listener_path, notify_fd, message);
 }
 
 }  // namespace wb::linux

@@ -112,20 +112,10 @@ SeccompFilter compile_seccomp(const oci::Seccomp& seccomp);
 // caller needs CAP_SYS_ADMIN. Returns the notify fd (O_CLOEXEC, caller owns it) or -1.
 int load_seccomp(SeccompFilter& filter);
 
-// The message runc sends to a seccomp agent: a ContainerProcessState
-// {"ociVersion", "fds": ["seccompFd"], "pid", "metadata", "state": <state>} built from
-// the container's state JSON (ociVersion and pid are taken from it).
-std::string seccomp_agent_message(const std::string& state_json, const std::string& metadata);
-
-// Connects to the AF_UNIX SOCK_STREAM socket at listener_path, sends the agent message
-// with notify_fd as SCM_RIGHTS fds[0], and closes the connection (one state per
-// connection, as the spec asks). `state_json` is the container's state (state.json
-// shape); it is wrapped with seccomp_agent_message(state_json, metadata). A document that
-// already is a ContainerProcessState (has "fds" and "state") is sent unchanged. Throws
-// wb::Error with runc's wording on failure.
-void send_seccomp_notify_fd(const std::string& listener_path, int notify_fd,
-                            const std::string& state_json);
-void send_seccomp_notify_fd(const std::string& listener_path, int notify_fd,
-                            const std::string& state_json, const std::string& metadata);
+// Connects to the AF_UNIX SOCK_STREAM socket at listener_path, sends `message` (the
+// agent's ContainerProcessState JSON, built by process/seccomp_agent.hpp) with notify_fd
+// as SCM_RIGHTS fds[0], and closes the connection (one state per connection, as the spec
+// asks). Throws wb::Error with runc's wording on failure.
+void send_seccomp_notify_fd(const std::string& listener_path, int notify_fd, const std::string& message);
 
 }  // namespace wb::linux

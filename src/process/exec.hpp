@@ -6,7 +6,8 @@
 
 #include "cgroups/manager.hpp"
 #include "oci/spec.hpp"
-#include "util/unique_fd.hpp"
+#include "process/child.hpp"
+#include "state/oci_state.hpp"
 
 namespace wb::process {
 
@@ -17,16 +18,12 @@ struct ExecRequest {
     cgroups::Manager* cgroup = nullptr;
     int preserve_fds = 0;
     int console_socket = -1;
-    std::string state_json;  // for the seccomp agent
-};
-
-struct ExecChild {
-    pid_t pid = -1;
-    UniqueFd pidfd;
+    state::OciState state;  // the container's, for the seccomp agent
 };
 
 // Starts the process; returns once it has called execve (errors before that throw with the
-// child's own message).
-ExecChild launch_exec(const ExecRequest& req);
+// child's own message, the child killed and reaped). The Child kills the process when
+// dropped: release() it to leave it running.
+Child launch_exec(const ExecRequest& req);
 
 }  // namespace wb::process

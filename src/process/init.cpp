@@ -7,15 +7,12 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
-
-#include <nlohmann/json.hpp>
 
 #include "linux/console.hpp"
 #include "linux/loopback.hpp"
@@ -25,7 +22,8 @@
 #include "process/process_setup.hpp"
 #include "process/seccomp_agent.hpp"
 #include "linux/seccomp.hpp"
-#include "runtime/hooks.hpp"
+#include "linux/syscalls.hpp"
+#include "process/hooks.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -47,20 +45,19 @@ bool is_executable_file(const std::string& path) {
 }
 
 void set_hostnames(const oci::Spec& spec) {
-    if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
+    if (!spec.hostname.empty() && linux::sys().sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
         throw_errno("sethostname " + spec.hostname);
-    if (!spec.domainname.empty() && ::setdomainname(spec.domainname.data(), spec.domainname.size()) < 0)
+    if (!spec.domainname.empty() && linux::sys().setdomainname(spec.domainname.data(), spec.domainname.size()) < 0)
         throw_errno("setdomainname " + spec.domainname);
 }
 
 // The state given to hooks run in the container: the pid is ours as the container sees it
 // (runc's getpid() there), with `status`.
-std::string state_in_container(const std::string& state_json, const char* status) {
-    nlohmann::json state = nlohmann::json::parse(state_json, nullptr, false);
-    if (!state.is_object()) state = nlohmann::json::object();
-    state["status"] = status;
-    state["pid"] = ::getpid();
-    return state.dump();
+state::OciState state_in_container(const state::OciState& state, state::Status status) {
+    state::OciState in_container = state;
+    in_container.status = status;
+    in_container.pid = ::getpid();
+    return in_container;
 }
 
 // Waits on the exec fifo for `start` and gives it the byte it reads. The returned write
@@ -86,17 +83,17 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     // Our log fd goes with the other runtime fds: records go to the runtime instead.
     log_through_sync(sync);
     // Die with the runtime while it still owns us.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    linux::sys().prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Until execve resets it: the container may not open our /proc/PID/exe (or mem, fds)
     // without CAP_SYS_PTRACE (CVE-2019-5736; the sealed binary copy covers the rest).
-    ::prctl(PR_SET_DUMPABLE, 0);
+    linux::sys().prctl(PR_SET_DUMPABLE, 0);
     sync.expect(SyncType::go);
     // Now in our cgroups: a new cgroup namespace has them as its root.
-    if (cfg.unshare_cgroupns && ::unshare(CLONE_NEWCGROUP) < 0) throw_errno("unshare cgroup namespace");
+    if (cfg.unshare_cgroupns && linux::sys().unshare(CLONE_NEWCGROUP) < 0) throw_errno("unshare cgroup namespace");
 
     if (cfg.namespaces->new_user) {
-        if (::setresgid(0, 0, 0) < 0) throw_errno("setresgid 0 in user namespace");
-        if (::setresuid(0, 0, 0) < 0) throw_errno("setresuid 0 in user namespace");
+        if (linux::sys().setresgid(0, 0, 0) < 0) throw_errno("setresgid 0 in user namespace");
+        if (linux::sys().setresuid(0, 0, 0) < 0) throw_errno("setresuid 0 in user namespace");
     }
     for (const auto& ns : cfg.namespaces->joins) {
         if (linux::applies_to_children(ns.flag)) continue;  // joined by the parent
@@ -104,8 +101,9 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     }
     if (!cfg.no_new_keyring) {
         // A fresh session keyring per container, named after it (as runc).
-        if (::syscall(SYS_keyctl, kKeyctlJoinSessionKeyring, cfg.id.c_str()) < 0 && errno != ENOSYS &&
-            errno != EACCES && errno != EPERM)
+        const auto name = reinterpret_cast<unsigned long>(cfg.id.c_str());
+        if (linux::sys().keyctl(kKeyctlJoinSessionKeyring, name) < 0 && errno != ENOSYS && errno != EACCES &&
+            errno != EPERM)
             throw_errno("join session keyring");
     }
     if (proc.oom_score_adj) linux::write_oom_score_adj(*proc.oom_score_adj);
@@ -121,8 +119,8 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
             sync.send(SyncType::run_hooks);
             SyncMessage m = sync.receive();
             if (m.type != SyncType::hooks_done) throw Error("create hooks failed");
-            runtime::run_hooks(cfg.create_container_hooks, state_in_container(m.payload, "creating"),
-                               "createContainer");
+            run_hooks(cfg.create_container_hooks, state_in_container(cfg.state, state::Status::creating),
+                      "createContainer");
         }
     });
     // The working directory exists before the rootfs may turn read-only (as runc).
@@ -145,15 +143,15 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     if (seccomp.pending()) load_seccomp_filter(seccomp, on_notify);
 
     // Set up: tell the runtime, then wait on the exec fifo for `start`.
-    ::prctl(PR_SET_PDEATHSIG, 0);
+    linux::sys().prctl(PR_SET_PDEATHSIG, 0);
     sync.send(SyncType::ready);
     sync.close();
     UniqueFd fifo = wait_for_start(cfg.fifo_fd);
     try {
         // In the container, after start and before the user process (the spec's moment).
         if (spec.hooks && !spec.hooks->start_container.empty())
-            runtime::run_hooks(spec.hooks->start_container, state_in_container(cfg.state_json, "created"),
-                               "startContainer");
+            run_hooks(spec.hooks->start_container, state_in_container(cfg.state, state::Status::created),
+                      "startContainer");
         exec_user_process(exe, proc, seccomp, {});
     } catch (const std::exception& e) {
         report_to_start(fifo.get(), e.what());

@@ -9,6 +9,7 @@
 #include "linux/rootfs.hpp"
 #include "oci/spec.hpp"
 #include "process/sync.hpp"
+#include "state/oci_state.hpp"
 
 namespace wb::process {
 
@@ -21,10 +22,10 @@ struct InitConfig {
     int preserve_fds = 0;     // fds 3 .. 3+N-1 pass to the process
     int fifo_fd = -1;         // O_PATH fd of ROOT/ID/exec.fifo
     int console_socket = -1;  // connected --console-socket, or -1
-    bool create_hooks = false;
-    bool unshare_cgroupns = false;  // v1: the cgroup namespace comes after joining the cgroups  // stop before pivot_root for the parent's hooks
+    bool create_hooks = false;      // stop before pivot_root for the parent's hooks
+    bool unshare_cgroupns = false;  // v1: the cgroup namespace comes after joining the cgroups
     std::vector<oci::Hook> create_container_hooks;
-    std::string state_json;  // status "creating", for the startContainer hooks
+    state::OciState state;  // for the hooks run in the container (pid and status set then)
 };
 
 // Never returns: execs the process, or reports the failure on `sync` and _exits.

@@ -4,12 +4,15 @@
 #pragma once
 #include <sys/types.h>
 
-#include <functional>
+#include <cstdint>
 #include <string>
 
 #include "cgroups/manager.hpp"
+#include "linux/namespaces.hpp"
 #include "oci/spec.hpp"
-#include "util/unique_fd.hpp"
+#include "process/child.hpp"
+#include "process/sync.hpp"
+#include "state/oci_state.hpp"
 
 namespace wb::process {
 
@@ -23,20 +26,25 @@ struct LaunchRequest {
     int fifo_fd = -1;
     int console_socket = -1;
     cgroups::Manager* cgroup = nullptr;
-    // State JSON for hooks, given the init's pid (status "creating").
-    std::function<std::string(pid_t)> hook_state;
+    // The container's state for the hooks and the seccomp agent (status "creating"); the
+    // pid is filled in: the init's host pid in the runtime, its own in the container.
+    state::OciState state;
 };
 
-// The init, alive and parked. Killing it is the caller's job on later failures.
-struct Init {
-    pid_t pid = -1;
-    UniqueFd pidfd;
-};
+// Returns the init, alive and parked on the exec fifo. The Child kills it when dropped:
+// release() it once the container is recorded. Throws wb::Error with the init's own
+// message when setup fails; the init is then gone.
+Child launch_init(const LaunchRequest& req);
 
-// Throws wb::Error with the init's own message when setup fails; the init is then gone.
-Init launch_init(const LaunchRequest& req);
+// launch_init's second half, the runtime's side once the init exists (tests drive it with
+// a fake init at the other end of `sync`): id maps, the cgroup join unless the clone did
+// it, rlimits, `go`, then the init's requests until it is `ready`. On failure the init is
+// killed and reaped and the error rethrown, saying so when the cgroup's OOM-kill count
+// has grown past `ooms_before`.
+void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, bool joined_cgroup,
+                 uint64_t ooms_before, const SyncChannel& sync);
 
-// Kills and reaps a child init (rollback).
-void kill_and_reap(pid_t pid);
+// The cgroup's OOM-kill count; 0 without a cgroup or when it cannot be read.
+uint64_t oom_kill_count(const cgroups::Manager* cgroup);
 
 }  // namespace wb::process

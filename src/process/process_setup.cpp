@@ -1,7 +1,6 @@
 #include "process/process_setup.hpp"
 
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include "linux/identity.hpp"
 #include "linux/process_attrs.hpp"
 #include "linux/rlimits.hpp"
+#include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/unique_fd.hpp"
@@ -32,10 +32,10 @@ void close_runtime_fds(int preserve_fds, std::vector<int> keep) {
     unsigned lo = static_cast<unsigned>(from);
     for (int k : keep) {
         if (k < from) continue;
-        if (static_cast<unsigned>(k) > lo) ::syscall(SYS_close_range, lo, static_cast<unsigned>(k) - 1, 0);
+        if (static_cast<unsigned>(k) > lo) linux::sys().close_range(lo, static_cast<unsigned>(k) - 1, 0);
         lo = std::max(lo, static_cast<unsigned>(k) + 1);
     }
-    ::syscall(SYS_close_range, lo, ~0U, 0);
+    linux::sys().close_range(lo, ~0U, 0);
     for (int fd = 3; fd < from; ++fd) {
         int flags = ::fcntl(fd, F_GETFD);
         if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
@@ -55,7 +55,7 @@ void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp, con
     if (seccomp.pending() && !proc.no_new_privileges) load_seccomp_filter(seccomp, on_notify);
     linux::drop_bounding_set(caps);
     linux::switch_user(proc.user);
-    if (!proc.cwd.empty() && ::chdir(proc.cwd.c_str()) < 0)
+    if (!proc.cwd.empty() && linux::sys().chdir(proc.cwd.c_str()) < 0)
         throw_errno("chdir to cwd (\"" + proc.cwd + "\") set in config.json");
     char cwd[PATH_MAX];
     if (!::getcwd(cwd, sizeof cwd) || cwd[0] != '/')
@@ -102,7 +102,7 @@ void exec_user_process(const std::string& exe, const oci::Process& proc, linux::
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
     if (seccomp.pending()) load_seccomp_filter(seccomp, on_notify);
-    ::execve(exe.c_str(), argv.data(), envp.data());
+    linux::sys().execve(exe.c_str(), argv.data(), envp.data());
     throw_errno("exec " + exe);
 }
 

@@ -7,6 +7,17 @@
 
 namespace wb::process {
 
+std::string seccomp_agent_message(const state::OciState& state, pid_t pid, const std::string& metadata) {
+    nlohmann::json message = {
+        {"ociVersion", state.oci_version},
+        {"fds", {"seccompFd"}},
+        {"pid", pid},
+        {"state", state},
+    };
+    if (!metadata.empty()) message["metadata"] = metadata;
+    return message.dump();
+}
+
 NotifyFdHandler notify_fd_to_parent(const oci::Spec& spec, const SyncChannel& sync) {
     if (!spec.linux || !spec.linux->seccomp || spec.linux->seccomp->listener_path.empty()) return {};
     return [&sync](int fd) {
@@ -15,15 +26,13 @@ NotifyFdHandler notify_fd_to_parent(const oci::Spec& spec, const SyncChannel& sy
     };
 }
 
-void forward_to_seccomp_agent(const oci::Spec& spec, const SyncMessage& m, const std::string& state_json,
+void forward_to_seccomp_agent(const oci::Spec& spec, const SyncMessage& m, const state::OciState& state,
                               pid_t pid, const SyncChannel& sync) {
     if (!m.fd) throw Error("sync: seccomp notify fd missing from the message");
     if (!spec.linux || !spec.linux->seccomp || spec.linux->seccomp->listener_path.empty())
         throw Error("sync: seccomp notify fd without a listenerPath");
     const oci::Seccomp& sc = *spec.linux->seccomp;
-    nlohmann::json message = nlohmann::json::parse(linux::seccomp_agent_message(state_json, sc.listener_metadata));
-    message["pid"] = pid;
-    linux::send_seccomp_notify_fd(sc.listener_path, m.fd.get(), message.dump());
+    linux::send_seccomp_notify_fd(sc.listener_path, m.fd.get(), seccomp_agent_message(state, pid, sc.listener_metadata));
     sync.send(SyncType::seccomp_done);
 }
 

@@ -10,17 +10,23 @@
 #include "oci/spec.hpp"
 #include "process/process_setup.hpp"
 #include "process/sync.hpp"
+#include "state/oci_state.hpp"
 
 namespace wb::process {
+
+// The message runc sends to a seccomp agent, a ContainerProcessState:
+// {"ociVersion", "fds": ["seccompFd"], "pid", "metadata" (when not empty), "state"}, with
+// `pid` the process that loaded the filter and ociVersion the state's.
+std::string seccomp_agent_message(const state::OciState& state, pid_t pid, const std::string& metadata);
 
 // In the child: a handler that sends the notify fd to the parent and waits for the
 // parent's answer (an error from it is rethrown); empty when there is no listenerPath.
 NotifyFdHandler notify_fd_to_parent(const oci::Spec& spec, const SyncChannel& sync);
 
 // In the parent, on SyncType::seccomp_fd: sends the fd to the agent with the container's
-// state (`state_json`, whose pid is the init's) and `pid`, the process that loaded the
-// filter, then answers the child. Throws wb::Error when the agent cannot be reached.
-void forward_to_seccomp_agent(const oci::Spec& spec, const SyncMessage& m, const std::string& state_json,
+// state (whose pid is the init's) and `pid`, the process that loaded the filter, then
+// answers the child. Throws wb::Error when the agent cannot be reached.
+void forward_to_seccomp_agent(const oci::Spec& spec, const SyncMessage& m, const state::OciState& state,
                               pid_t pid, const SyncChannel& sync);
 
 }  // namespace wb::process

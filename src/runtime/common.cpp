@@ -1,19 +1,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "linux/syscalls.hpp"
 #include "oci/spec.hpp"
-#include "runtime/hooks.hpp"
+#include "process/hooks.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace wb::runtime {
 
@@ -46,15 +44,9 @@ state::Status refresh_status(const state::Store& store, const state::State& s, c
     return st;
 }
 
-std::string hook_state_json(const state::State& s, state::Status status, pid_t pid) {
-    nlohmann::json j = {{"ociVersion", s.oci_version}, {"id", s.id},         {"status", state::to_string(status)},
-                        {"pid", pid},                  {"bundle", s.bundle}, {"annotations", s.annotations}};
-    return j.dump();
-}
-
 UniqueFd open_init_pidfd(const state::State& s) {
     if (s.pid <= 0) return UniqueFd();
-    UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, s.pid, 0)));
+    UniqueFd fd(linux::sys().pidfd_open(s.pid, 0));
     if (!fd) return fd;
     // Checked after opening: a pidfd pins the process, so a match now stays a match.
     if (state::process_start_time(s.pid) != s.init_start_time) return UniqueFd();
@@ -84,7 +76,8 @@ void destroy_container(const state::Store& store, Loaded& c) {
         try {
             oci::Spec spec = oci::parse_spec(fs::read_file(c.state.config_path));
             if (spec.hooks && !spec.hooks->poststop.empty())
-                run_hooks_warn(spec.hooks->poststop, hook_state_json(c.state, state::Status::stopped, 0), "poststop");
+                process::run_hooks_warn(spec.hooks->poststop, state::oci_state(c.state, state::Status::stopped, 0),
+                                        "poststop");
         } catch (const Error& e) {
             log::warn("poststop hooks of {}: {}", c.state.id, e.what());
         }

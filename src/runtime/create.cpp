@@ -173,27 +173,26 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     req.fifo_fd = fifo.get();
     req.console_socket = console.get();
     req.cgroup = cgroup.get();
-    req.hook_state = [&s](pid_t pid) { return hook_state_json(s, state::Status::creating, pid); };
-    process::Init init = process::launch_init(req);
+    req.state = state::oci_state(s, state::Status::creating, 0);
+    // Killed and reaped by its destructor if anything below throws (before the rollback).
+    process::Child init = process::launch_init(req);
     UniqueFd console_master;
 
-    try {
-        s.pid = init.pid;
-        s.init_start_time = state::process_start_time(init.pid);
-        if (console_receiver) {
-            console_master = linux::receive_fd(console_receiver.get());
-            copy_terminal_size(console_master.get());  // before start: never 0x0
-        }
-        store.save(s);
-        if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid), 0644, fs::Sync::no_fsync);
-    } catch (...) {
-        process::kill_and_reap(init.pid);
-        throw;
+    s.pid = init.pid();
+    s.init_start_time = state::process_start_time(init.pid());
+    if (console_receiver) {
+        console_master = linux::receive_fd(console_receiver.get());
+        copy_terminal_size(console_master.get());  // before start: never 0x0
     }
+    store.save(s);
+    if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid()), 0644, fs::Sync::no_fsync);
     rollback.armed = false;
-    return Created{std::move(s), init.pid, std::move(init.pidfd), std::move(console_master)};
+    return Created{std::move(s), std::move(init), std::move(console_master)};
 }
 
-void create(const Context& ctx, const CreateOptions& opts) { create_container(ctx, opts); }
+void create(const Context& ctx, const CreateOptions& opts) {
+    // The init stays parked on the exec fifo after we exit: `start` releases it.
+    create_container(ctx, opts).init.release();
+}
 
 }  // namespace wb::runtime

@@ -1,7 +1,5 @@
 #include <signal.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
+#include "linux/syscalls.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -30,7 +28,7 @@ void remove(const Context& ctx, const std::string& id, bool force) {
     UniqueFd pidfd = open_init_pidfd(c.state);
     if (pidfd) {
         if (c.state.status == state::Status::paused && c.cgroup) c.cgroup->thaw();
-        ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+        linux::sys().pidfd_send_signal(pidfd.get(), SIGKILL, nullptr, 0);
         if (c.cgroup) {
             try {
                 c.cgroup->kill_all(SIGKILL);

@@ -121,11 +121,11 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     req.cgroup = c.cgroup.get();
     req.preserve_fds = opts.preserve_fds;
     req.console_socket = console.get();
-    req.state_json = hook_state_json(c.state, c.state.status, c.state.pid);
+    req.state = state::oci_state(c.state, c.state.status, c.state.pid);
     // The init must still be the recorded one while we read its namespaces.
     UniqueFd init_pidfd = open_init_pidfd(c.state);
     if (!init_pidfd || is_exiting(c.state.pid)) throw Error("cannot exec in a stopped container");
-    process::ExecChild child = [&] {
+    process::Child child = [&] {
         try {
             return process::launch_exec(req);
         } catch (const Error&) {
@@ -135,10 +135,12 @@ int exec(const Context& ctx, const ExecOptions& opts) {
         }
     }();
     if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
-    if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid), 0644, fs::Sync::no_fsync);
-    if (opts.detach) return 0;
-
-    return wait_foreground(child.pid, child.pidfd.get(), console_master.get());
+    if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid()), 0644, fs::Sync::no_fsync);
+    if (opts.detach) {
+        child.release();  // runs on after we exit
+        return 0;
+    }
+    return wait_foreground(child, console_master.get());
 }
 
 }  // namespace wb::runtime

@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -67,7 +66,8 @@ void copy_terminal_size(int pty_master) {
     if (pty_master >= 0 && ::isatty(STDIN_FILENO)) copy_window_size(STDIN_FILENO, pty_master);
 }
 
-int wait_foreground(pid_t pid, int pidfd, int pty_master) {
+int wait_foreground(process::Child& child, int pty_master) {
+    const int pidfd = child.pidfd();
     sigset_t all, old;
     sigfillset(&all);
     for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE}) sigdelset(&all, s);
@@ -100,7 +100,7 @@ int wait_foreground(pid_t pid, int pidfd, int pty_master) {
                     continue;
                 }
                 if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGURG) continue;
-                ::syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, nullptr, 0);
+                child.signal(static_cast<int>(si.ssi_signo));
             }
         }
         if (p[1].revents) {
@@ -113,9 +113,7 @@ int wait_foreground(pid_t pid, int pidfd, int pty_master) {
         }
     }
     raw.reset();
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    int status = child.wait();
     sigprocmask(SIG_SETMASK, &old, nullptr);
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);

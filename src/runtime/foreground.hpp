@@ -1,7 +1,7 @@
 // Waiting for a container process in the foreground (run, exec): signals are passed on,
 // and with a pty master its I/O is proxied to our own stdio, window size included.
 #pragma once
-#include <sys/types.h>
+#include "process/child.hpp"
 
 namespace wb::runtime {
 
@@ -9,7 +9,8 @@ namespace wb::runtime {
 // starts, so that it never sees 0x0.
 void copy_terminal_size(int pty_master);
 
-// Returns the exit status (128+N when killed by signal N) after reaping pid.
-int wait_foreground(pid_t pid, int pidfd, int pty_master = -1);
+// Returns the exit status (128+N when killed by signal N) after reaping the child, which
+// must have a pidfd.
+int wait_foreground(process::Child& child, int pty_master = -1);
 
 }  // namespace wb::runtime

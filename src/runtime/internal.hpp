@@ -7,6 +7,7 @@
 
 #include "cgroups/manager.hpp"
 #include "oci/spec.hpp"
+#include "process/child.hpp"
 #include "runtime/runtime.hpp"
 #include "state/state.hpp"
 #include "util/unique_fd.hpp"
@@ -25,9 +26,6 @@ Loaded load_container(const state::Store& store, const std::string& id);
 // The status from the live process (reused pids read as stopped).
 state::Status refresh_status(const state::Store& store, const state::State& s, const cgroups::Manager* cg);
 
-// The OCI state JSON handed to hooks.
-std::string hook_state_json(const state::State& s, state::Status status, pid_t pid);
-
 // pidfd of the init, checked to be the same process as recorded; invalid when it is gone.
 UniqueFd open_init_pidfd(const state::State& s);
 
@@ -41,8 +39,7 @@ void start_created(const state::Store& store, const state::State& s);
 
 struct Created {
     state::State state;
-    pid_t pid = -1;
-    UniqueFd pidfd;
+    process::Child init;      // killed when dropped: release() to leave it parked
     UniqueFd console_master;  // with CreateOptions::proxy_tty
 };
 // create() without forgetting the init: run keeps it as its child.

@@ -1,7 +1,5 @@
 #include <signal.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
+#include "linux/syscalls.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
 
@@ -18,7 +16,7 @@ void kill(const Context& ctx, const std::string& id, int signal, bool all) {
     }
     UniqueFd pidfd = open_init_pidfd(c.state);
     if (!pidfd) throw Error("container not running");
-    if (::syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) < 0)
+    if (linux::sys().pidfd_send_signal(pidfd.get(), signal, nullptr, 0) < 0)
         throw_errno("kill container init (pid " + std::to_string(c.state.pid) + ")");
     // A frozen process (cgroup v1) acts on SIGKILL only once thawed: thaw a paused
     // container so the kill lands, as runc does (containerd's `ctr t kill -s SIGKILL`).

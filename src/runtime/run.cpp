@@ -29,8 +29,11 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach) {
         }
         throw;
     }
-    if (detach) return 0;
-    int status = wait_foreground(created.pid, created.pidfd.get(), created.console_master.get());
+    if (detach) {
+        created.init.release();  // runs on after we exit
+        return 0;
+    }
+    int status = wait_foreground(created.init, created.console_master.get());
     remove(ctx, opts.id, true);
     return status;
 }

@@ -1,13 +1,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "linux/syscalls.hpp"
 #include "oci/spec.hpp"
-#include "runtime/hooks.hpp"
+#include "process/hooks.hpp"
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -67,9 +67,9 @@ void run_poststart(const state::State& s, int pidfd) {
     oci::Spec spec = oci::parse_spec(text);
     if (!spec.hooks || spec.hooks->poststart.empty()) return;
     try {
-        run_hooks(spec.hooks->poststart, hook_state_json(s, state::Status::running, s.pid), "poststart");
+        process::run_hooks(spec.hooks->poststart, state::oci_state(s, state::Status::running, s.pid), "poststart");
     } catch (const Error&) {
-        ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+        linux::sys().pidfd_send_signal(pidfd, SIGKILL, nullptr, 0);
         wait_pidfd(pidfd, 10000);
         throw;
     }

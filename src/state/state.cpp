@@ -18,23 +18,8 @@ namespace wb::state {
 
 using nlohmann::json;
 
-const char* to_string(Status s) {
-    switch (s) {
-    case Status::creating: return "creating";
-    case Status::created: return "created";
-    case Status::running: return "running";
-    case Status::paused: return "paused";
-    case Status::stopped: return "stopped";
-    }
-    return "stopped";
-}
-
-static Status status_from_string(const std::string& s) {
-    if (s == "creating") return Status::creating;
-    if (s == "created") return Status::created;
-    if (s == "running") return Status::running;
-    if (s == "paused") return Status::paused;
-    return Status::stopped;
+OciState oci_state(const State& s, Status status, pid_t pid) {
+    return OciState{s.oci_version, s.id, status, pid, s.bundle, s.annotations};
 }
 
 std::string to_oci_json(const State& s) {

@@ -8,12 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "state/oci_state.hpp"
 #include "util/unique_fd.hpp"
 
 namespace wb::state {
-
-enum class Status { creating, created, running, paused, stopped };
-const char* to_string(Status s);
 
 struct State {
     // OCI state fields.
@@ -35,6 +33,9 @@ struct State {
     bool systemd_cgroup = false;
     std::string config_path;       // BUNDLE/config.json as read at create time
 };
+
+// The OCI state of `s` with `status` and `pid` as given (hooks, the seccomp agent).
+OciState oci_state(const State& s, Status status, pid_t pid);
 
 // `state` output as runc prints it (indented JSON, OCI fields + rootfs/created/owner).
 std::string to_oci_json(const State& s);

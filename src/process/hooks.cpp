@@ -1,9 +1,8 @@
-#include "runtime/hooks.hpp"
+#include "process/hooks.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,11 +10,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "linux/syscalls.hpp"
+#include "process/child.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
-namespace wb::runtime {
+namespace wb::process {
 namespace {
 
 long now_ms() {
@@ -44,18 +45,19 @@ void run_one(const oci::Hook& hook, const std::string& state_json, const std::st
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
 
-    pid_t pid = ::fork();
-    if (pid < 0) throw_errno("fork " + name);
-    if (pid == 0) {
+    long forked = linux::sys().clone_fork(SIGCHLD, nullptr);
+    if (forked < 0) throw_errno("fork " + name);
+    if (forked == 0) {
         ::dup2(in_r.get(), 0);
         ::dup2(out_w.get(), 1);
         ::dup2(out_w.get(), 2);
-        ::execve(hook.path.c_str(), argv.data(), envp.data());
+        linux::sys().execve(hook.path.c_str(), argv.data(), envp.data());
         std::string msg = "exec " + hook.path + ": " + std::strerror(errno);
         ssize_t r = ::write(2, msg.data(), msg.size());
         (void)r;
         _exit(127);
     }
+    Child child(static_cast<pid_t>(forked), UniqueFd());
     in_r.reset();
     out_w.reset();
     // The state is small; a hook that does not read it just gets EPIPE on our side.
@@ -77,7 +79,7 @@ void run_one(const oci::Hook& hook, const std::string& state_json, const std::st
         if (n < 0 && errno == EINTR) continue;
         if (n == 0) {
             timed_out = true;
-            ::kill(pid, SIGKILL);
+            child.signal(SIGKILL);
             break;
         }
         char buf[4096];
@@ -85,9 +87,7 @@ void run_one(const oci::Hook& hook, const std::string& state_json, const std::st
         if (got <= 0) break;
         if (output.size() < 4096) output.append(buf, static_cast<size_t>(got));
     }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    int status = child.wait();
     while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
     std::string detail = output.empty() ? "" : ", output: " + output;
     if (timed_out) throw Error("error running " + name + ": timeout after " + std::to_string(*hook.timeout) + "s" + detail);
@@ -99,12 +99,16 @@ void run_one(const oci::Hook& hook, const std::string& state_json, const std::st
 
 }  // namespace
 
-void run_hooks(const std::vector<oci::Hook>& hooks, const std::string& state_json, const char* stage) {
+void run_hooks(const std::vector<oci::Hook>& hooks, const state::OciState& state, const char* stage) {
+    if (hooks.empty()) return;
+    const std::string state_json = state.to_json();
     for (size_t i = 0; i < hooks.size(); ++i)
         run_one(hooks[i], state_json, std::string(stage) + " hook #" + std::to_string(i));
 }
 
-void run_hooks_warn(const std::vector<oci::Hook>& hooks, const std::string& state_json, const char* stage) {
+void run_hooks_warn(const std::vector<oci::Hook>& hooks, const state::OciState& state, const char* stage) {
+    if (hooks.empty()) return;
+    const std::string state_json = state.to_json();
     for (size_t i = 0; i < hooks.size(); ++i) {
         try {
             run_one(hooks[i], state_json, std::string(stage) + " hook #" + std::to_string(i));
@@ -114,4 +118,4 @@ void run_hooks_warn(const std::vector<oci::Hook>& hooks, const std::string& stat
     }
 }
 
-}  // namespace wb::runtime
+}  // namespace wb::process

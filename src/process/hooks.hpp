@@ -1,0 +1,21 @@
+// OCI hooks: each runs with the container's state JSON on stdin, its args and env, and an
+// optional timeout. Run by the runtime (prestart, createRuntime, poststart, poststop) and
+// by the init inside the container (createContainer, startContainer).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "oci/spec.hpp"
+#include "state/oci_state.hpp"
+
+namespace wb::process {
+
+// Runs the hooks in order; the first failure throws wb::Error
+// ("error running prestart hook #0: exit status 1, output: ...").
+void run_hooks(const std::vector<oci::Hook>& hooks, const state::OciState& state, const char* stage);
+
+// As run_hooks, but a failure is logged as a warning and the next hook still runs
+// (poststart and poststop, as the spec says).
+void run_hooks_warn(const std::vector<oci::Hook>& hooks, const state::OciState& state, const char* stage);
+
+}  // namespace wb::process

@@ -1,0 +1,41 @@
+#include "process/parent_loop.hpp"
+
+#include "process/child_log.hpp"
+#include "util/error.hpp"
+
+namespace wb::process {
+
+void serve_child_messages(const SyncChannel& sync, SetupEnd end, const ChildRequests& requests,
+                          const std::string& unexpected) {
+    for (;;) {
+        SyncMessage m;
+        if (end == SetupEnd::execve) {
+            try {
+                m = sync.receive();
+            } catch (const Error&) {
+                return;  // closed by execve: the process runs
+            }
+        } else {
+            m = sync.receive();
+        }
+        switch (m.type) {
+        case SyncType::error: throw Error(m.payload);
+        case SyncType::ready:
+            if (end == SetupEnd::ready) return;
+            break;
+        case SyncType::log: log_child_record(m); continue;
+        case SyncType::seccomp_fd:
+            if (!requests.seccomp_fd) break;
+            requests.seccomp_fd(m);
+            continue;
+        case SyncType::run_hooks:
+            if (!requests.run_hooks) break;
+            requests.run_hooks();
+            continue;
+        default: break;
+        }
+        throw Error(unexpected);
+    }
+}
+
+}  // namespace wb::process
