@@ -193,7 +193,7 @@ device_programs() {
 	[ "$(cat "$CGDIR/cgroup.freeze")" = 1 ]
 	grep -qx 'frozen 1' "$CGDIR/cgroup.events"
 	wb exec test_v2 true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"cannot exec in a paused container"* ]]
 
 	wb resume test_v2

@@ -245,9 +245,9 @@ wait_recvtty_done() {
 
 	echo '{"args": ["true"], "cwd": "/"' >"$TEST_DIR/bad.json"
 	wb exec --process "$TEST_DIR/bad.json" test_exec
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	wb exec --process "$TEST_DIR/nonexistent.json" test_exec
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *nonexistent.json* ]]
 }
 
@@ -257,7 +257,7 @@ wait_recvtty_done() {
 	wb pause test_exec
 	[ "$status" -eq 0 ]
 	wb exec test_exec true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"cannot exec in a paused container"* ]]
 	wb resume test_exec
 	[ "$status" -eq 0 ]
@@ -272,7 +272,7 @@ wait_recvtty_done() {
 	[ "$status" -eq 0 ]
 	wait_for_status test_exec stopped
 	wb exec test_exec true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"cannot exec in a stopped container"* ]]
 }
 
@@ -303,7 +303,7 @@ wait_recvtty_done() {
 		sleep 0.1
 	done
 	wb exec test_exec true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"cannot exec in a stopped container"* ]]
 	[[ "$output" != *"Cannot allocate memory"* ]]
 	echo THAWED >"$FROZEN_CGROUP/freezer.state"
@@ -313,7 +313,7 @@ wait_recvtty_done() {
 
 @test "exec into a missing container is an error" {
 	wb exec nosuchcontainer true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"container does not exist"* ]]
 }
 

@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
+#include <string_view>
 
 #include "cli/command.hpp"
 #include "util/error.hpp"
@@ -14,6 +16,67 @@ void report_error(const std::string& msg) {
     std::string line = msg + "\n";
     ssize_t r = ::write(STDERR_FILENO, line.data(), line.size());
     (void)r;
+}
+
+// Global flags that take a value (the next argument unless written --flag=value).
+bool takes_value(std::string_view flag) {
+    for (std::string_view f : {"--root", "--log", "--log-format", "--criu", "--rootless"})
+        if (flag == f) return true;
+    return false;
+}
+
+// The first argument that is not a global flag (or its value): the command's name; empty
+// when there is none.
+std::string command_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--") return i + 1 < argc ? argv[i + 1] : "";
+        if (a.empty() || a[0] != '-') return std::string(a);
+        if (a.find('=') == std::string_view::npos && takes_value(a)) ++i;
+    }
+    return "";
+}
+
+// An unknown command is an error naming it, also when -h follows (as runc: "No help topic
+// for 'foo'"). `help [COMMAND]` is the help of whalebox or of COMMAND.
+std::optional<int> check_command(CLI::App& app, int argc, char** argv) {
+    std::string word = command_word(argc, argv);
+    if (word.empty()) return std::nullopt;
+    auto known = [&](const std::string& name) {
+        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+            if (sub->check_name(name)) return sub;
+        return static_cast<const CLI::App*>(nullptr);
+    };
+    if (word == "help" || word == "h") {
+        std::string topic;
+        bool after = false;
+        for (int i = 1; i < argc; ++i) {
+            if (after) {
+                topic = argv[i];
+                break;
+            }
+            after = word == argv[i];
+        }
+        if (topic.empty()) {
+            std::fputs(app.help().c_str(), stdout);
+            return 0;
+        }
+        if (const CLI::App* sub = known(topic)) {
+            std::fputs(sub->help().c_str(), stdout);
+            return 0;
+        }
+        word = topic;
+    } else if (known(word)) {
+        return std::nullopt;
+    }
+    report_error("unknown command \"" + word + "\": see whalebox --help");
+    return 3;  // runc's status for an unknown command
+}
+
+// Which command was parsed (for the debug record that opens every command).
+std::string parsed_command(const CLI::App& app) {
+    auto subs = app.get_subcommands();
+    return subs.empty() ? std::string() : subs.front()->get_name();
 }
 
 }  // namespace
@@ -41,11 +104,15 @@ int main(int argc, char** argv) {
     // Logging is set up once the global flags are known, before the command runs.
     app.parse_complete_callback([&] {
         wb::log::setup(globals.log, wb::log::parse_format(globals.log_format), globals.debug);
+        wb::log::debug("whalebox {} (pid {}): command {}, root {}", WHALEBOX_VERSION, ::getpid(),
+                       parsed_command(app), globals.runtime.root);
     });
     wb::cli::add_all_commands(app, globals);
+    if (auto status = check_command(app, argc, argv)) return *status;
 
     try {
         app.parse(argc, argv);
+        wb::log::debug("command {}: done, exit status {}", parsed_command(app), globals.exit_code);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -57,10 +124,10 @@ int main(int argc, char** argv) {
         return e.get_exit_code() == 0 ? 0 : 1;
     } catch (const wb::Error& e) {
         report_error(e.what());
-        return 1;
+        return globals.failure_exit_code;
     } catch (const std::exception& e) {
         report_error(e.what());
-        return 1;
+        return globals.failure_exit_code;
     }
     return globals.exit_code;
 }

@@ -29,7 +29,7 @@ int parse_signal(const std::string& text) {
     if (text.empty()) throw Error("invalid signal: empty");
     if (text.find_first_not_of("0123456789") == std::string::npos) {
         long n = std::strtol(text.c_str(), nullptr, 10);
-        if (n <= 0 || n > SIGRTMAX) throw Error("invalid signal: " + text);
+        if (n < 0 || n > SIGRTMAX) throw Error("invalid signal: " + text);
         return static_cast<int>(n);
     }
     std::string name;

@@ -17,6 +17,9 @@ struct Globals {
     std::string log_format = "text";
     bool debug = false;
     int exit_code = 0;
+    // The status when the command fails (a wb::Error): 1, but 255 for exec, so callers
+    // tell the runtime's own failures from the process's status (as runc).
+    int failure_exit_code = 1;
 };
 
 using AddCommand = std::function<void(CLI::App& app, Globals& globals)>;
@@ -28,7 +31,8 @@ struct CommandRegistration {
 // Adds every registered command to the app, in name order.
 void add_all_commands(CLI::App& app, Globals& globals);
 
-// Parses a signal name ("KILL", "SIGKILL", "kill") or number ("9"); throws wb::Error.
+// Parses a signal name ("KILL", "SIGKILL", "kill") or number ("9"; 0 checks liveness);
+// throws wb::Error.
 int parse_signal(const std::string& text);
 
 }  // namespace wb::cli

@@ -31,8 +31,8 @@ void add_run_command(CLI::App& app, Globals& g) {
     auto* sub = app.add_subcommand("run", "create and run a container");
     add_create_flags(sub, *opts);
     sub->add_flag("-d,--detach", *detach, "detach from the container's process");
-    sub->add_flag("--keep", *keep, "keep the container after it exits (ignored: run deletes it)");
-    sub->callback([&g, opts, detach] { g.exit_code = runtime::run(g.runtime, *opts, *detach); });
+    sub->add_flag("--keep", *keep, "do not delete the container after it exits (status stopped until delete)");
+    sub->callback([&g, opts, detach, keep] { g.exit_code = runtime::run(g.runtime, *opts, *detach, *keep); });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ struct ExecCli {
     runtime::ExecOptions opts;
     runtime::ExecFlags flags;
     std::string process_file;
+    std::vector<std::string> cgroups;  // --cgroup, as given
     std::vector<std::string> args;  // container-id then command
 };
 
@@ -29,10 +30,16 @@ void add_exec_command(CLI::App& app, Globals& g) {
     sub->add_option("--process-label", o->flags.process_label, "SELinux label");
     sub->add_option("--apparmor", o->flags.apparmor, "AppArmor profile");
     sub->add_option("--preserve-fds", o->opts.preserve_fds, "pass N extra fds (3..3+N-1)");
+    sub->add_option("--cgroup", o->cgroups, "run the process in an (existing) sub-cgroup: [CONTROLLER[,CONTROLLER]:]PATH")
+        ->allow_extra_args(false);
+    sub->add_flag("--ignore-paused", o->opts.ignore_paused, "allow exec in a paused container");
     // Everything after the command belongs to it, flags included.
     sub->positionals_at_end();
     sub->prefix_command(false);
     sub->callback([&g, o] {
+        // The runtime's own failures exit 255, so callers tell them from the process's status.
+        g.failure_exit_code = 255;
+        o->opts.sub_cgroups = runtime::parse_sub_cgroups(o->cgroups);
         linux::ensure_sealed_self_exe();  // CVE-2019-5736, always for exec: see sealed_exe.hpp
         o->opts.id = o->args.front();
         if (!o->process_file.empty()) {

@@ -17,7 +17,18 @@ struct UpdateOptions {
     std::optional<uint64_t> cpu_shares, cpu_period, cpu_rt_period, blkio_weight;
     std::optional<int64_t> cpu_quota, cpu_rt_runtime, pids_limit;
     std::string cpuset_cpus, cpuset_mems;
+    std::string l3_cache_schema, mem_bw_schema;
 };
+
+// Intel RDT is managed through resctrl; whalebox does not drive it. Like runc, a schema
+// on a host without the feature is refused by name.
+void check_intel_rdt(const UpdateOptions& o) {
+    auto enabled = [](const char* info) { return ::access((std::string("/sys/fs/resctrl/info/") + info).c_str(), F_OK) == 0; };
+    if (!o.l3_cache_schema.empty() && !enabled("L3")) throw Error("Intel RDT/CAT: l3 cache schema is not enabled");
+    if (!o.mem_bw_schema.empty() && !enabled("MB")) throw Error("Intel RDT/MBA: memory bandwidth schema is not enabled");
+    if (!o.l3_cache_schema.empty() || !o.mem_bw_schema.empty())
+        throw Error("Intel RDT: whalebox does not manage resctrl groups");
+}
 
 oci::Resources build_resources(const UpdateOptions& o) {
     oci::Resources r;
@@ -28,7 +39,8 @@ oci::Resources build_resources(const UpdateOptions& o) {
         } else {
             text = fs::read_file(o.resources_file);
         }
-        r = oci::parse_resources(text);
+        // As runc: with -r, the other resource flags are ignored.
+        return oci::parse_resources(text);
     }
     auto mem = [&]() -> oci::Memory& {
         if (!r.memory) r.memory.emplace();
@@ -71,7 +83,7 @@ void add_update_command(CLI::App& app, Globals& g) {
     sub->add_option("--memory-swap", o->memory_swap, "memory plus swap limit");
     sub->add_option("--kernel-memory", o->kernel_memory, "kernel memory limit (deprecated)");
     sub->add_option("--kernel-memory-tcp", o->kernel_memory_tcp, "kernel TCP memory limit (deprecated)");
-    sub->add_option("--cpu-shares", o->cpu_shares, "CPU shares (relative weight)");
+    sub->add_option("--cpu-share,--cpu-shares", o->cpu_shares, "CPU shares (relative weight)");
     sub->add_option("--cpu-quota", o->cpu_quota, "CPU CFS quota in microseconds");
     sub->add_option("--cpu-period", o->cpu_period, "CPU CFS period in microseconds");
     sub->add_option("--cpu-rt-runtime", o->cpu_rt_runtime, "CPU realtime runtime in microseconds");
@@ -80,7 +92,14 @@ void add_update_command(CLI::App& app, Globals& g) {
     sub->add_option("--cpuset-mems", o->cpuset_mems, "memory nodes to use");
     sub->add_option("--pids-limit", o->pids_limit, "maximum number of pids (-1 = unlimited)");
     sub->add_option("--blkio-weight", o->blkio_weight, "block IO weight, 10 to 1000");
-    sub->callback([&g, o] { runtime::update(g.runtime, o->id, build_resources(*o)); });
+    sub->add_option("--l3-cache-schema", o->l3_cache_schema, "Intel RDT/CAT L3 cache schema");
+    sub->add_option("--mem-bw-schema", o->mem_bw_schema, "Intel RDT/MBA memory bandwidth schema");
+    sub->callback([&g, o] {
+        oci::Resources resources = build_resources(*o);
+        runtime::state(g.runtime, o->id);  // "container does not exist" comes first
+        check_intel_rdt(*o);
+        runtime::update(g.runtime, o->id, resources);
+    });
 }
 
 }  // namespace

@@ -63,6 +63,9 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         if (proc.oom_score_adj) linux::write_oom_score_adj(*proc.oom_score_adj);
         linux::SeccompFilter seccomp;
         if (req.spec->linux && req.spec->linux->seccomp) seccomp = linux::compile_seccomp(*req.spec->linux->seccomp);
+        // A process-group leader inside the container, as with runc (getpgrp() is not 0);
+        // with a terminal, setup_console's setsid makes it one (and needs it not to be).
+        if (!proc.terminal && ::setpgid(0, 0) < 0) throw_errno("setpgid");
         if (proc.terminal) linux::setup_console(req.console_socket, proc.console_size, false);
         apply_process_attributes(proc, req.spec->linux ? &*req.spec->linux : nullptr);
         if (proc.args.empty()) throw Error("args must not be empty");

@@ -53,7 +53,72 @@ bool is_exiting(pid_t pid) {
     return std::strtoul(p, nullptr, 10) & kPfExiting;
 }
 
+// The lexically cleaned path of SUB below BASE; throws when it climbs out (runc: "../x is
+// not a sub cgroup path").
+std::string sub_cgroup_dir(const std::string& base, const std::string& sub) {
+    std::vector<std::string> parts;
+    size_t pos = 0;
+    while (pos <= sub.size()) {
+        size_t slash = sub.find('/', pos);
+        if (slash == std::string::npos) slash = sub.size();
+        std::string part = sub.substr(pos, slash - pos);
+        pos = slash + 1;
+        if (part.empty() || part == ".") continue;
+        if (part == "..") {
+            if (parts.empty()) throw Error(sub + " is not a sub cgroup path");
+            parts.pop_back();
+            continue;
+        }
+        parts.push_back(part);
+    }
+    std::string dir = base;
+    for (const auto& p : parts) dir += "/" + p;
+    return dir;
+}
+
+// The container's cgroup with --cgroup's sub-cgroups put in place of its directories.
+std::unique_ptr<cgroups::Manager> sub_cgroup_manager(const cgroups::Manager* cg,
+                                                     const std::map<std::string, std::string>& subs) {
+    if (!cg) throw Error("--cgroup: the container has no cgroup");
+    std::map<std::string, std::string> paths = cg->controller_paths();
+    if (paths.empty()) throw Error("--cgroup: the container's cgroup directories are not known");
+    for (const auto& [ctrl, sub] : subs)
+        if (!ctrl.empty() && !paths.count(ctrl)) throw Error("--cgroup: unknown controller " + ctrl);
+    for (auto& [ctrl, dir] : paths) {
+        auto it = subs.find(ctrl);
+        if (it == subs.end()) it = subs.find("");
+        if (it == subs.end()) continue;
+        dir = sub_cgroup_dir(dir, it->second);
+        if (!fs::exists(dir)) throw Error("sub cgroup " + dir + " does not exist");
+    }
+    return cgroups::open_manager(paths);
+}
+
 }  // namespace
+
+std::map<std::string, std::string> parse_sub_cgroups(const std::vector<std::string>& args) {
+    std::map<std::string, std::string> paths;
+    for (const auto& arg : args) {
+        auto colon = arg.find(':');
+        if (colon == std::string::npos) {
+            if (args.size() != 1)
+                throw Error("invalid --cgroup argument: " + arg + " (missing <controller>: prefix)");
+            paths[""] = arg;
+            continue;
+        }
+        std::string sub = arg.substr(colon + 1);
+        if (sub.find(':') != std::string::npos) throw Error("invalid --cgroup argument: " + arg);
+        std::string ctrls = arg.substr(0, colon) + ",";
+        for (size_t pos = 0, comma; (comma = ctrls.find(',', pos)) != std::string::npos; pos = comma + 1) {
+            std::string ctrl = ctrls.substr(pos, comma - pos);
+            if (ctrl.empty()) throw Error("invalid --cgroup argument: " + arg + " (empty <controller> prefix)");
+            if (paths.count(ctrl))
+                throw Error("invalid --cgroup argument(s): controller " + ctrl + " specified multiple times");
+            paths[ctrl] = sub;
+        }
+    }
+    return paths;
+}
 
 oci::Process build_exec_process(const Context& ctx, const std::string& id, const ExecFlags& f) {
     state::Store store(ctx.root);
@@ -97,7 +162,9 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     switch (c.state.status) {
     case state::Status::running:
     case state::Status::created: break;
-    case state::Status::paused: throw Error("cannot exec in a paused container");
+    case state::Status::paused:
+        if (opts.ignore_paused) break;
+        throw Error("cannot exec in a paused container (use --ignore-paused to override)");
     default: throw Error("cannot exec in a stopped container");
     }
     if (opts.process.terminal && opts.console_socket.empty() && opts.detach)
@@ -118,7 +185,9 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     req.init_pid = c.state.pid;
     req.process = &opts.process;
     req.spec = &spec;
-    req.cgroup = c.cgroup.get();
+    std::unique_ptr<cgroups::Manager> sub_cgroup;
+    if (!opts.sub_cgroups.empty()) sub_cgroup = sub_cgroup_manager(c.cgroup.get(), opts.sub_cgroups);
+    req.cgroup = sub_cgroup ? sub_cgroup.get() : c.cgroup.get();
     req.preserve_fds = opts.preserve_fds;
     req.console_socket = console.get();
     req.state = state::oci_state(c.state, c.state.status, c.state.pid);
@@ -135,6 +204,8 @@ int exec(const Context& ctx, const ExecOptions& opts) {
         }
     }();
     if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
+    // A pid file that cannot be written throws: Child's destructor then kills the process,
+    // so the caller is never left with one it cannot find.
     if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid()), 0644, fs::Sync::no_fsync);
     if (opts.detach) {
         child.release();  // runs on after we exit

@@ -14,7 +14,7 @@
 #include "util/log.hpp"
 
 namespace wb::runtime {
-int run(const Context& ctx, const CreateOptions& opts, bool detach) {
+int run(const Context& ctx, const CreateOptions& opts, bool detach, bool keep) {
     CreateOptions o = opts;
     o.proxy_tty = !detach && opts.console_socket.empty();
     Created created = create_container(ctx, o);
@@ -34,7 +34,7 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach) {
         return 0;
     }
     int status = wait_foreground(created.init, created.console_master.get());
-    remove(ctx, opts.id, true);
+    if (!keep) remove(ctx, opts.id, true);
     return status;
 }
 

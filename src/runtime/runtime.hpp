@@ -2,6 +2,7 @@
 // The CLI layer (src/cli) parses flags and calls exactly one of these.
 #pragma once
 #include <functional>
+#include <map>
 #include <sys/types.h>
 
 #include <string>
@@ -39,8 +40,9 @@ void create(const Context& ctx, const CreateOptions& opts);
 // Releases a created container's init into the user process.
 void start(const Context& ctx, const std::string& id);
 // create + start. Without detach it waits and returns the exit status (128+N for a
-// signal), then deletes the container; with detach it returns 0 once started.
-int run(const Context& ctx, const CreateOptions& opts, bool detach);
+// signal), then deletes the container unless keep (it stays stopped, cgroup and all,
+// until delete); with detach it returns 0 once started.
+int run(const Context& ctx, const CreateOptions& opts, bool detach, bool keep = false);
 // The OCI state of a container (status computed from the live process).
 state::State state(const Context& ctx, const std::string& id);
 // Sends a signal to the init (or, with all, to every process in its cgroup).
@@ -61,7 +63,13 @@ struct ExecOptions {
     std::string pid_file;
     std::string console_socket;
     int preserve_fds = 0;
+    bool ignore_paused = false;  // --ignore-paused: exec in a paused container too
+    // --cgroup [CONTROLLER:]PATH: a sub-cgroup of the container's, by controller ("" = all).
+    std::map<std::string, std::string> sub_cgroups;
 };
+
+// Parses exec's --cgroup values as runc: "PATH" (alone), or "CTRL[,CTRL]:PATH" each.
+std::map<std::string, std::string> parse_sub_cgroups(const std::vector<std::string>& args);
 
 // The process `exec ID ARGS...` runs: the container's process from config.json with the
 // args replaced and the flags applied (env appended, cwd, user, caps, tty, NNP).
