@@ -15,19 +15,23 @@
 
 namespace wb::runtime {
 
+std::unique_ptr<cgroups::Manager> open_recorded_cgroup(const state::State& s) {
+    if (s.cgroup_paths.empty() && s.cgroup_path.empty()) return nullptr;
+    try {
+        auto cg = s.cgroup_paths.empty() ? cgroups::open_manager(s.cgroup_path) : cgroups::open_manager(s.cgroup_paths);
+        cg->set_created_dirs(s.cgroup_created);
+        return cg;
+    } catch (const Error& e) {
+        log::debug("cgroup of {}: {}", s.id, e.what());
+        return nullptr;
+    }
+}
+
 Loaded load_container(const state::Store& store, const std::string& id) {
     state::validate_id(id);
     Loaded c;
     c.state = store.load(id);
-    if (!c.state.cgroup_paths.empty() || !c.state.cgroup_path.empty()) {
-        try {
-            c.cgroup = c.state.cgroup_paths.empty() ? cgroups::open_manager(c.state.cgroup_path)
-                                                    : cgroups::open_manager(c.state.cgroup_paths);
-            c.cgroup->set_created_dirs(c.state.cgroup_created);
-        } catch (const Error& e) {
-            log::debug("cgroup of {}: {}", id, e.what());
-        }
-    }
+    c.cgroup = open_recorded_cgroup(c.state);
     c.state.status = refresh_status(store, c.state, c.cgroup.get());
     return c;
 }
@@ -62,11 +66,25 @@ bool wait_pidfd(int pidfd, int timeout_ms) {
     }
 }
 
+void kill_and_remove_cgroup(cgroups::Manager& cg) {
+    if (!cg.pids().empty()) {
+        try {
+            if (cg.frozen()) cg.thaw();  // a stopped task dies from SIGKILL only once thawed
+        } catch (const Error& e) {
+            log::debug("thaw: {}", e.what());
+        }
+        cg.kill_all(SIGKILL);
+        // Nothing waits for these processes (a killed create's init, say): give them the
+        // time to exit before the directories go.
+        for (int i = 0; i < 500 && !cg.pids().empty(); ++i) ::usleep(10 * 1000);
+    }
+    cg.destroy();
+}
+
 void destroy_container(const state::Store& store, Loaded& c) {
     if (c.cgroup) {
         try {
-            if (!c.cgroup->pids().empty()) c.cgroup->kill_all(SIGKILL);
-            c.cgroup->destroy();
+            kill_and_remove_cgroup(*c.cgroup);
         } catch (const Error& e) {
             log::warn("remove cgroup of {}: {}", c.state.id, e.what());
         }

@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "cgroups/missing_dirs.hpp"
 #include "linux/console.hpp"
 #include "linux/sealed_exe.hpp"
 #include "oci/validate.hpp"
@@ -111,17 +112,38 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     const bool proxy_tty = spec.process->terminal && opts.console_socket.empty() && opts.proxy_tty;
 
     state::Store store(ctx.root);
-    // Declared before the rollback so that the rollback runs while the manager still exists.
-    std::unique_ptr<cgroups::Manager> cgroup;
+    // Where the cgroup goes; nothing is made yet.
+    cgroups::Placement placement{lx.cgroups_path, opts.id, ctx.systemd_cgroup};
+    std::unique_ptr<cgroups::Manager> cgroup = cgroups::make_manager(placement);
+
+    // The first record, written before anything is made: a create killed from here on
+    // leaves a "creating" container whose record names the cgroups (and the parents)
+    // it may have made, which `delete` removes (docs/architecture.md).
+    state::State s;
+    s.oci_version = spec.oci_version;
+    s.id = opts.id;
+    s.status = state::Status::creating;
+    s.bundle = bundle;
+    s.annotations = spec.annotations;
+    s.rootfs = rootfs;
+    s.created = now_rfc3339();
+    s.cgroup_path = cgroup->path();
+    s.cgroup_paths = cgroup->controller_paths();
+    s.cgroup_created = cgroups::missing_dirs(*cgroup);
+    s.systemd_cgroup = ctx.systemd_cgroup;
+    s.config_path = config_path;
+    s.creator_pid = ::getpid();
+    s.creator_start_time = state::process_start_time(s.creator_pid);
+
+    // Declared in this order so that the rollback runs while the manager still exists and
+    // the lock is still held.
+    state::Lock lock;
     Rollback rollback;
     rollback.store = &store;
     rollback.id = opts.id;
-    store.create_dir(opts.id);
+    lock = store.create_dir(s);
     rollback.dir_made = true;
-    state::Lock lock = state::Lock::acquire(store.dir(opts.id));
 
-    cgroups::Placement placement{lx.cgroups_path, opts.id, ctx.systemd_cgroup};
-    cgroup = cgroups::make_manager(placement);
     cgroup->create();
     rollback.cgroup = cgroup.get();
     oci::Resources resources = lx.resources.value_or(oci::Resources{});
@@ -146,20 +168,6 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
         console.reset(sv[1]);
     }
 
-    state::State s;
-    s.oci_version = spec.oci_version;
-    s.id = opts.id;
-    s.status = state::Status::created;
-    s.bundle = bundle;
-    s.annotations = spec.annotations;
-    s.rootfs = rootfs;
-    s.created = now_rfc3339();
-    s.cgroup_path = cgroup->path();
-    s.cgroup_paths = cgroup->controller_paths();
-    s.cgroup_created = cgroup->created_dirs();
-    s.systemd_cgroup = ctx.systemd_cgroup;
-    s.config_path = config_path;
-
     // Relative bind-mount sources are relative to the bundle, as in runc.
     if (::chdir(bundle.c_str()) < 0) throw_errno("chdir " + bundle);
 
@@ -178,8 +186,12 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     process::Child init = process::launch_init(req);
     UniqueFd console_master;
 
+    s.status = state::Status::created;
     s.pid = init.pid();
     s.init_start_time = state::process_start_time(init.pid());
+    s.cgroup_created = cgroup->created_dirs();
+    s.creator_pid = 0;
+    s.creator_start_time = 0;
     if (console_receiver) {
         console_master = linux::receive_fd(console_receiver.get());
         copy_terminal_size(console_master.get());  // before start: never 0x0

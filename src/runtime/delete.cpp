@@ -5,6 +5,44 @@
 #include "util/log.hpp"
 
 namespace wb::runtime {
+namespace {
+
+// `delete --force` of a container whose state.json is missing or damaged: removes what
+// can be found for the id without it (the cgroups create recorded in cgroup.json, or the
+// default cgroup of the id, the processes in them, ROOT/ID) and says in one line what it
+// could not do.
+void remove_without_record(const Context& ctx, const state::Store& store, const std::string& id,
+                           const Error& why) {
+    std::unique_ptr<cgroups::Manager> cgroup;
+    std::string found = "the cgroups recorded at create";
+    try {
+        cgroup = open_recorded_cgroup(store.load_cgroup_record(id));
+    } catch (const Error& e) {
+        log::debug("cgroup record of {}: {}", id, e.what());
+    }
+    if (!cgroup) {
+        // Nothing recorded (a state directory older than cgroup.json): the cgroup a config
+        // without cgroupsPath gets.
+        found = "the default cgroup of the id (cgroupsPath unknown)";
+        try {
+            cgroup = cgroups::make_manager(cgroups::Placement{"", id, ctx.systemd_cgroup});
+        } catch (const Error& e) {
+            found = "no cgroup (" + std::string(e.what()) + ")";
+        }
+    }
+    std::string not_done = "its poststop hooks were not run";
+    if (cgroup) {
+        try {
+            kill_and_remove_cgroup(*cgroup);
+        } catch (const Error& e) {
+            not_done += ", its cgroup remains (" + std::string(e.what()) + ")";
+        }
+    }
+    store.remove(id);
+    log::warn("{}; removed {}, the processes in them and the state directory; {}", why.what(), found, not_done);
+}
+
+}  // namespace
 
 void remove(const Context& ctx, const std::string& id, bool force) {
     state::Store store(ctx.root);
@@ -14,7 +52,19 @@ void remove(const Context& ctx, const std::string& id, bool force) {
         throw Error("container does not exist");
     }
     state::Lock lock = state::Lock::acquire(store.dir(id));
-    Loaded c = load_container(store, id);
+    Loaded c;
+    try {
+        c = load_container(store, id);
+    } catch (const Error& e) {
+        if (!store.exists(id)) {
+            // Gone while we waited for the lock (a failed create rolled back, another delete).
+            if (force) return;
+            throw;
+        }
+        if (!force) throw;
+        remove_without_record(ctx, store, id, e);
+        return;
+    }
     switch (c.state.status) {
     case state::Status::stopped: break;
     case state::Status::created: break;  // the parked init is killed below, as runc does

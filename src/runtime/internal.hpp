@@ -20,6 +20,10 @@ struct Loaded {
     std::unique_ptr<cgroups::Manager> cgroup;  // null when the record has none
 };
 
+// The manager of the cgroups a record names (with the directories its create made), or
+// null when it names none or they cannot be opened.
+std::unique_ptr<cgroups::Manager> open_recorded_cgroup(const state::State& s);
+
 // Loads ROOT/ID; throws "container does not exist".
 Loaded load_container(const state::Store& store, const std::string& id);
 
@@ -44,6 +48,10 @@ struct Created {
 };
 // create() without forgetting the init: run keeps it as its child.
 Created create_container(const Context& ctx, const CreateOptions& opts);
+
+// Thaws the cgroup if frozen, SIGKILLs every process in it, waits (up to 5 s) until they
+// are gone, and removes its directories with the parents its create made.
+void kill_and_remove_cgroup(cgroups::Manager& cg);
 
 // Tears down a container whose processes are gone or killed: cgroup, poststop hooks, state.
 void destroy_container(const state::Store& store, Loaded& c);

@@ -1,6 +1,7 @@
 // state and list: read-only views of containers.
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace wb::runtime {
 
@@ -15,8 +16,10 @@ std::vector<state::State> list(const Context& ctx) {
     for (const auto& id : store.ids()) {
         try {
             out.push_back(load_container(store, id).state);
-        } catch (const Error&) {
-            // Removed while we listed, or a half-written record: not a container to show.
+        } catch (const Error& e) {
+            // Removed while we listed: nothing to show. A damaged record is not shown
+            // either (as runc), but named: `delete --force ID` removes what it left.
+            if (store.exists(id)) log::warn("{}", e.what());
         }
     }
     return out;

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -55,6 +58,21 @@ std::string to_record_json(const State& s) {
         {"systemdCgroup", s.systemd_cgroup},
         {"configPath", s.config_path},
     };
+    if (s.creator_pid > 0) {
+        j["creatorPid"] = s.creator_pid;
+        j["creatorStartTime"] = s.creator_start_time;
+    }
+    return j.dump();
+}
+
+std::string to_cgroup_record_json(const State& s) {
+    json j = {
+        {"id", s.id},
+        {"cgroupPath", s.cgroup_path},
+        {"cgroupPaths", s.cgroup_paths},
+        {"cgroupCreated", s.cgroup_created},
+        {"systemdCgroup", s.systemd_cgroup},
+    };
     return j.dump();
 }
 
@@ -78,6 +96,8 @@ State from_record_json(const std::string& text) {
         s.cgroup_created = j.value("cgroupCreated", std::vector<std::string>{});
         s.systemd_cgroup = j.value("systemdCgroup", false);
         s.config_path = j.value("configPath", "");
+        s.creator_pid = j.value("creatorPid", 0);
+        s.creator_start_time = j.value("creatorStartTime", uint64_t{0});
     } catch (const json::exception& e) {
         throw Error(std::string("state.json: ") + e.what());
     }
@@ -106,7 +126,17 @@ std::string Store::dir(const std::string& id) const { return fs::join(root_, id)
 std::string Store::fifo_path(const std::string& id) const { return fs::join(dir(id), "exec.fifo"); }
 
 bool Store::exists(const std::string& id) const {
-    return fs::exists(fs::join(dir(id), "state.json"));
+    struct stat st {};
+    return ::stat(dir(id).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_valid_id(const std::string& id) {
+    try {
+        validate_id(id);
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
 }
 
 std::vector<std::string> Store::ids() const {
@@ -115,30 +145,80 @@ std::vector<std::string> Store::ids() const {
     if (!d) return out;
     while (struct dirent* e = ::readdir(d)) {
         std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
-        if (fs::exists(fs::join(fs::join(root_, name), "state.json"))) out.push_back(name);
+        if (name == "." || name == ".." || !is_valid_id(name)) continue;  // create's "ID@PID"
+        if (exists(name)) out.push_back(name);
     }
     ::closedir(d);
     std::sort(out.begin(), out.end());
     return out;
 }
 
-void Store::create_dir(const std::string& id) const {
+// "ID@PID": where create prepares ROOT/ID. '@' is not valid in an id, so it is never
+// listed; one left by a create killed before its rename holds nothing but the record.
+static std::string staging_name(const std::string& id, pid_t pid) { return id + "@" + std::to_string(pid); }
+
+// Removes the staging directories of id whose creator is gone.
+static void remove_stale_staging(const std::string& root, const std::string& id) {
+    DIR* d = ::opendir(root.c_str());
+    if (!d) return;
+    std::vector<std::string> stale;
+    const std::string prefix = id + "@";
+    while (struct dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) < 0 && errno == ESRCH) stale.push_back(name);
+    }
+    ::closedir(d);
+    for (const auto& name : stale) fs::remove_all(fs::join(root, name));
+}
+
+Lock Store::create_dir(const State& first) const {
     fs::mkdir_all(root_, 0711);
-    std::string d = dir(id);
-    if (::mkdir(d.c_str(), 0711) < 0) {
-        if (errno == EEXIST) throw Error("container with id exists: " + id, EEXIST);
-        throw_errno("mkdir " + d);
+    const std::string d = dir(first.id);
+    if (exists(first.id)) throw Error("container with id exists: " + first.id, EEXIST);
+    remove_stale_staging(root_, first.id);
+    const std::string staging = fs::join(root_, staging_name(first.id, ::getpid()));
+    fs::remove_all(staging);  // ours, from an earlier attempt in this process
+    if (::mkdir(staging.c_str(), 0711) < 0) throw_errno("mkdir " + staging);
+    try {
+        UniqueFd fd(::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!fd) throw_errno("open " + staging);
+        if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0) throw_errno("lock " + staging);
+        fs::write_file_atomic(fs::join(staging, "state.json"), to_record_json(first), 0600, fs::Sync::no_fsync);
+        fs::write_file_atomic(fs::join(staging, "cgroup.json"), to_cgroup_record_json(first), 0600,
+                              fs::Sync::no_fsync);
+        if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, d.c_str(), RENAME_NOREPLACE) < 0) {
+            if (errno == EEXIST || errno == ENOTEMPTY) throw Error("container with id exists: " + first.id, EEXIST);
+            throw_errno("rename " + staging + " to " + d);
+        }
+        return Lock(std::move(fd));
+    } catch (...) {
+        fs::remove_all(staging);
+        throw;
     }
 }
 
-State Store::load(const std::string& id) const {
+static std::string read_record(const std::string& dir, const std::string& id, const char* name) {
     std::string text;
-    if (!fs::try_read_file(fs::join(dir(id), "state.json"), text)) {
-        if (errno == ENOENT) throw Error("container does not exist", ENOENT);
-        throw_errno("read state of " + id);
+    if (fs::try_read_file(fs::join(dir, name), text)) return text;
+    int err = errno;
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) < 0 && errno == ENOENT) throw Error("container does not exist", ENOENT);
+    throw Error("state of container " + id + " is unreadable: " + errno_message(name, err), err);
+}
+
+State Store::load(const std::string& id) const {
+    std::string text = read_record(dir(id), id, "state.json");
+    try {
+        return from_record_json(text);
+    } catch (const Error& e) {
+        throw Error("state of container " + id + " is unreadable: " + e.what(), EBADMSG);
     }
-    return from_record_json(text);
+}
+
+State Store::load_cgroup_record(const std::string& id) const {
+    return from_record_json(read_record(dir(id), id, "cgroup.json"));
 }
 
 void Store::save(const State& s) const {
@@ -182,7 +262,12 @@ uint64_t process_start_time(pid_t pid) {
 }
 
 Status compute_status(const State& s, bool fifo_exists, bool frozen) {
-    if (s.status == Status::creating) return Status::creating;
+    if (s.status == Status::creating) {
+        // A create at work, or one killed before it finished: then what it made is only
+        // there to be deleted, whatever it left running.
+        bool creator_alive = s.creator_pid > 0 && process_start_time(s.creator_pid) == s.creator_start_time;
+        return creator_alive ? Status::creating : Status::stopped;
+    }
     if (s.pid <= 0) return Status::stopped;
     uint64_t st = process_start_time(s.pid);
     if (st == 0 || (s.init_start_time != 0 && st != s.init_start_time)) return Status::stopped;
