@@ -606,8 +606,9 @@ void read(const json& v, const JsonPath& path, Spec& out) {
 json parse_text(const std::string& text, const char* label) {
     try {
         return json::parse(text);
-    } catch (const json::parse_error& e) {
-        // Drop nlohmann's "[json.exception.parse_error.101] " prefix.
+    } catch (const json::exception& e) {
+        // parse_error, or out_of_range for a number beyond a double (1e400). Drop nlohmann's
+        // "[json.exception.parse_error.101] " prefix.
         std::string detail = e.what();
         if (auto end = detail.find("] "); detail.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
             detail.erase(0, end + 2);
