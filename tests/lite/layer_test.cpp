@@ -186,7 +186,7 @@ TEST_F(LiteLayer, ArchiveErrorWithoutMessageIsAnError) {
         "\x9f\x2f\x81\x57\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\xbf\xf1\x06\xaa\xa6\x29\x60\x00\x28";
     std::string input(kGzip, sizeof kGzip - 1);
     std::string tar = dir_ + "/in.tar.gz";
-    fs::write_file(tar, input);
+    fs::write_file_atomic(tar, input);
     EXPECT_THROW(unpack_layer_file(tar, layer_, UnpackOptions{}), Error);
 }
 
