@@ -77,7 +77,7 @@ public:
 private:
     void write_header(struct archive_entry* e, const std::string& rel) {
         if (archive_write_header(out_, e) < ARCHIVE_WARN)
-            throw Error("write tar entry " + rel + ": " + archive_error_string(out_));
+            throw Error("write tar entry " + rel + ": " + archive_message(out_));
     }
 
     void write_empty_file(const std::string& rel, const struct stat& like) {
@@ -102,7 +102,7 @@ private:
             if (n < 0) throw_errno("read " + abs);
             if (n == 0) break;
             if (archive_write_data(out_, buf, static_cast<size_t>(n)) < 0)
-                throw Error("write tar entry " + rel + ": " + archive_error_string(out_));
+                throw Error("write tar entry " + rel + ": " + archive_message(out_));
         }
     }
 
@@ -135,7 +135,7 @@ private:
             Entry e(archive_entry_new());
             archive_entry_copy_sourcepath(e.get(), abs.c_str());
             if (archive_read_disk_entry_from_file(disk_, e.get(), -1, &st) < ARCHIVE_WARN)
-                throw Error("read " + abs + ": " + archive_error_string(disk_));
+                throw Error("read " + abs + ": " + archive_message(disk_));
             archive_entry_set_pathname(e.get(), rel.c_str());
             archive_entry_set_uname(e.get(), nullptr);
             archive_entry_set_gname(e.get(), nullptr);
@@ -177,9 +177,9 @@ std::string pack_tree(const std::string& dir, int out_fd, const PackOptions& opt
     archive_write_set_format_pax_restricted(a);
     archive_write_set_bytes_in_last_block(a, 1);
     if (archive_write_open(a, &ctx, nullptr, write_callback, nullptr) != ARCHIVE_OK)
-        throw Error(std::string("open tar stream: ") + archive_error_string(a));
+        throw Error(std::string("open tar stream: ") + archive_message(a));
     Packer(a, opts).pack(dir);
-    if (archive_write_close(a) != ARCHIVE_OK) throw Error(std::string("finish tar stream: ") + archive_error_string(a));
+    if (archive_write_close(a) != ARCHIVE_OK) throw Error(std::string("finish tar stream: ") + archive_message(a));
     return "sha256:" + ctx.sha.hex_digest();
 }
 

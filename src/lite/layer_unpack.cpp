@@ -164,6 +164,11 @@ bool apply_whiteout(int rootfd, const std::string& path) {
 
 }  // namespace
 
+std::string archive_message(struct archive* a) {
+    const char* msg = archive_error_string(a);
+    return msg ? msg : "unknown archive error";
+}
+
 void drop_overlay_xattrs(struct archive_entry* e) {
     if (archive_entry_xattr_reset(e) == 0) return;
     struct Xattr {
@@ -217,7 +222,7 @@ UnpackResult unpack_layer(int fd, const std::string& dest, const UnpackOptions& 
     archive_read_support_format_tar(in.get());
     archive_read_support_format_gnutar(in.get());
     if (archive_read_open(in.get(), &ctx, nullptr, read_callback, nullptr) != ARCHIVE_OK)
-        throw Error(std::string("open archive: ") + archive_error_string(in.get()));
+        throw Error(std::string("open archive: ") + archive_message(in.get()));
 
     std::unique_ptr<struct archive, DiskFree> out(archive_write_disk_new());
     int flags = ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
@@ -236,7 +241,7 @@ UnpackResult unpack_layer(int fd, const std::string& dest, const UnpackOptions& 
         struct archive_entry* e = nullptr;
         int r = archive_read_next_header(in.get(), &e);
         if (r == ARCHIVE_EOF) break;
-        if (r < ARCHIVE_WARN) throw Error(std::string("read archive: ") + archive_error_string(in.get()));
+        if (r < ARCHIVE_WARN) throw Error(std::string("read archive: ") + archive_message(in.get()));
         ++result.entries;
         std::string raw = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
         std::string path = checked_entry_path(raw);
@@ -251,7 +256,7 @@ UnpackResult unpack_layer(int fd, const std::string& dest, const UnpackOptions& 
         drop_overlay_xattrs(e);
         r = archive_write_header(out.get(), e);
         if (r < ARCHIVE_WARN)
-            throw Error("refusing tar entry " + raw + ": " + archive_error_string(out.get()));
+            throw Error("refusing tar entry " + raw + ": " + archive_message(out.get()));
         if (archive_entry_size(e) > 0 && !archive_entry_hardlink(e)) {
             const void* buf;
             size_t size;
@@ -260,17 +265,17 @@ UnpackResult unpack_layer(int fd, const std::string& dest, const UnpackOptions& 
                 r = archive_read_data_block(in.get(), &buf, &size, &offset);
                 if (r == ARCHIVE_EOF) break;
                 if (r < ARCHIVE_WARN)
-                    throw Error("read " + raw + ": " + archive_error_string(in.get()));
+                    throw Error("read " + raw + ": " + archive_message(in.get()));
                 if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
-                    throw Error("write " + raw + ": " + archive_error_string(out.get()));
+                    throw Error("write " + raw + ": " + archive_message(out.get()));
             }
         }
         if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
-            throw Error("write " + raw + ": " + archive_error_string(out.get()));
+            throw Error("write " + raw + ": " + archive_message(out.get()));
     }
     // Directory times and modes are fixed up at close.
     if (archive_write_close(out.get()) < ARCHIVE_WARN)
-        throw Error(std::string("finish unpacking: ") + archive_error_string(out.get()));
+        throw Error(std::string("finish unpacking: ") + archive_message(out.get()));
     // Hash whatever follows the end-of-archive blocks too: the digest is of the whole input.
     for (;;) {
         const void* unused;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+struct archive;
 struct archive_entry;
 
 namespace wb::lite {
@@ -32,6 +33,10 @@ UnpackResult unpack_layer_file(const std::string& path, const std::string& dest,
 // The relative, cleaned form of a tar entry name ("./a//b/" -> "a/b"; "." -> ""). Throws
 // wb::Error for absolute names and names with a ".." component.
 std::string checked_entry_path(const std::string& name);
+
+// libarchive's error message for a, or "unknown archive error" when it set none (it may
+// return NULL, e.g. for an empty input).
+std::string archive_message(struct archive* a);
 
 // Removes trusted.overlay.* xattrs from an entry: in a layer they would change what the
 // merged view shows, and in an exported tar they mean nothing.

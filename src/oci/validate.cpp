@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include "oci/json_path.hpp"
 #include "util/error.hpp"
@@ -186,9 +188,23 @@ void check_process(const Process& p, const JsonPath& path) {
 
 // ---- mounts and hooks ------------------------------------------------------------------------
 
+// What the kernel refuses in uid_map/gid_map, said here with the path rather than as
+// "write /proc/PID/uid_map: Invalid argument": empty ranges, ranges past 2^32, overlaps.
 void check_id_mappings(const std::vector<IdMapping>& mappings, const JsonPath& path) {
-    for (std::size_t i = 0; i < mappings.size(); ++i)
-        if (mappings[i].size == 0) fail(JsonPath(JsonPath(path, i), "size"), "must be positive");
+    constexpr uint64_t kIds = uint64_t{1} << 32;
+    for (std::size_t i = 0; i < mappings.size(); ++i) {
+        const IdMapping& m = mappings[i];
+        JsonPath entry(path, i);
+        if (m.size == 0) fail(JsonPath(entry, "size"), "must be positive");
+        if (uint64_t{m.container_id} + m.size > kIds || uint64_t{m.host_id} + m.size > kIds)
+            fail(JsonPath(entry, "size"), "range ends past 4294967295");
+        for (std::size_t j = 0; j < i; ++j) {
+            const IdMapping& o = mappings[j];
+            auto overlap = [&](uint64_t a, uint64_t b) { return a < b + o.size && b < a + m.size; };
+            if (overlap(m.container_id, o.container_id) || overlap(m.host_id, o.host_id))
+                fail(entry, "overlaps entry " + std::to_string(j));
+        }
+    }
 }
 
 void check_mounts(const std::vector<Mount>& mounts, const JsonPath& path) {
@@ -364,6 +380,10 @@ void check_linux(const Linux& l, const JsonPath& path) {
         if (d.type.size() != 1 || std::string_view("cbup").find(d.type[0]) == std::string_view::npos)
             fail(JsonPath(device_path, "type"), quoted_value(d.type) + " is not one of c, b, u, p");
         check_absolute(JsonPath(device_path, "path"), d.path);
+        // makedev(3) takes 32-bit numbers; a negative one only failed later, in the init.
+        for (auto [key, number] : {std::pair{"major", d.major}, std::pair{"minor", d.minor}})
+            if (number < 0 || number > int64_t{UINT32_MAX})
+                fail(JsonPath(device_path, key), "value " + std::to_string(number) + " is not in 0..4294967295");
         // The schema says 0..0777; setuid, setgid and sticky bits pass through mknod(2) too.
         // podman writes the file type bits as well (8630 is S_IFCHR | 0666): runc drops
         // them, so they are accepted when they match the device's type.

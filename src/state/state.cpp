@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
@@ -76,6 +77,28 @@ std::string to_cgroup_record_json(const State& s) {
     return j.dump();
 }
 
+namespace {
+
+// An integer field of the record, range-checked: nlohmann's value() converts a float or
+// an out-of-range integer with a cast, which is undefined (found by tests/fuzz).
+template <class T>
+T integer_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return T{};
+    bool ok = false;
+    if (it->is_number_unsigned()) {
+        ok = it->get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+    } else if (it->is_number_integer()) {
+        int64_t v = it->get<int64_t>();
+        ok = v >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+             (v < 0 || static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<T>::max()));
+    }
+    if (!ok) throw Error(std::string("state.json: ") + key + ": not an integer in range: " + it->dump());
+    return it->get<T>();
+}
+
+}  // namespace
+
 State from_record_json(const std::string& text) {
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) throw Error("state.json: invalid JSON");
@@ -84,13 +107,13 @@ State from_record_json(const std::string& text) {
         s.oci_version = j.value("ociVersion", "");
         s.id = j.value("id", "");
         s.status = status_from_string(j.value("status", "stopped"));
-        s.pid = j.value("pid", 0);
+        s.pid = integer_field<pid_t>(j, "pid");
         s.bundle = j.value("bundle", "");
         s.annotations = j.value("annotations", std::map<std::string, std::string>{});
         s.rootfs = j.value("rootfs", "");
         s.created = j.value("created", "");
         s.owner = j.value("owner", "");
-        s.init_start_time = j.value("initStartTime", uint64_t{0});
+        s.init_start_time = integer_field<uint64_t>(j, "initStartTime");
         s.cgroup_path = j.value("cgroupPath", "");
         s.cgroup_paths = j.value("cgroupPaths", std::map<std::string, std::string>{});
         s.cgroup_created = j.value("cgroupCreated", std::vector<std::string>{});

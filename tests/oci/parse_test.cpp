@@ -143,6 +143,14 @@ TEST(OciParse, InvalidJson) {
     EXPECT_EQ(parse_error(doc("") + "x").rfind("config.json: invalid JSON: ", 0), 0u);
 }
 
+// Found by tests/fuzz (fuzz_exec_process): a number beyond a double made nlohmann throw
+// out_of_range, which escaped as a foreign exception instead of wb::Error.
+TEST(OciParse, NumberBeyondADoubleIsAnError) {
+    EXPECT_THROW(wb::oci::parse_process(R"({"args": ["true"], "cwd": "/", "user": {"uid": 3e833}})"), wb::Error);
+    EXPECT_THROW(wb::oci::parse_resources(R"({"memory": {"limit": 1e400}})"), wb::Error);
+    EXPECT_EQ(parse_error(doc(R"("hostname": -1e999)")).rfind("config.json: ", 0), 0u);
+}
+
 TEST(OciParse, OtherPlatformSectionsAreCheckedNotKept) {
     EXPECT_EQ(parse_error(doc(R"("freebsd": {"jail": {"vnet": "disable"}})")),
               R"(freebsd.jail.vnet: "disable" is not one of new, inherit)");

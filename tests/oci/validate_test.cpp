@@ -85,6 +85,13 @@ TEST(OciValidate, Process) {
 TEST(OciValidate, MountsAndHooks) {
     EXPECT_EQ(validate_error(with(R"("mounts": [{"destination": "relative/is/ok"}])")), "");
     EXPECT_EQ(validate_error(with(R"("mounts": [{"destination": "/a"}, {"destination": ""}])")), "mounts[1].destination: must not be empty");
+    // Found by integration/hostile.bats: these failed as "write /proc/PID/uid_map: EINVAL".
+    EXPECT_EQ(validate_error(with(R"("linux": {"namespaces": [{"type": "user"}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+        "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}, {"containerID": 5, "hostID": 2000, "size": 10}]})")),
+              "linux.uidMappings[1]: overlaps entry 0");
+    EXPECT_EQ(validate_error(with(R"("linux": {"namespaces": [{"type": "user"}], "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+        "gidMappings": [{"containerID": 0, "hostID": 4294967295, "size": 2}]})")),
+              "linux.gidMappings[0].size: range ends past 4294967295");
     EXPECT_EQ(validate_error(with(R"("mounts": [{"destination": "/a", "uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}])")),
               "mounts[0].gidMappings: uidMappings and gidMappings must be given together");
     EXPECT_EQ(validate_error(with(R"("hooks": {"poststart": [{"path": "/ok"}, {"path": "rel"}]})")),
@@ -128,6 +135,11 @@ TEST(OciValidate, DevicesAndResources) {
               "linux.devices[0].type: \"x\" is not one of c, b, u, p");
     EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "c", "path": "dev/x"}]})")),
               "linux.devices[0].path: must be an absolute path, got \"dev/x\"");
+    // Found by integration/hostile.bats: a negative major failed only in the init.
+    EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "c", "path": "/dev/x", "major": -1}]})")),
+              "linux.devices[0].major: value -1 is not in 0..4294967295");
+    EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "b", "path": "/dev/x", "minor": 4294967296}]})")),
+              "linux.devices[0].minor: value 4294967296 is not in 0..4294967295");
     // Type bits that match the type are accepted, as runc does: podman sends them.
     EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "c", "path": "/dev/n", "fileMode": 8630}]})")), "");
     EXPECT_EQ(validate_error(with(R"("linux": {"devices": [{"type": "p", "path": "/dev/f", "fileMode": 4534}]})")), "");
