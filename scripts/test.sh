@@ -10,10 +10,12 @@ build=${BUILD_DIR:-build}
 
 BUILD_DEPS=(cmake g++ make ccache pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
 	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
+# clang + compiler-rt: the libFuzzer targets (tests/fuzz/run.sh).
+FUZZ_DEPS=(clang libclang-rt-14-dev)
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh).
 VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils)
-bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${VM_DEPS[@]}" || exit 1
+bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${FUZZ_DEPS[@]}" "${VM_DEPS[@]}" || exit 1
 
 passed=0
 failed=0
@@ -90,6 +92,18 @@ export WHALEBOX=$repo/$build/whalebox
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 bats --formatter tap -r integration/ | tee "$bats_tap"
 count_tap "$bats_tap" "${PIPESTATUS[0]}"
+
+# Every libFuzzer target for a bounded time (ASan + UBSan, its own clang build in
+# build-fuzz): each target counts as one test, failed on any finding.
+echo "== fuzzing (tests/fuzz/run.sh, ${FUZZ_SECONDS:=20} s a target)"
+fuzz_log=$repo/$build/fuzz.out
+WHALEBOX_FUZZ_BUILD=$repo/build-fuzz bash tests/fuzz/run.sh "$FUZZ_SECONDS" | tee "$fuzz_log"
+fuzz_status=${PIPESTATUS[0]}
+fuzz_ok=$(grep -c '^ok   fuzz_' "$fuzz_log")
+fuzz_bad=$(grep -c '^FAIL fuzz_' "$fuzz_log")
+passed=$((passed + fuzz_ok))
+failed=$((failed + fuzz_bad))
+if [ "$fuzz_status" -ne 0 ] && [ "$fuzz_bad" -eq 0 ]; then failed=$((failed + 1)); fi
 
 # This host is cgroup v1/hybrid: the cgroup v2 suite and the client suites run in one
 # throwaway VM whose only hierarchy is cgroup v2 (integration/vm/wb-vm; KVM when usable,
