@@ -3,13 +3,17 @@
 #include "cgroups/manager.hpp"
 
 #include <linux/magic.h>
+#include <signal.h>
 #include <sys/statfs.h>
+
+#include <cerrno>
 
 #include "cgroups/files.hpp"
 #include "cgroups/internal.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/log.hpp"
 
 namespace wb::cgroups {
 
@@ -71,6 +75,26 @@ std::unique_ptr<Manager> open_manager(const std::map<std::string, std::string>& 
         return make_v2_manager(dir.substr(root.size()), options);
     }
     return open_v1_manager(controller_paths, options, mode == Mode::hybrid);
+}
+
+void signal_all(int signal, const std::function<std::vector<pid_t>()>& pids, const std::function<void()>& freeze,
+                const std::function<void()>& thaw, const std::function<void()>& unfreeze) {
+    bool froze = false;
+    if (signal == SIGKILL && freeze) {
+        try {
+            freeze();
+            froze = true;
+        } catch (const Error& e) {
+            wb::log::warn("kill: {}", e.what());
+        }
+    }
+    for (pid_t pid : pids())
+        if (linux::sys().kill(pid, signal) < 0 && errno != ESRCH) {
+            int err = errno;
+            if (froze) unfreeze();
+            throw_errno("kill " + std::to_string(pid), err);
+        }
+    if (froze) thaw();
 }
 
 }  // namespace wb::cgroups

@@ -11,6 +11,7 @@
 #include "linux/path_in_root.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace wb::linux {
 namespace {
@@ -22,15 +23,8 @@ mode_t type_bits(const std::string& type) {
     throw Error("device type \"" + type + "\" is not one of c, u, b, p");
 }
 
-std::string parent_of(const std::string& path) {
-    auto pos = path.rfind('/');
-    return pos == std::string::npos || pos == 0 ? "/" : path.substr(0, pos);
-}
-
-std::string base_of(const std::string& path) {
-    auto pos = path.rfind('/');
-    return pos == std::string::npos ? path : path.substr(pos + 1);
-}
+using fs::base_of;
+using fs::parent_of;
 
 void create_device(int root_fd, const oci::Device& d, bool bind) {
     std::string what = "create device " + d.path;

@@ -21,15 +21,8 @@
 namespace wb::linux {
 namespace {
 
-std::string parent_of(const std::string& path) {
-    auto pos = path.rfind('/');
-    return pos == std::string::npos || pos == 0 ? "/" : path.substr(0, pos);
-}
-
-std::string base_of(const std::string& path) {
-    auto pos = path.rfind('/');
-    return pos == std::string::npos ? path : path.substr(pos + 1);
-}
+using fs::base_of;
+using fs::parent_of;
 
 bool is_procfs(int fd) {
     struct statfs sf {};

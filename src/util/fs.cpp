@@ -225,4 +225,14 @@ std::string read_all(int fd) {
     }
 }
 
+std::string parent_of(const std::string& path) {
+    auto pos = path.rfind('/');
+    return pos == std::string::npos || pos == 0 ? "/" : path.substr(0, pos);
+}
+
+std::string base_of(const std::string& path) {
+    auto pos = path.rfind('/');
+    return pos == std::string::npos ? path : path.substr(pos + 1);
+}
+
 }  // namespace wb::fs

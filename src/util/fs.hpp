@@ -38,6 +38,10 @@ void copy_tree(int from_dir, int to_dir);
 int write_all(int fd, std::string_view data);
 // Reads fd to EOF (or the first error), retrying on EINTR.
 std::string read_all(int fd);
+// The directory part of a path ("/a/b" -> "/a", "/a" -> "/", "a" -> "/").
+std::string parent_of(const std::string& path);
+// The last piece of a path ("/a/b" -> "b").
+std::string base_of(const std::string& path);
 // Joins two path pieces with exactly one '/'.
 std::string join(std::string_view a, std::string_view b);
 

@@ -109,22 +109,11 @@ public:
     void kill_all(int signal) override {
         // Freeze for SIGKILL so nothing forks past us; the kill lands on thaw.
         std::string fz = path_of("freezer");
-        bool froze = false;
-        if (signal == SIGKILL && !fz.empty()) {
-            try {
-                v1::freeze(files_, fz);
-                froze = true;
-            } catch (const Error& e) {
-                wb::log::warn("kill: {}", e.what());
-            }
-        }
-        for (pid_t pid : pids())
-            if (linux::sys().kill(pid, signal) < 0 && errno != ESRCH) {
-                int err = errno;
-                if (froze) files_.try_write(fz, "freezer.state", "THAWED");
-                throw_errno("kill " + std::to_string(pid), err);
-            }
-        if (froze) v1::thaw(files_, fz);
+        std::function<void()> freeze;
+        if (!fz.empty()) freeze = [&] { v1::freeze(files_, fz); };
+        signal_all(
+            signal, [&] { return pids(); }, freeze, [&] { v1::thaw(files_, fz); },
+            [&] { files_.try_write(fz, "freezer.state", "THAWED"); });
     }
 
     void destroy() override {

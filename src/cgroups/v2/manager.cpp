@@ -87,22 +87,11 @@ public:
         }
         // Without cgroup.kill, freeze first so nothing forks between reading the pids and
         // signalling them; a stopped task still dies from SIGKILL once thawed.
-        bool froze = false;
-        if (signal == SIGKILL && has_file(dir_, "cgroup.freeze")) {
-            try {
-                v2::freeze(files_, dir_);
-                froze = true;
-            } catch (const Error& e) {
-                wb::log::warn("kill: {}", e.what());
-            }
-        }
-        for (pid_t pid : pids())
-            if (linux::sys().kill(pid, signal) < 0 && errno != ESRCH) {
-                int err = errno;
-                if (froze) files_.try_write(dir_, "cgroup.freeze", "0");
-                throw_errno("kill " + std::to_string(pid), err);
-            }
-        if (froze) v2::thaw(files_, dir_);
+        std::function<void()> freeze;
+        if (has_file(dir_, "cgroup.freeze")) freeze = [&] { v2::freeze(files_, dir_); };
+        signal_all(
+            signal, [&] { return pids(); }, freeze, [&] { v2::thaw(files_, dir_); },
+            [&] { files_.try_write(dir_, "cgroup.freeze", "0"); });
     }
 
     void destroy() override {
