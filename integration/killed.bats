@@ -27,8 +27,17 @@ teardown() {
 }
 
 # Pids of processes in a cgroup whose path has the component(s) /REL (any hierarchy).
+# Zombies (and processes reaped since the grep) are left out: a killed init whose creator is gone is reparented to the machine's
+# PID 1, which reaps it when it gets to it; it holds nothing but its pid meanwhile (and has
+# already left cgroup.procs).
 pids_in_cgroups_named() {
-	grep -lE -- "$1(/|\$)" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3 || true
+	local pid
+	for pid in $(grep -lE -- "$1(/|\$)" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3); do
+		case $(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) in
+		Z | X | "") ;; # a zombie, dead, or already reaped since the grep
+		*) echo "$pid" ;;
+		esac
+	done
 }
 
 # Fails if anything of the cgroup subtree REL is left in any hierarchy, or any process
@@ -40,6 +49,10 @@ assert_no_cgroups() {
 	done
 	[ -z "$left" ] || fail "cgroups left:$left"
 	left=$(pids_in_cgroups_named "/$rel")
+	local pid
+	for pid in $left; do
+		echo "left: $(cut -d' ' -f1-4 "/proc/$pid/stat" 2>/dev/null) $(grep -E -- "/$rel(/|\$)" "/proc/$pid/cgroup" 2>/dev/null | tr '\n' ' ')" >&2
+	done
 	[ -z "$left" ] || fail "processes left in $rel: $left"
 }
 

@@ -1,5 +1,6 @@
 #include "oci/json_text.hpp"
 
+#include <algorithm>
 #include <span>
 #include <utility>
 #include <vector>
@@ -78,8 +79,13 @@ private:
     }
 
     bool open(json&& container) {
-        if (levels_.size() >= kMaxJsonDepth)
-            fail_here(std::string("nested deeper than ").append(std::to_string(kMaxJsonDepth)).append(" levels"));
+        if (levels_.size() >= kMaxJsonDepth) {
+            // The path of the first few levels names the field; the full one would be
+            // kMaxJsonDepth pieces long.
+            JsonPath root(label_);
+            name_levels(root, std::span<const Level>(levels_).first(std::min<size_t>(levels_.size(), 3)),
+                        std::string("nested deeper than ").append(std::to_string(kMaxJsonDepth)).append(" levels"));
+        }
         levels_.push_back(Level{place(std::move(container)), nullptr, {}});
         return true;
     }

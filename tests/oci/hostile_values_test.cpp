@@ -108,9 +108,11 @@ TEST(OciHostileValues, SyntaxErrorsSayTheDocumentAndThePosition) {
 TEST(OciHostileValues, NestingHasALimit) {
     const std::string open(20000, '['), close(20000, ']');
     std::string deep = doc(R"("futureKey": )" + open + close);
-    std::string path = "futureKey";
-    for (int i = 0; i < 9999; ++i) path += "[0]";
-    EXPECT_EQ(parse_error(deep), path + ": nested deeper than 10000 levels");
+    // The message names the field by the first levels of its path, not all 10000.
+    std::string msg = parse_error(deep);
+    EXPECT_EQ(msg.rfind("futureKey[0]", 0), 0u) << msg.substr(0, 200);
+    EXPECT_NE(msg.find(": nested deeper than 10000 levels"), std::string::npos) << msg.substr(0, 200);
+    EXPECT_LT(msg.size(), 100u);
     // Deep, but within the limit: kept.
     std::string ok = doc(R"("futureKey": )" + open.substr(0, 1000) + close.substr(0, 1000));
     EXPECT_EQ(parse_error(ok), "");
