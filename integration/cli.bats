@@ -36,20 +36,7 @@ has_json_debug_record() {
 
 # The directories of a live process's cgroups (full paths, every hierarchy).
 process_cgroup_dirs() {
-	local pid=$1 line ctrls path mnt
-	while IFS= read -r line; do
-		ctrls=$(cut -d: -f2 <<<"$line")
-		path=$(cut -d: -f3- <<<"$line")
-		if [ -z "$ctrls" ]; then
-			mnt=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-		else
-			ctrls=${ctrls#name=}
-			mnt=$(awk -v c="$ctrls" '$9 == "cgroup" {
-				n = split($NF, opts, ","); for (i = 1; i <= n; i++) if (opts[i] == c || opts[i] == "name=" c) { print $5; exit }
-			}' /proc/self/mountinfo)
-		fi
-		[ -n "$mnt" ] && echo "${mnt}${path%/}"
-	done <"/proc/$pid/cgroup" | sort -u
+	cgroup_dirs_in "/proc/$1/cgroup" ""
 }
 
 # The line of /proc/PID/cgroup (as printed in $1) for the pids controller, or cgroup2's.

@@ -160,10 +160,10 @@ container_pid() {
 	__wb state "$1" | jq -r .pid
 }
 
-# The directories a relative cgroup path REL maps to in every hierarchy, below this
-# process's own cgroup there (what whalebox does with a relative cgroupsPath).
-cgroup_dirs() {
-	local rel=$1 line ctrls path mnt
+# The directories of the cgroups listed in FILE (a /proc/PID/cgroup), every hierarchy,
+# each followed by SUFFIX ("/rel" or "").
+cgroup_dirs_in() {
+	local file=$1 suffix=$2 line ctrls path mnt
 	while IFS= read -r line; do
 		ctrls=$(cut -d: -f2 <<<"$line")
 		path=$(cut -d: -f3- <<<"$line")
@@ -175,8 +175,14 @@ cgroup_dirs() {
 				n = split($NF, opts, ","); for (i = 1; i <= n; i++) if (opts[i] == c || opts[i] == "name=" c) { print $5; exit }
 			}' /proc/self/mountinfo)
 		fi
-		[ -n "$mnt" ] && echo "${mnt}${path%/}/$rel"
-	done </proc/self/cgroup | sort -u
+		[ -n "$mnt" ] && echo "${mnt}${path%/}${suffix}"
+	done <"$file" | sort -u
+}
+
+# The directories a relative cgroup path REL maps to in every hierarchy, below this
+# process's own cgroup there (what whalebox does with a relative cgroupsPath).
+cgroup_dirs() {
+	cgroup_dirs_in /proc/self/cgroup "/$1"
 }
 
 # Removes the test's cgroup subtree (only directories, deepest first, and only ours).
