@@ -138,7 +138,7 @@ TEST(SystemdProperties, CpuListsToBits) {
 }
 
 TEST_F(SystemdDriver, WithoutSystemdOneClearError) {
-    fs::remove_all(fs.at("run-systemd-system"));
+    wb::fs::remove_all(fs.at("run-systemd-system"));
     try {
         make();
         FAIL() << "no error";

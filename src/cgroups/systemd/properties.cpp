@@ -95,7 +95,9 @@ std::vector<uint8_t> list_to_bits(const std::string& list) {
         if (bits.size() <= n / 8) bits.resize(n / 8 + 1, 0);
         bits[n / 8] = static_cast<uint8_t>(bits[n / 8] | (1u << (n % 8)));
     };
-    for (const auto& part : split(trim(list), ",")) {
+    for (const auto& piece : split(list, ",")) {
+        std::string part = trim(piece);
+        if (part.empty()) continue;
         auto dash = part.find('-');
         if (dash == std::string::npos) {
             set(parse_u64(part, "cpu list \"" + list + "\""));
