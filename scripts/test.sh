@@ -9,12 +9,13 @@ repo=$PWD
 build=${BUILD_DIR:-build}
 
 BUILD_DEPS=(cmake g++ make ccache pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
-	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
+	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev libsystemd-dev busybox-static jq)
 # clang + compiler-rt: the libFuzzer targets (tests/fuzz/run.sh).
 FUZZ_DEPS=(clang libclang-rt-14-dev)
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon)
-# The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh).
-VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils)
+# The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh); the systemd driver's
+# suites in one that boots systemd (with D-Bus).
+VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils systemd dbus)
 bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${FUZZ_DEPS[@]}" "${VM_DEPS[@]}" || exit 1
 
 passed=0
@@ -112,6 +113,15 @@ echo "== cgroup v2 integration tests (VM)"
 vm_tap=$repo/$build/cgroupv2-vm.tap
 integration/run-cgroupv2-vm.sh --formatter tap | tee "$vm_tap"
 count_tap "$vm_tap" "${PIPESTATUS[0]}"
+
+# The systemd cgroup driver needs systemd as PID 1: a second boot (VM_SYSTEMD=1) with its
+# suite and the podman and containerd tests that use their systemd cgroup managers (the
+# only ones whose names say systemd; the rest of those suites ran in the boot above).
+echo "== systemd cgroup driver tests (VM with systemd)"
+sd_tap=$repo/$build/systemd-vm.tap
+VM_SYSTEMD=1 VM_SUITES="integration/systemd.bats integration/clients/podman.bats integration/clients/containerd.bats" \
+	integration/run-cgroupv2-vm.sh --formatter tap -f '[Ss]ystemd' | tee "$sd_tap"
+count_tap "$sd_tap" "${PIPESTATUS[0]}"
 
 summary
 [ "$failed" -eq 0 ]

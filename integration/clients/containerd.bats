@@ -378,3 +378,38 @@ teardown() {
 		[ ! -e "$mnt$(ctrd_cgroup "$ID")" ] || fail "cgroup $mnt$(ctrd_cgroup "$ID") is left"
 	done
 }
+
+# ---- containerd's runc shim with SystemdCgroup = true (ctr --runc-systemd-cgroup) -------
+# The shim calls the runtime with --systemd-cgroup; cgroupsPath is slice:prefix:name.
+# Needs systemd as PID 1 on cgroup v2: VM_SYSTEMD=1 integration/run-cgroupv2-vm.sh.
+
+@test "containerd, SystemdCgroup: the task runs in a systemd scope with its limit; rm removes the unit" {
+	[ -d /run/systemd/system ] && ctrd_cgroup_v2 ||
+		skip "systemd is not PID 1 on a cgroup v2 host (run VM_SYSTEMD=1 integration/run-cgroupv2-vm.sh)"
+	local unit=whalebox-ctrd-$ID.scope pid
+	ctr_run run --runc-binary "$WHALEBOX" --runc-root "$(ctrd_runtime_root)" --runc-systemd-cgroup \
+		--fifo-dir "$CTRD_DIR/fifo" --cgroup "system.slice:whalebox-ctrd:$ID" --snapshotter overlayfs \
+		--memory-limit 67108864 -d --null-io "$CTRD_IMAGE" "$ID" sleep 1000
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+	pid=$(_ctr tasks ls | awk -v id="$ID" '$1 == id { print $2 }')
+	grep -qx "0::/system.slice/$unit" "/proc/$pid/cgroup"
+	[ "$(systemctl show -p ActiveState --value "$unit")" = active ]
+	[ "$(systemctl show -p MemoryMax --value "$unit")" = 67108864 ]
+	[ "$(cat "/sys/fs/cgroup/system.slice/$unit/memory.max")" = 67108864 ]
+
+	ctr_run tasks pause "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" PAUSED
+	ctr_run tasks resume "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" RUNNING
+
+	ctr_run tasks kill -s SIGKILL "$ID"
+	[ "$status" -eq 0 ]
+	wait_task_status "$ID" STOPPED
+	ctr_run tasks rm "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(systemctl show -p LoadState --value "$unit")" = not-found ]
+	[ ! -e "/sys/fs/cgroup/system.slice/$unit" ]
+}

@@ -480,3 +480,50 @@ teardown() {
 	[[ "$msg" == *"/no/such/command"* ]]
 	[[ "$output" == *"$msg"* ]]
 }
+
+# ---- podman's systemd cgroup manager (the default on systemd hosts) ---------------------
+# It calls the runtime with --systemd-cgroup and cgroupsPath machine.slice:libpod:<id>.
+# Needs systemd as PID 1 on cgroup v2: VM_SYSTEMD=1 integration/run-cgroupv2-vm.sh.
+
+pm_sd() {
+	podman --cgroup-manager systemd "$@"
+}
+
+@test "podman, cgroup_manager systemd: the container's scope has the limits; update; rm removes the unit" {
+	[ -d /run/systemd/system ] && [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] ||
+		skip "systemd is not PID 1 on a cgroup v2 host (run VM_SYSTEMD=1 integration/run-cgroupv2-vm.sh)"
+	run pm_sd run -d --network none --name sd -m 64m --pids-limit 50 "$PODMAN_IMAGE" sleep 1000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local id unit dir
+	id=$(pm_sd inspect --format '{{.Id}}' sd)
+	unit=libpod-$id.scope
+	dir=/sys/fs/cgroup/machine.slice/$unit
+	[ "$(systemctl show -p ActiveState --value "$unit")" = active ]
+	[ "$(systemctl show -p MemoryMax --value "$unit")" = 67108864 ]
+	[ "$(systemctl show -p TasksMax --value "$unit")" = 50 ]
+	[ "$(cat "$dir/memory.max")" = 67108864 ]
+	[ "$(cat "$dir/pids.max")" = 50 ]
+	grep -qx "0::/machine.slice/$unit" "/proc/$(pm_sd inspect --format '{{.State.Pid}}' sd)/cgroup"
+
+	run pm_sd update --memory 32m sd
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(systemctl show -p MemoryMax --value "$unit")" = 33554432 ]
+	[ "$(cat "$dir/memory.max")" = 33554432 ]
+
+	run pm_sd pause sd
+	[ "$status" -eq 0 ]
+	[ "$(cat "$dir/cgroup.freeze")" = 1 ]
+	run pm_sd unpause sd
+	[ "$status" -eq 0 ]
+	run pm_sd top sd
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sleep 1000"* ]]
+
+	run pm_sd rm -f -t 0 sd
+	[ "$status" -eq 0 ]
+	[ "$(systemctl show -p LoadState --value "$unit")" = not-found ]
+	[ ! -e "$dir" ]
+}

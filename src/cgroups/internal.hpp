@@ -15,6 +15,14 @@ namespace wb::cgroups {
 // systemd's slice expansion: "a-b.slice" -> "/a.slice/a-b.slice", "-" -> "".
 std::string expand_slice(const std::string& slice);
 
+// A systemd placement ("slice:prefix:name"): the unit ("prefix-name.scope"), the slice
+// as systemd names it ("a-b.slice"; "-.slice" for the root) and the cgroup path
+// ("/a.slice/a-b.slice/prefix-name.scope"). Throws wb::Error as runc (and without systemd).
+struct SystemdUnit {
+    std::string unit, slice, path;
+};
+SystemdUnit systemd_unit_of(const Placement& placement, const Options& options);
+
 // Parses /proc/self/cgroup: controller (or "name=systemd", or "" for the 0:: line) -> path.
 std::map<std::string, std::string> parse_proc_cgroup(const std::string& text);
 
@@ -29,6 +37,9 @@ void signal_all(int signal, const std::function<std::vector<pid_t>()>& pids, con
 std::unique_ptr<Manager> make_v2_manager(const std::string& inner, const Options& options);
 std::unique_ptr<Manager> make_v1_manager(const std::string& inner, const Options& options,
                                          bool hybrid);
+// The systemd driver (systemd/manager.cpp): a new scope, or one recorded at create.
+std::unique_ptr<Manager> make_systemd_manager(const SystemdUnit& unit, const Options& options);
+std::unique_ptr<Manager> open_systemd_manager_at(const std::string& path, const Options& options);
 std::unique_ptr<Manager> open_v1_manager(const std::map<std::string, std::string>& paths,
                                          const Options& options, bool hybrid);
 

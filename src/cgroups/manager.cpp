@@ -34,6 +34,7 @@ static Mode mode_of(const Options& options) {
 }
 
 std::unique_ptr<Manager> make_manager(const Placement& placement, const Options& options) {
+    if (placement.systemd) return make_systemd_manager(systemd_unit_of(placement, options), options);
     std::string inner = resolve_cgroups_path(placement, options);
     Mode mode = mode_of(options);
     if (mode == Mode::unified) return make_v2_manager(inner, options);
@@ -53,6 +54,12 @@ std::unique_ptr<Manager> open_manager(const std::string& recorded_path, const Op
     Mode mode = mode_of(options);
     if (mode == Mode::unified) return make_v2_manager(path, options);
     return make_v1_manager(path, options, mode == Mode::hybrid);
+}
+
+std::unique_ptr<Manager> open_systemd_manager(const std::string& recorded_path, const Options& options) {
+    if (recorded_path.empty() || recorded_path[0] != '/')
+        throw Error("cgroup path \"" + recorded_path + "\" is not absolute");
+    return open_systemd_manager_at(clean_path(recorded_path), options);
 }
 
 std::unique_ptr<Manager> open_manager(const std::string& recorded_path,

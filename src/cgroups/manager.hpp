@@ -13,6 +13,9 @@
 #include "oci/spec.hpp"
 
 namespace wb::cgroups {
+namespace systemd {
+class Bus;
+}
 
 enum class Mode { unified, hybrid, legacy };
 
@@ -104,6 +107,11 @@ struct Options {
     std::string proc_self_mountinfo = "/proc/self/mountinfo";
     // systemd is running when this directory exists (sd_booted(3)).
     std::string systemd_run_dir = "/run/systemd/system";
+    // The systemd driver's connection to systemd; unset: the host's (connected on first
+    // use). Unit tests put a fake here.
+    std::shared_ptr<systemd::Bus> systemd_bus;
+    // /proc/devices, read by the systemd driver to name device majors in DeviceAllow.
+    std::string proc_devices = "/proc/devices";
     // v2: load and attach the eBPF device program. Off in temp-dir tests (no bpf(2)).
     bool load_device_programs = true;
     // When set, every cgroupfs write is appended here as (path, value), in order.
@@ -124,6 +132,11 @@ std::unique_ptr<Manager> open_manager(const std::string& recorded_path, const Op
 // Re-opens from controller_paths() as recorded (v1 hosts where controllers differ).
 std::unique_ptr<Manager> open_manager(const std::map<std::string, std::string>& controller_paths,
                                       const Options& options = {});
+
+// Re-opens the systemd driver's manager of a container created with --systemd-cgroup
+// (state.json's systemdCgroup) from its recorded path ("/system.slice/whalebox-x.scope"):
+// update changes the unit's properties too and destroy stops the unit.
+std::unique_ptr<Manager> open_systemd_manager(const std::string& recorded_path, const Options& options = {});
 
 // The cgroup path (relative to the hierarchy root) that `placement` resolves to, before
 // any relative path is joined below the runtime's own cgroup: "/a/b" stays, "a/b" and

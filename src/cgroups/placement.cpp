@@ -51,36 +51,40 @@ static std::string clean_cgroups_path(const std::string& p) {
     return c == "/" ? "" : c.substr(1);
 }
 
-std::string resolve_cgroups_path(const Placement& placement, const Options& options) {
-    if (placement.systemd) {
-        if (!fs::exists(options.systemd_run_dir))
-            throw Error(
-                "systemd cgroup flag passed, but systemd support for managing cgroups is not "
-                "available");
-        std::string slice = "system.slice", prefix = "whalebox", name = placement.id;
-        if (!placement.cgroups_path.empty()) {
-            // Not split(): empty fields are meaningful ("::name").
-            std::vector<std::string> parts(1);
-            for (char c : placement.cgroups_path) {
-                if (c == ':') parts.emplace_back();
-                else parts.back() += c;
-            }
-            if (parts.size() != 3)
-                throw Error(
-                    "expected cgroupsPath to be of format \"slice:prefix:name\" for systemd "
-                    "cgroups, got \"" +
-                    placement.cgroups_path + "\" instead");
-            if (!parts[0].empty()) slice = parts[0];
-            prefix = parts[1];
-            name = parts[2];
+SystemdUnit systemd_unit_of(const Placement& placement, const Options& options) {
+    if (!fs::exists(options.systemd_run_dir))
+        throw Error(
+            "systemd cgroup flag passed, but systemd support for managing cgroups is not "
+            "available");
+    std::string slice = "system.slice", prefix = "whalebox", name = placement.id;
+    if (!placement.cgroups_path.empty()) {
+        // Not split(): empty fields are meaningful ("::name").
+        std::vector<std::string> parts(1);
+        for (char c : placement.cgroups_path) {
+            if (c == ':') parts.emplace_back();
+            else parts.back() += c;
         }
-        if (name.empty() || name.find('/') != std::string::npos)
-            throw Error("invalid systemd unit name \"" + name + "\"");
-        std::string unit;
-        if (name.size() > 6 && name.compare(name.size() - 6, 6, ".slice") == 0) unit = name;
-        else unit = (prefix.empty() ? "" : prefix + "-") + name + ".scope";
-        return expand_slice(slice) + "/" + unit;
+        if (parts.size() != 3)
+            throw Error(
+                "expected cgroupsPath to be of format \"slice:prefix:name\" for systemd "
+                "cgroups, got \"" +
+                placement.cgroups_path + "\" instead");
+        if (!parts[0].empty()) slice = parts[0];
+        prefix = parts[1];
+        name = parts[2];
     }
+    if (name.empty() || name.find('/') != std::string::npos)
+        throw Error("invalid systemd unit name \"" + name + "\"");
+    SystemdUnit u;
+    if (name.size() > 6 && name.compare(name.size() - 6, 6, ".slice") == 0) u.unit = name;
+    else u.unit = (prefix.empty() ? "" : prefix + "-") + name + ".scope";
+    u.slice = slice == "-" ? "-.slice" : slice;
+    u.path = expand_slice(slice) + "/" + u.unit;
+    return u;
+}
+
+std::string resolve_cgroups_path(const Placement& placement, const Options& options) {
+    if (placement.systemd) return systemd_unit_of(placement, options).path;
     std::string p = clean_cgroups_path(placement.cgroups_path);
     if (p.empty()) {
         // runc: no cgroupsPath means Name=<id> and no Parent, i.e. the relative path "<id>"

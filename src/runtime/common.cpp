@@ -18,7 +18,9 @@ namespace wb::runtime {
 std::unique_ptr<cgroups::Manager> open_recorded_cgroup(const state::State& s) {
     if (s.cgroup_paths.empty() && s.cgroup_path.empty()) return nullptr;
     try {
-        auto cg = s.cgroup_paths.empty() ? cgroups::open_manager(s.cgroup_path) : cgroups::open_manager(s.cgroup_paths);
+        auto cg = s.systemd_cgroup         ? cgroups::open_systemd_manager(s.cgroup_path)
+                  : s.cgroup_paths.empty() ? cgroups::open_manager(s.cgroup_path)
+                                           : cgroups::open_manager(s.cgroup_paths);
         cg->set_created_dirs(s.cgroup_created);
         return cg;
     } catch (const Error& e) {

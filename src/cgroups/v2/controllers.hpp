@@ -10,6 +10,9 @@
 namespace wb::cgroups::v2 {
 
 void apply_memory(const Files& f, const std::string& dir, const oci::Memory& m);
+// memory.swap.max's value for OCI's swap (memory+swap) and limit: -1 is max, 0 unset or
+// none. Throws wb::Error as runc for a swap below the limit or without one.
+int64_t swap_only(int64_t swap, int64_t limit);
 void stat_memory(const std::string& dir, Stats& s);
 uint64_t oom_kills(const std::string& dir);
 

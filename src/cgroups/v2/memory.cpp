@@ -10,8 +10,8 @@ namespace wb::cgroups::v2 {
 // -1 is "max" (what v1 used to remove a limit); 0 means "not set" as in runc.
 static std::string limit_value(int64_t v) { return v == -1 ? "max" : std::to_string(v); }
 
-// OCI swap is memory+swap (the v1 memsw value); v2 wants swap alone.
-static int64_t swap_only(int64_t swap, int64_t limit) {
+// OCI swap is memory+swap (the v1 memsw value); v2 wants swap alone (controllers.hpp).
+int64_t swap_only(int64_t swap, int64_t limit) {
     if (limit == -1 && swap == 0) return -1;  // unlimited memory, swap unset: both unlimited
     if (swap == -1 || swap == 0) return swap;
     if (limit == -1) return swap;
