@@ -505,3 +505,159 @@ refused_create() {
 	[[ "$output" == *"null ok"* ]]
 	[[ "$output" == *"zero 1"* ]]
 }
+
+# ---- issue 11 items 8, 9, 10, 26 (each also passes with WHALEBOX=/usr/sbin/runc) ------
+
+# The directory of the current bundle's cgroup (cgroupsPath TEST/bundle) in hierarchy CTRL.
+bundle_cgroup_dir() {
+	cgroup_dirs "$(test_cgroup)/bundle" | grep -E "/$1(,[^/]*)?/" | head -1
+}
+
+# runc refuses a rootfs that is a symlink: the shared rootfs by its real path.
+real_rootfs() {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+}
+
+@test "cgroups v1: a cgroup that already holds processes is used with runc's warning" {
+	real_rootfs
+	wb run -d test_first
+	[ "$status" -eq 0 ]
+	# A second container in the same cgroup (the bundle's cgroupsPath).
+	wb run -d test_second
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]]
+	testcontainer test_second running
+}
+
+@test "cgroups v1: a frozen cgroup is refused, not waited on for ever" {
+	real_rootfs
+	local fz
+	fz=$(bundle_cgroup_dir freezer)
+	[ -n "$fz" ] || skip "no freezer hierarchy"
+	mkdir -p "$fz"
+	echo FROZEN >"$fz/freezer.state"
+	local rc=0
+	timeout 20 "$WHALEBOX" --root "$ROOT" run -d test_frozen </dev/null >"$TEST_DIR/out" 2>&1 || rc=$?
+	echo THAWED >"$fz/freezer.state"
+	cat "$TEST_DIR/out" >&2
+	[ "$rc" -ne 0 ]
+	[ "$rc" -ne 124 ]
+	grep -q "container's cgroup unexpectedly frozen" "$TEST_DIR/out"
+	wb list -q
+	[ -z "$output" ]
+}
+
+# Starts `events ID` in the background (output in $TEST_DIR/events.out).
+start_events() {
+	(timeout 60 "$WHALEBOX" --root "$ROOT" events --interval 60s "$1" </dev/null \
+		>"$TEST_DIR/events.out" 2>"$TEST_DIR/events.err"; echo $? >"$TEST_DIR/events.rc") &
+	BACKGROUND_PIDS+=("$!")
+}
+
+# Waits up to 20 s for an oom record of ID in the events output; prints the first.
+wait_oom_event() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		if grep -q '"type":"oom"' "$TEST_DIR/events.out" 2>/dev/null; then
+			grep -m1 '"type":"oom"' "$TEST_DIR/events.out"
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat "$TEST_DIR/events.out" "$TEST_DIR/events.err" >&2
+	fail "no oom event"
+}
+
+@test "cgroups v1: events reports an OOM kill in a container as {\"type\":\"oom\",\"id\":ID}" {
+	real_rootfs
+	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	wb run -d test_oom_events
+	[ "$status" -eq 0 ]
+	start_events test_oom_events
+	sleep 0.5
+	wb exec test_oom_events dd if=/dev/zero bs=64M count=1 of=/dev/null
+	[ "$status" -eq 137 ]
+	run wait_oom_event
+	[ "$status" -eq 0 ]
+	[ "$(jq -c . <<<"$output")" = '{"type":"oom","id":"test_oom_events"}' ]
+	wb delete --force test_oom_events
+	wait_background
+}
+
+@test "cgroups v1: events reports the OOM kill of the container's init" {
+	real_rootfs
+	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	set_cmd sh -c 'sleep 1; dd if=/dev/zero bs=64M count=1 of=/dev/null'
+	wb run -d test_oom_init
+	[ "$status" -eq 0 ]
+	start_events test_oom_init
+	run wait_oom_event
+	[ "$status" -eq 0 ]
+	[ "$(jq -c . <<<"$output")" = '{"type":"oom","id":"test_oom_init"}' ]
+	wb delete --force test_oom_init
+	wait_background
+}
+
+@test "cgroups v1: a net_cls limit without a net_cls hierarchy is an error, as runc" {
+	real_rootfs
+	[ -z "$(bundle_cgroup_dir net_cls)" ] || skip "net_cls is mounted on this host"
+	update_config '.linux.resources.network = {"classID": 1048577}'
+	wb run -d test_netcls
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot set net_cls limit: container could not join or create cgroup"* ]]
+	wb list -q
+	[ -z "$output" ]
+}
+
+@test "cgroups v1: a hugetlb limit without a hugetlb hierarchy is an error, as runc" {
+	real_rootfs
+	[ -z "$(bundle_cgroup_dir hugetlb)" ] || skip "hugetlb is mounted on this host"
+	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 2097152}]'
+	wb run -d test_hugetlb
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot set hugetlb limit: container could not join or create cgroup"* ]]
+	wb list -q
+	[ -z "$output" ]
+}
+
+# Pids of the processes in the bundle's cgroup (pids hierarchy).
+bundle_cgroup_pids() {
+	cat "$(bundle_cgroup_dir pids)/cgroup.procs"
+}
+
+@test "cgroups v1: delete --force kills every process of a container in the host pid namespace" {
+	real_rootfs
+	update_config '.linux.namespaces -= [{"type": "pid"}]'
+	set_cmd sh -c 'sleep 1001 & sleep 1002 & exec sleep 1003'
+	wb run -d test_hostpid
+	[ "$status" -eq 0 ]
+	local pids i
+	for ((i = 0; i < 50; i++)); do
+		pids=$(bundle_cgroup_pids)
+		[ "$(wc -w <<<"$pids")" -eq 3 ] && break
+		sleep 0.1
+	done
+	[ "$(wc -w <<<"$pids")" -eq 3 ]
+	wb delete --force test_hostpid
+	[ "$status" -eq 0 ]
+	for pid in $pids; do
+		wait_for_exit "$pid"
+	done
+}
+
+@test "cgroups v1: delete --force of a stopped host-pid container kills what its init left" {
+	real_rootfs
+	update_config '.linux.namespaces -= [{"type": "pid"}]'
+	set_cmd sh -c 'sleep 1001 & sleep 1002 & exit 0'
+	wb run -d test_hostpid_left
+	[ "$status" -eq 0 ]
+	wait_for_status test_hostpid_left stopped
+	local pids
+	pids=$(bundle_cgroup_pids)
+	[ "$(wc -w <<<"$pids")" -eq 2 ]
+	wb delete --force test_hostpid_left
+	[ "$status" -eq 0 ]
+	for pid in $pids; do
+		wait_for_exit "$pid"
+	done
+}

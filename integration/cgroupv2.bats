@@ -316,3 +316,106 @@ device_programs() {
 	[ "$status" -eq 0 ]
 	[ "$(device_programs "$CGDIR")" -eq 1 ]
 }
+
+# ---- issue 11 items 8, 9, 26 on cgroup v2 ------------------------------------------------
+
+@test "cgroup v2: a cgroup that already holds processes is used with runc's warning" {
+	wb run -d test_first
+	[ "$status" -eq 0 ]
+	wb run -d test_second
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]]
+	testcontainer test_second running
+}
+
+@test "cgroup v2: a frozen cgroup is refused, not waited on for ever" {
+	mkdir -p "$CGDIR"
+	echo 1 >"$CGDIR/cgroup.freeze"
+	local rc=0
+	timeout 60 "$WHALEBOX" --root "$ROOT" run -d test_frozen </dev/null >"$TEST_DIR/out" 2>&1 || rc=$?
+	echo 0 >"$CGDIR/cgroup.freeze"
+	cat "$TEST_DIR/out" >&2
+	[ "$rc" -ne 0 ]
+	[ "$rc" -ne 124 ]
+	grep -q "container's cgroup unexpectedly frozen" "$TEST_DIR/out"
+	rmdir "$CGDIR"
+}
+
+# Starts `events ID` in the background and waits up to 60 s for its first oom record,
+# which it prints.
+events_first_oom() {
+	local id=$1 i
+	(timeout 120 "$WHALEBOX" --root "$ROOT" events --interval 120s "$id" </dev/null \
+		>"$TEST_DIR/events.out" 2>"$TEST_DIR/events.err") &
+	BACKGROUND_PIDS+=("$!")
+	[ -z "$2" ] || { sleep 1; "$WHALEBOX" --root "$ROOT" exec "$id" $2 </dev/null >/dev/null 2>&1 || true; }
+	for ((i = 0; i < 600; i++)); do
+		if grep -q '"type":"oom"' "$TEST_DIR/events.out" 2>/dev/null; then
+			grep -m1 '"type":"oom"' "$TEST_DIR/events.out"
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat "$TEST_DIR/events.out" "$TEST_DIR/events.err" >&2
+	return 1
+}
+
+@test "cgroup v2: events reports an OOM kill (memory.events) as {\"type\":\"oom\",\"id\":ID}" {
+	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	wb run -d test_v2
+	[ "$status" -eq 0 ]
+	run events_first_oom test_v2 "dd if=/dev/zero bs=64M count=1 of=/dev/null"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c . <<<"$output")" = '{"type":"oom","id":"test_v2"}' ]
+	wb delete --force test_v2
+	wait_background
+}
+
+@test "cgroup v2: events reports the OOM kill of the container's init" {
+	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	set_cmd sh -c 'sleep 3; dd if=/dev/zero bs=64M count=1 of=/dev/null'
+	wb run -d test_v2
+	[ "$status" -eq 0 ]
+	run events_first_oom test_v2
+	[ "$status" -eq 0 ]
+	[ "$(jq -c . <<<"$output")" = '{"type":"oom","id":"test_v2"}' ]
+	wb delete --force test_v2
+	wait_background
+}
+
+@test "cgroup v2: delete --force kills every process of a container in the host pid namespace" {
+	update_config '.linux.namespaces -= [{"type": "pid"}]'
+	set_cmd sh -c 'sleep 1001 & sleep 1002 & exec sleep 1003'
+	wb run -d test_v2
+	[ "$status" -eq 0 ]
+	local pids i
+	for ((i = 0; i < 100; i++)); do
+		pids=$(cat "$CGDIR/cgroup.procs")
+		[ "$(wc -w <<<"$pids")" -eq 3 ] && break
+		sleep 0.1
+	done
+	[ "$(wc -w <<<"$pids")" -eq 3 ]
+	wb delete --force test_v2
+	[ "$status" -eq 0 ]
+	for pid in $pids; do
+		wait_for_exit "$pid"
+	done
+	[ ! -d "$CGDIR" ]
+}
+
+@test "cgroup v2: delete --force of a stopped host-pid container kills what its init left" {
+	update_config '.linux.namespaces -= [{"type": "pid"}]'
+	set_cmd sh -c 'sleep 1001 & sleep 1002 & exit 0'
+	wb run -d test_v2
+	[ "$status" -eq 0 ]
+	wait_for_status test_v2 stopped
+	local pids
+	pids=$(cat "$CGDIR/cgroup.procs")
+	[ "$(wc -w <<<"$pids")" -eq 2 ]
+	wb delete --force test_v2
+	[ "$status" -eq 0 ]
+	for pid in $pids; do
+		wait_for_exit "$pid"
+	done
+	[ ! -d "$CGDIR" ]
+}

@@ -269,7 +269,8 @@ no_dev_tmpfs() {
 	echo HOST-SECRET >"$TEST_DIR/host-secret"
 	local sum
 	sum=$(sha256sum <"$TEST_DIR/host-secret")
-	set_cmd sh -c 'stat -c "%F %t:%T" /proc/keys; cat /proc/keys; echo end'
+	# A bounded read: on runc 1.1.5 (vulnerable) `cat /proc/keys` never ended.
+	set_cmd sh -c 'stat -c "%F %t:%T" /proc/keys; head -c 4096 /proc/keys; echo end'
 	local kind
 	for kind in file symlink; do
 		rm -f rootfs/dev/null
@@ -525,4 +526,36 @@ assert_fake_proc_untouched() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "MemTotal: 4242 kB" ]
 	[ "${lines[1]}" = wbdomain ]
+}
+
+# --- capabilities the runtime itself lacks (issue 11 item 10) --------------------------
+
+@test "a capability outside the runtime's own bounding set is an error, never dropped in silence" {
+	# The first capability this shell (and so the runtime it starts) lacks.
+	local CAP_NAMES=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP
+		LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER
+		SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE
+		SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
+		MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF
+		CHECKPOINT_RESTORE)
+	local bnd last cap name=""
+	bnd=$((16#$(awk '/^CapBnd/ { print $2 }' /proc/self/status)))
+	last=$(cat /proc/sys/kernel/cap_last_cap)
+	((last < ${#CAP_NAMES[@]})) || last=$((${#CAP_NAMES[@]} - 1))
+	for ((cap = 0; cap <= last; cap++)); do
+		if ((((bnd >> cap) & 1) == 0)); then
+			name=CAP_${CAP_NAMES[cap]}
+			break
+		fi
+	done
+	[ -n "$name" ] || skip "the runtime holds every capability here"
+	# (the real path of the shared rootfs: runc refuses a symlinked rootfs)
+	update_config --arg c "$name" --arg r "$(readlink -f rootfs)" \
+		'.root.path = $r | .process.capabilities.effective += [$c] | .process.capabilities.permitted += [$c]'
+	set_cmd true
+	wb_run test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"unable to apply caps"* ]]
+	wb list -q
+	[ -z "$output" ]
 }

@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 
 #include <cctype>
+#include <cerrno>
 #include <memory>
 #include <set>
 
@@ -167,11 +168,16 @@ void apply_capabilities(const CapabilitySets& sets) {
     const uint64_t ambient = sets.ambient & permitted & inheritable;
     // An ambient capability left out only because the config does not make it
     // inheritable is the config's choice (runc says nothing either), not unavailable.
+    // A capability the runtime itself does not hold (outside its own permitted or bounding
+    // set) cannot be granted: an error, as runc's capset fails ("unable to apply caps:
+    // operation not permitted"), never a container quietly running with less than asked.
+    // Unknown names were warned about in resolve_capabilities, as runc does.
     const uint64_t unavailable = (sets.permitted & ~permitted) | (sets.effective & ~effective) |
                                  (sets.inheritable & ~inheritable) | (sets.ambient & ~old_permitted);
     if (unavailable)
-        wb::log::warn("ignoring unknown or unavailable capabilities: {}",
-                      capability_list(unavailable));
+        throw_errno("unable to apply caps: " + capability_list(unavailable) +
+                        " not in the runtime's own permitted or bounding set",
+                    EPERM);
 
     KernelCaps wanted;
     wanted.split(&__user_cap_data_struct::permitted, permitted);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "linux/procfs.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -67,11 +68,12 @@ std::string format_id_map(const std::vector<oci::IdMapping>& mappings) {
 }
 
 void write_id_maps(pid_t pid, const oci::Linux& linux) {
-    std::string base = "/proc/" + std::to_string(pid) + "/";
+    std::string base = std::to_string(pid) + "/";
     // gid_map first would need setgroups=deny for an unprivileged writer; as root we can
     // write both directly. uid_map first matches runc.
-    if (!linux.uid_mappings.empty()) fs::write_file(base + "uid_map", format_id_map(linux.uid_mappings));
-    if (!linux.gid_mappings.empty()) fs::write_file(base + "gid_map", format_id_map(linux.gid_mappings));
+    // Through linux/procfs: a verified procfs, no symlink or mount on the way.
+    if (!linux.uid_mappings.empty()) write_proc_file(base + "uid_map", format_id_map(linux.uid_mappings));
+    if (!linux.gid_mappings.empty()) write_proc_file(base + "gid_map", format_id_map(linux.gid_mappings));
 }
 
 std::string format_time_offsets(const oci::Linux& linux) {
@@ -103,7 +105,7 @@ void ChildNamespaceGuard::unshare_time(const oci::Linux& linux) {
     }
     if (sys().unshare(kCloneNewTime) < 0) throw_errno("unshare time namespace");
     std::string offsets = format_time_offsets(linux);
-    if (!offsets.empty()) fs::write_file("/proc/self/timens_offsets", offsets);
+    if (!offsets.empty()) write_proc_self_file("timens_offsets", offsets);
 }
 
 ChildNamespaceGuard::~ChildNamespaceGuard() {

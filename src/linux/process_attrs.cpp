@@ -11,6 +11,7 @@
 #include <array>
 #include <utility>
 
+#include "linux/procfs.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -59,19 +60,28 @@ constexpr int kIoprioWhoProcess = 1;
 constexpr long SELINUX_MAGIC = 0xf97cff8c;
 #endif
 
-// Writes `value` to a /proc/thread-self/attr file, preferring the LSM's own directory.
+// Writes `value` to a /proc/thread-self/attr file, preferring the LSM's own directory,
+// through linux/procfs (a verified procfs, no symlink or mount on the way: CVE-2019-16884).
 void write_proc_attr(const std::string& lsm_subpath, const std::string& legacy_subpath,
                      const std::string& value, const std::string& what) {
-    std::string path = "/proc/thread-self/attr/" + lsm_subpath;
-    struct stat st;
-    if (lsm_subpath.empty() || ::stat(path.c_str(), &st) != 0)
-        path = "/proc/thread-self/attr/" + legacy_subpath;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw_errno(what);
-    ssize_t n = ::write(fd, value.data(), value.size());
-    int err = errno;
-    ::close(fd);
-    if (n < 0) throw_errno(what, err);
+    try {
+        UniqueFd fd;
+        std::string used = "attr/" + lsm_subpath;
+        if (!lsm_subpath.empty()) {
+            try {
+                fd = open_proc_self_file(used, O_WRONLY, ProcSelf::thread);
+            } catch (const Error& e) {
+                if (e.code() != ENOENT) throw;
+            }
+        }
+        if (!fd) {
+            used = "attr/" + legacy_subpath;
+            fd = open_proc_self_file(used, O_WRONLY, ProcSelf::thread);
+        }
+        write_all_to(fd.get(), value, "write /proc/thread-self/" + used);
+    } catch (const Error& e) {
+        throw Error(what + ": " + e.what(), e.code());
+    }
 }
 
 }  // namespace
@@ -81,13 +91,9 @@ void set_no_new_privileges() {
 }
 
 void write_oom_score_adj(int value) {
-    int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw_errno("open /proc/self/oom_score_adj");
     const std::string text = std::to_string(value);
-    ssize_t n = ::write(fd, text.data(), text.size());
-    int err = errno;
-    ::close(fd);
-    if (n < 0) throw_errno("write " + text + " to /proc/self/oom_score_adj", err);
+    UniqueFd fd = open_proc_self_file("oom_score_adj", O_WRONLY);
+    write_all_to(fd.get(), text, "write " + text + " to /proc/self/oom_score_adj");
 }
 
 std::optional<uint32_t> sched_policy_from_name(std::string_view name) {

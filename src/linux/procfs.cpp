@@ -34,8 +34,10 @@ UniqueFd open_proc_root() {
     return fd;
 }
 
-UniqueFd open_proc_file(const std::string& relpath, int flags) {
-    UniqueFd root = open_proc_root();
+namespace {
+
+// relpath from the verified root, no symlink, magic link or mount crossed on the way.
+UniqueFd open_beneath(const UniqueFd& root, const std::string& relpath, int flags) {
     std::string what = "open /proc/" + relpath;
     struct open_how how {};
     how.flags = static_cast<uint64_t>(flags | O_CLOEXEC | O_NOFOLLOW);
@@ -54,16 +56,50 @@ UniqueFd open_proc_file(const std::string& relpath, int flags) {
     return file;
 }
 
-void write_proc_file(const std::string& relpath, std::string_view value) {
-    UniqueFd fd = open_proc_file(relpath, O_WRONLY);
-    std::string what = "write /proc/" + relpath;
+// "1234" or "1234/task/1234": where procfs's own self or thread-self link points. Only
+// digits and '/' are accepted, so the walk that follows stays inside /proc/<pid>.
+std::string read_self_link(const UniqueFd& root, const char* link) {
+    char buf[64];
+    ssize_t n = sys().readlinkat(root.get(), link, buf, sizeof buf);
+    if (n < 0) throw_errno(std::string("readlink /proc/") + link);
+    std::string target(buf, static_cast<size_t>(n));
+    if (target.empty() || static_cast<size_t>(n) == sizeof buf ||
+        target.find_first_not_of("0123456789/task") != std::string::npos || target.find("..") != std::string::npos)
+        throw Error(std::string("/proc/") + link + " points at \"" + target + "\": not a procfs link", EINVAL);
+    return target;
+}
+
+}  // namespace
+
+UniqueFd open_proc_file(const std::string& relpath, int flags) {
+    return open_beneath(open_proc_root(), relpath, flags);
+}
+
+UniqueFd open_proc_self_file(const std::string& name, int flags, ProcSelf whose) {
+    UniqueFd root = open_proc_root();
+    std::string self = read_self_link(root, whose == ProcSelf::thread ? "thread-self" : "self");
+    return open_beneath(root, self + "/" + name, flags);
+}
+
+void write_all_to(int fd, std::string_view value, const std::string& what) {
     while (!value.empty()) {
-        ssize_t n = ::write(fd.get(), value.data(), value.size());
+        ssize_t n = ::write(fd, value.data(), value.size());
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw_errno(what);
         if (n == 0) throw Error(what + ": short write", EIO);
         value.remove_prefix(static_cast<size_t>(n));
     }
+}
+
+void write_proc_file(const std::string& relpath, std::string_view value) {
+    UniqueFd fd = open_proc_file(relpath, O_WRONLY);
+    write_all_to(fd.get(), value, "write /proc/" + relpath);
+}
+
+void write_proc_self_file(const std::string& name, std::string_view value, ProcSelf whose) {
+    UniqueFd fd = open_proc_self_file(name, O_WRONLY, whose);
+    write_all_to(fd.get(), value,
+                 std::string("write /proc/") + (whose == ProcSelf::thread ? "thread-self/" : "self/") + name);
 }
 
 }  // namespace wb::linux

@@ -5,7 +5,8 @@
 // symlink planted in the rootfs, a bind mount over /proc or over a file inside it, or a
 // non-proc filesystem at /proc cannot redirect the runtime's write to another file.
 //
-// "self" is a symlink: pass the pid ("1/attr/exec", std::to_string(getpid()) + "/...").
+// "self" and "thread-self" are symlinks, which the walk refuses: open_proc_self_file reads
+// them (readlinkat on the verified /proc fd) and walks the numeric path they name.
 #pragma once
 #include <string>
 #include <string_view>
@@ -23,5 +24,20 @@ UniqueFd open_proc_file(const std::string& relpath, int flags);
 
 // Writes `value` to /proc/<relpath> through open_proc_file(relpath, O_WRONLY).
 void write_proc_file(const std::string& relpath, std::string_view value);
+
+// Whose directory open_proc_self_file opens: /proc/self (the process) or
+// /proc/thread-self (the calling thread: attr/*).
+enum class ProcSelf { process, thread };
+
+// Opens /proc/self/<name> (or /proc/thread-self/<name>) as open_proc_file does, the link
+// read from the verified /proc so the pid is the one that procfs knows (the host's pid
+// for a child of a new pid namespace before its own /proc is mounted).
+UniqueFd open_proc_self_file(const std::string& name, int flags, ProcSelf whose = ProcSelf::process);
+
+// Writes `value` to /proc/self/<name> through open_proc_self_file(name, O_WRONLY, whose).
+void write_proc_self_file(const std::string& name, std::string_view value, ProcSelf whose = ProcSelf::process);
+
+// Writes all of `value` to `fd`; errors read "<what>: <strerror>".
+void write_all_to(int fd, std::string_view value, const std::string& what);
 
 }  // namespace wb::linux

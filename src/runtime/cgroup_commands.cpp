@@ -6,6 +6,7 @@
 
 #include "runtime/internal.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace wb::runtime {
 namespace {
@@ -55,7 +56,8 @@ nlohmann::ordered_json stats_json(const cgroups::Stats& s) {
 }
 
 std::string event_line(const char* type, const std::string& id, const nlohmann::ordered_json& data) {
-    nlohmann::ordered_json j = {{"type", type}, {"id", id}, {"data", data}};
+    nlohmann::ordered_json j = {{"type", type}, {"id", id}};
+    if (!data.is_null()) j["data"] = data;  // runc: `data,omitempty` ({"type":"oom","id":...})
     return j.dump();
 }
 
@@ -98,12 +100,24 @@ void watch_events(const Context& ctx, const std::string& id, int interval_ms,
     uint64_t ooms = c.cgroup->oom_kill_count();
     long elapsed = interval_ms;  // stats right away, then every interval
     constexpr long tick = 100;
+    // One "oom" record per kill the cgroup counts (memory.events oom_kill on v2,
+    // memory.oom_control oom_kill on v1), as runc's notifier sends one per event. Read
+    // before the status: a container whose init was the one killed still reports it.
+    auto report_ooms = [&] {
+        uint64_t now = 0;
+        try {
+            now = c.cgroup->oom_kill_count();
+        } catch (const Error& e) {
+            log::debug("oom count of {}: {}", id, e.what());  // the cgroup is going away
+            return;
+        }
+        for (; ooms < now; ++ooms) emit(event_line("oom", id, nullptr));
+    };
     for (;;) {
-        if (refresh_status(store, c.state, c.cgroup.get()) == state::Status::stopped) return;
-        uint64_t now = c.cgroup->oom_kill_count();
-        if (now > ooms) {
-            ooms = now;
-            emit(event_line("oom", id, nlohmann::ordered_json::object()));
+        report_ooms();
+        if (refresh_status(store, c.state, c.cgroup.get()) == state::Status::stopped) {
+            report_ooms();
+            return;
         }
         if (elapsed >= interval_ms) {
             emit(event_line("stats", id, stats_json(c.cgroup->stats())));

@@ -77,6 +77,22 @@ struct Rollback {
     }
 };
 
+// runc (libcontainer's factory Create): a cgroup that already holds processes is used
+// with a warning; one that is frozen is refused, as its init would never run (a `run -d`
+// would wait for it for ever). Before anything is made, so nothing needs undoing.
+void check_existing_cgroup(const cgroups::Manager& cgroup) {
+    std::vector<pid_t> pids;
+    bool frozen = false;
+    try {
+        pids = cgroup.pids();
+        frozen = cgroup.frozen();
+    } catch (const Error& e) {
+        log::debug("existing cgroup: {}", e.what());  // not there yet: nothing to check
+    }
+    if (!pids.empty()) log::warn("container's cgroup is not empty: {} process(es) found", pids.size());
+    if (frozen) throw Error("container's cgroup unexpectedly frozen");
+}
+
 }  // namespace
 
 Created create_container(const Context& ctx, const CreateOptions& opts) {
@@ -115,6 +131,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     // Where the cgroup goes; nothing is made yet.
     cgroups::Placement placement{lx.cgroups_path, opts.id, ctx.systemd_cgroup};
     std::unique_ptr<cgroups::Manager> cgroup = cgroups::make_manager(placement);
+    check_existing_cgroup(*cgroup);
 
     // The first record, written before anything is made: a create killed from here on
     // leaves a "creating" container whose record names the cgroups (and the parents)

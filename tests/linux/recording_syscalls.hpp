@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -40,6 +41,8 @@ public:
     std::vector<std::string> calls;  // one line per call, in order
     pid_t next_pid = 4242;           // what clone3/clone_fork "return" in the parent
     long statfs_type = 0;            // f_type that statfs/fstatfs report
+    // What readlinkat reads, by the link's path ("thread-self" -> "1/task/1").
+    std::map<std::string, std::string> links{{"self", "1"}, {"thread-self", "1/task/1"}};
     mode_t stat_mode = S_IFDIR | 0755;  // what fstatat reports: st_mode, st_rdev, st_ino
     dev_t stat_rdev = 0;
     ino_t stat_ino = 1;
@@ -182,6 +185,17 @@ public:
         *buf = {};
         buf->f_type = statfs_type;
         return 0;
+    }
+    ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) override {
+        if (auto r = record("readlinkat", {fd(dirfd), s(path)})) return *r;
+        auto it = links.find(s(path));
+        if (it == links.end()) {
+            errno = ENOENT;
+            return -1;
+        }
+        size_t n = std::min(size, it->second.size());
+        std::memcpy(buf, it->second.data(), n);
+        return static_cast<ssize_t>(n);
     }
     int memfd_create(const char* name, unsigned flags) override {
         if (auto r = record("memfd_create", {s(name), hex(flags)})) return *r;

@@ -4,6 +4,7 @@
 #include "process/launcher.hpp"
 
 #include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <stdlib.h>
 
@@ -162,9 +163,13 @@ TEST_F(SetUpInit, AFailingIdMapStopsBeforeTheCgroupAndGo) {
     spec.linux->uid_mappings = {{0, 100000, 65536}};
     // No such pid can exist (above PID_MAX_LIMIT): the map cannot be written.
     rec.next_pid = 99999999;
+    // The write goes through linux/procfs (a verified procfs): the double's /proc is one,
+    // and opening the map fails as it would for that pid.
+    rec.statfs_type = PROC_SUPER_MAGIC;
+    rec.fail("openat2", ENOENT, "uid_map");
     Child init = fake_init(99999999);
     std::string error = run_expecting_error(init);
-    EXPECT_NE(error.find("uid_map"), std::string::npos) << error;
+    EXPECT_NE(error.find("open /proc/99999999/uid_map"), std::string::npos) << error;
     EXPECT_TRUE(events.empty());
     EXPECT_FALSE(readable(init_end));  // no `go`
     EXPECT_EQ(rec.calls.back(), "waitpid(99999999, 0x0)");

@@ -170,10 +170,8 @@ private:
     template <class F>
     void with(const std::string& controller, F&& apply_to) {
         std::string d = path_of(controller);
-        if (d.empty()) {
-            wb::log::warn("cgroup v1 {} controller is not mounted; its resources are ignored", controller);
-            return;
-        }
+        // A limit that cannot be applied is an error, never a warning: runc's words.
+        if (d.empty()) throw Error("cannot set " + controller + " limit: container could not join or create cgroup");
         apply_to(d);
     }
     std::string relative(const std::string& controller, const std::string& dir) const {
