@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "lite/cni.hpp"
@@ -87,10 +89,12 @@ void reserve_host_port(PortMapping& p, const std::string& endpoint) {
     if (!p.host_ip.empty() && ::inet_pton(AF_INET, p.host_ip.c_str(), &a.sin_addr) != 1)
         throw Error("invalid host IP " + p.host_ip);
     if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) {
+        // Go's words, as docker prints them: "address already in use".
+        std::string why = std::strerror(errno);
+        if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
         std::string where = (p.host_ip.empty() ? "0.0.0.0" : p.host_ip) + ":" + std::to_string(p.host_port);
         throw Error("driver failed programming external connectivity on endpoint " + endpoint +
-                    ": Error starting userland proxy: listen " + p.protocol + "4 " + where + ": bind: " +
-                    std::strerror(errno));
+                    ": Error starting userland proxy: listen " + p.protocol + "4 " + where + ": bind: " + why);
     }
     socklen_t len = sizeof a;
     ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
