@@ -131,6 +131,27 @@ host_get() {
 	[[ "$output" != *"	db"* ]]
 }
 
+@test "lite-network: network connect adds an interface, disconnect takes it away" {
+	lite network create --subnet 10.66.0.0/24 side
+	serve sidedb 5432 hello-side --network side
+	lite run -d --name roamer busybox sleep 1000
+	lite network connect --ip 10.66.0.50 side roamer
+	[ "$status" -eq 0 ]
+	lite exec roamer ip -4 -o addr show eth1
+	[[ "$output" == *"10.66.0.50/24"* ]]
+	lite exec roamer sh -c 'nc -w 2 sidedb 5432 </dev/null'
+	[ "$output" = hello-side ]
+	lite network inspect side
+	[[ "$output" == *roamer* ]]
+	lite network connect side roamer
+	[[ "$output" == *"already exists in network side"* ]]
+	lite network disconnect side roamer
+	[ "$status" -eq 0 ]
+	lite exec roamer ls /sys/class/net
+	[[ "$output" != *eth1* ]]
+	[ "$(find "$LITE_STATE/cni/networks/side" -name '10.*' | wc -l)" -eq 1 ]
+}
+
 @test "lite-network: network create/ls/inspect/rm; bad and overlapping subnets refused" {
 	lite network create --subnet 10.55.0.0/24 --gateway 10.55.0.254 net1
 	[ "$status" -eq 0 ]

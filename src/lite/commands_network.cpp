@@ -100,6 +100,17 @@ int cmd_network_rm(const LiteContext& c, const std::vector<std::string>& refs) {
     return rc;
 }
 
+int cmd_network_connect(const LiteContext& c, const std::string& network, const std::string& ref, const std::string& ip) {
+    release_stale_networks(c);
+    connect_network(c, ContainerStore(c.layout).resolve(ref), network, ip);
+    return 0;
+}
+
+int cmd_network_disconnect(const LiteContext& c, const std::string& network, const std::string& ref) {
+    disconnect_network(c, ContainerStore(c.layout).resolve(ref), network);
+    return 0;
+}
+
 int cmd_port(const LiteContext& c, const std::string& ref, const std::string& which) {
     ContainerRecord r = ContainerStore(c.layout).resolve(ref);
     bool any = false;
@@ -126,7 +137,7 @@ void add_network_commands(CLI::App& app, std::function<int()>& action, LiteConte
         NetworkCreateOptions create;
         std::vector<std::string> refs;
         bool quiet = false;
-        std::string ref, which;
+        std::string ref, which, network, ip;
     };
     static Values v;
     auto* network = app.add_subcommand("network", "Manage networks (CNI bridge networks)");
@@ -151,6 +162,17 @@ void add_network_commands(CLI::App& app, std::function<int()>& action, LiteConte
     rm->alias("remove");
     rm->add_option("network", v.refs, "Network names or ids")->required();
     rm->callback([&] { action = [&] { return cmd_network_rm(ctx, v.refs); }; });
+
+    auto* connect = network->add_subcommand("connect", "Connect a running container to a network (one more interface)");
+    connect->add_option("--ip", v.ip, "IPv4 address");
+    connect->add_option("network", v.network, "Network name or id")->required();
+    connect->add_option("container", v.ref, "Container name or id")->required();
+    connect->callback([&] { action = [&] { return cmd_network_connect(ctx, v.network, v.ref, v.ip); }; });
+
+    auto* disconnect = network->add_subcommand("disconnect", "Disconnect a container from a network");
+    disconnect->add_option("network", v.network, "Network name or id")->required();
+    disconnect->add_option("container", v.ref, "Container name or id")->required();
+    disconnect->callback([&] { action = [&] { return cmd_network_disconnect(ctx, v.network, v.ref); }; });
 
     auto* port = app.add_subcommand("port", "List port mappings of a container");
     port->add_option("container", v.ref, "Container name or id")->required();

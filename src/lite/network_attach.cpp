@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -123,32 +124,45 @@ std::vector<Peer> attached_peers(const Layout& l) {
     return out;
 }
 
-std::string hosts_text(const Peer& self, const std::vector<Peer>& peers) {
+std::string own_names(const Peer& p) {
+    std::string names = p.hostname;
+    if (!p.name.empty() && p.name != p.hostname) names += " " + p.name;
+    return names;
+}
+
+// A container's hosts: its own address on each network it is on and, on user-defined
+// networks (not the default one, as docker), every other container there by name.
+std::string hosts_text(const std::string& id, const std::vector<Peer>& all) {
     std::string text = kHostsHeader;
-    std::string names = self.hostname;
-    if (!self.name.empty() && self.name != self.hostname) names += " " + self.name;
-    text += self.ip + "\t" + names + "\n";
-    // Name resolution between containers is for user-defined networks, as docker's.
-    if (self.network == kDefaultNetwork) return text;
-    for (const auto& p : peers) {
-        if (p.id == self.id || p.network != self.network) continue;
-        std::string pn = p.name;
-        if (!p.hostname.empty() && p.hostname != p.name) pn += " " + p.hostname;
-        text += p.ip + "\t" + pn + "\n";
+    for (const auto& self : all)
+        if (self.id == id) text += self.ip + "\t" + own_names(self) + "\n";
+    for (const auto& self : all) {
+        if (self.id != id || self.network == kDefaultNetwork) continue;
+        for (const auto& p : all) {
+            if (p.id == id || p.network != self.network) continue;
+            std::string pn = p.name;
+            if (!p.hostname.empty() && p.hostname != p.name) pn += " " + p.hostname;
+            text += p.ip + "\t" + pn + "\n";
+        }
     }
     return text;
 }
 
-// Rewrites (in place: they are bind-mounted) the hosts files of the containers on network.
-void refresh_hosts(const Layout& l, const std::string& network) {
+// Rewrites (in place: they are bind-mounted) the hosts files of the containers on network
+// and of container `also` (which may just have left it).
+void refresh_hosts(const Layout& l, const std::string& network, const std::string& also = "") {
     UniqueFd lock = lock_path(cni_dir(l) + "/hosts.lock");
     auto peers = attached_peers(l);
-    for (const auto& p : peers) {
-        if (p.network != network) continue;
+    std::vector<std::string> ids;
+    if (!also.empty()) ids.push_back(also);
+    for (const auto& p : peers)
+        if (p.network == network && std::find(ids.begin(), ids.end(), p.id) == ids.end()) ids.push_back(p.id);
+    for (const auto& id : ids) {
         try {
-            fs::write_file(l.container_dir(p.id) + "/hosts", hosts_text(p, peers));
+            if (fs::exists(l.container_dir(id) + kStateFile))
+                fs::write_file(l.container_dir(id) + "/hosts", hosts_text(id, peers));
         } catch (const Error& e) {
-            log::debug("hosts of {}: {}", p.id, e.what());
+            log::debug("hosts of {}: {}", id, e.what());
         }
     }
 }
@@ -378,6 +392,73 @@ std::string ports_cell(const Layout& layout, const std::string& id) {
     for (const auto& e : network_endpoints(layout, id))
         for (const auto& p : e.ports) out += (out.empty() ? "" : ", ") + port_text(p);
     return out;
+}
+
+void connect_network(const LiteContext& c, const ContainerRecord& r, const std::string& network, const std::string& ip) {
+    ContainerStore store(c.layout);
+    UniqueFd lock = store.lock(r.id);
+    std::string dir = store.dir(r.id);
+    json state = read_state(dir);
+    if (!container_running(c, r) || state.is_null())
+        throw Error("container " + r.name + " is not running on a CNI network: only those can be connected to another");
+    NetworkStore networks(c.layout);
+    NetworkRecord n = networks.resolve(network);
+    json& attachments = state["attachments"];
+    std::vector<std::string> used;
+    for (const auto& a : attachments) {
+        if (a.value("network", "") == n.name)
+            throw Error("endpoint with name " + r.name + " already exists in network " + n.name);
+        used.push_back(a.value("ifname", ""));
+    }
+    if (!ip.empty()) {
+        auto addr = parse_ipv4(ip);
+        if (!addr || !parse_subnet(n.subnet).contains(*addr) || ip == n.gateway)
+            throw Error("no configured subnet or ip-range contain the IP address " + ip);
+    }
+    std::string ifname;
+    for (int i = 0; ifname.empty(); ++i)
+        if (std::find(used.begin(), used.end(), "eth" + std::to_string(i)) == used.end()) ifname = "eth" + std::to_string(i);
+    json conflist = networks.conflist(n);
+    json& plugins = conflist["plugins"];
+    for (size_t i = plugins.size(); i-- > 0;)
+        if (plugins[i].value("type", "") == "portmap") plugins.erase(i);
+    json a = {{"network", n.name},    {"ifname", ifname},           {"conflist", conflist}, {"ip", ""},
+              {"ports", json::array()}, {"runtimeConfig", json::object()}, {"result", nullptr},
+              {"args", ip.empty() ? "" : "IgnoreUnknown=1;IP=" + ip}};
+    attachments.push_back(a);
+    write_state(dir, state);  // before ADD: a crash in the middle is undone too
+    try {
+        json result = cni_add_list(conflist, target_of(state, a, r.id), json::object());
+        attachments.back()["result"] = result;
+        if (result.contains("ips") && !result["ips"].empty())
+            attachments.back()["ip"] = strip_prefix(result["ips"][0].value("address", ""));
+    } catch (const Error&) {
+        attachments.erase(attachments.size() - 1);
+        write_state(dir, state);
+        throw;
+    }
+    write_state(dir, state);
+    refresh_hosts(c.layout, n.name, r.id);
+}
+
+void disconnect_network(const LiteContext& c, const ContainerRecord& r, const std::string& network) {
+    ContainerStore store(c.layout);
+    UniqueFd lock = store.lock(r.id);
+    std::string dir = store.dir(r.id);
+    json state = read_state(dir);
+    NetworkRecord n = NetworkStore(c.layout).resolve(network);
+    json& attachments = state["attachments"];
+    for (size_t i = 0; !state.is_null() && i < attachments.size(); ++i) {
+        json a = attachments[i];
+        if (a.value("network", "") != n.name) continue;
+        cni_del_list(a.at("conflist"), target_of(state, a, r.id), a.value("runtimeConfig", json::object()),
+                     a.value("result", json(nullptr)));
+        attachments.erase(i);
+        write_state(dir, state);
+        refresh_hosts(c.layout, n.name, r.id);
+        return;
+    }
+    throw Error("container " + r.id + " is not connected to network " + n.name);
 }
 
 }  // namespace wb::lite

@@ -61,6 +61,12 @@ void release_network(const LiteContext& c, const std::string& id) noexcept;
 // the machine rebooted) but still holds one.
 void release_stale_networks(const LiteContext& c);
 
+// network connect: a running container on a CNI network gets one more interface (eth1,
+// ...) on network, by CNI ADD into its netns; disconnect runs DEL with the kept result.
+// Both last until the container stops (a start attaches only the network of `run`).
+void connect_network(const LiteContext& c, const ContainerRecord& r, const std::string& network, const std::string& ip);
+void disconnect_network(const LiteContext& c, const ContainerRecord& r, const std::string& network);
+
 // What a running container holds now (empty when it is not attached).
 std::vector<NetworkEndpoint> network_endpoints(const Layout& layout, const std::string& id);
 // ps's PORTS cell: "0.0.0.0:8080->80/tcp, 127.0.0.1:5353->53/udp".
