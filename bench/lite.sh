@@ -4,6 +4,9 @@
 # each), BENCH_N runs each (default 20). podman drives whalebox as its OCI runtime, so the
 # two lines differ only in the front end (podman + conmon against whalebox-lite); a third
 # line has podman with runc, its usual runtime here. Prints the medians and the ratios.
+# A second table compares whalebox-lite's own `run --rm` on the default bridge network (CNI
+# bridge + host-local + firewall, loopback) with `--network none`; whalebox-lite runs in a
+# network namespace the bench makes, so the bridge and its rules never touch the host's.
 # Run as root after building (build/whalebox, build/whalebox-lite). Not part of CI.
 # podman's whole configuration, storage and cgroups live in a temp dir and below
 # /whalebox-test (integration/clients/podman-helpers.bash); everything is removed at exit.
@@ -29,15 +32,20 @@ export WHALEBOX
 source "$repo/integration/clients/podman-helpers.bash"
 podman_setup
 lite_dir=$(mktemp -d /tmp/whalebox-bench-lite.XXXXXX)
+touch "$lite_dir/netns"
+unshare --net="$lite_dir/netns" ip link set lo up
 cleanup() {
-	"$WHALEBOX_LITE" --root "$lite_dir/root" --state-root "$lite_dir/state" rm -f \
-		$("$WHALEBOX_LITE" --root "$lite_dir/root" --state-root "$lite_dir/state" ps -aq 2>/dev/null) >/dev/null 2>&1 || true
-	rm -rf "$lite_dir"
+	lite rm -f $(lite ps -aq 2>/dev/null) >/dev/null 2>&1 || true
+	umount -l "$lite_dir/netns" 2>/dev/null || true
+	for m in $(awk -v d="$lite_dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf --one-file-system "$lite_dir"
 	podman_teardown
 }
 trap cleanup EXIT
 
-lite() { "$WHALEBOX_LITE" --root "$lite_dir/root" --state-root "$lite_dir/state" "$@"; }
+lite() { nsenter --net="$lite_dir/netns" "$WHALEBOX_LITE" --root "$lite_dir/root" --state-root "$lite_dir/state" "$@"; }
 tar -C "$BUSYBOX_ROOTFS" -cf "$lite_dir/busybox.tar" .
 lite import "$lite_dir/busybox.tar" busybox >/dev/null
 
@@ -66,14 +74,22 @@ time_loop() {
 	median <"$lite_dir/$name.wall"
 }
 
-lite_us=$(time_loop lite lite run --rm busybox true)
+lite_us=$(time_loop lite lite run --rm --network none busybox true)
+lite_bridge_us=$(time_loop lite-bridge lite run --rm busybox true)
 podman_us=$(time_loop podman pm_run --rm "$PODMAN_IMAGE" true)
 podman_runc_us=$(time_loop podman-runc pm_run --runtime runc --rm "$PODMAN_IMAGE" true)
 
-echo "$N runs each of \`run --rm busybox true\` ($(date -u +%Y-%m-%d), $(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg))"
+echo "$N runs each of \`run --rm --network none busybox true\` ($(date -u +%Y-%m-%d), $(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg))"
 printf '%-28s %16s\n' "front end (runtime)" "median wall ms"
 printf '%-28s %16.1f\n' "whalebox-lite" "$(echo "$lite_us / 1000" | bc -l)"
 printf '%-28s %16.1f\n' "podman (whalebox)" "$(echo "$podman_us / 1000" | bc -l)"
 printf '%-28s %16.1f\n' "podman (runc)" "$(echo "$podman_runc_us / 1000" | bc -l)"
 printf 'whalebox-lite/podman: %.3f (aim: 0.1 or less)\n' "$(echo "$lite_us / $podman_us" | bc -l)"
 printf 'whalebox-lite/podman+runc: %.3f\n' "$(echo "$lite_us / $podman_runc_us" | bc -l)"
+
+echo
+echo "whalebox-lite \`run --rm busybox true\`: default bridge network against --network none"
+printf '%-28s %16s\n' "network" "median wall ms"
+printf '%-28s %16.1f\n' "none" "$(echo "$lite_us / 1000" | bc -l)"
+printf '%-28s %16.1f\n' "bridge (CNI)" "$(echo "$lite_bridge_us / 1000" | bc -l)"
+printf 'bridge - none: %.1f ms (aim: 15 ms or less)\n' "$(echo "($lite_bridge_us - $lite_us) / 1000" | bc -l)"

@@ -5,6 +5,10 @@
 #
 # Each test gets its own temporary --root (images, layers, containers) and --state-root
 # (the runtime's state), and a busybox image imported from bundles/busybox/rootfs.
+# Every whalebox-lite call runs inside a network namespace the test made itself
+# ($LITE_NETNS, a bind mount of an nsfs file in the test's directory, entered with nsenter):
+# the default network's bridge, veths and iptables rules live and die there, never in the
+# machine's own namespace.
 # Teardown force-removes every container, then unmounts whatever is still mounted below
 # the test's directory before deleting it, never crossing into another file system.
 
@@ -22,7 +26,7 @@ lite() {
 	local out
 	out=$(mktemp "$LITE_DIR/output.XXXXXX")
 	status=0
-	"$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" "$@" </dev/null >"$out" 2>&1 || status=$?
+	in_test_netns "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" "$@" </dev/null >"$out" 2>&1 || status=$?
 	output=$(cat "$out")
 	lines=()
 	[ -n "$output" ] && mapfile -t lines <<<"$output"
@@ -35,14 +39,19 @@ lite_stdout() {
 	local out
 	out=$(mktemp "$LITE_DIR/output.XXXXXX")
 	status=0
-	"$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" "$@" </dev/null >"$out" 2>>"$LITE_DIR/stderr" || status=$?
+	in_test_netns "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" "$@" </dev/null >"$out" 2>>"$LITE_DIR/stderr" || status=$?
 	output=$(cat "$out")
 	echo "whalebox-lite $* (status=$status): $output" >&2
 }
 
 # Plain call for pipelines.
 __lite() {
-	"$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" "$@"
+	in_test_netns "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" "$@"
+}
+
+# Runs a command in the test's network namespace.
+in_test_netns() {
+	nsenter --net="$LITE_NETNS" "$@"
 }
 
 setup_lite() {
@@ -52,6 +61,9 @@ setup_lite() {
 	LITE_DIR=$(mktemp -d /tmp/whalebox-lite-bats.XXXXXX)
 	LITE_ROOT=$LITE_DIR/root
 	LITE_STATE=$LITE_DIR/state
+	LITE_NETNS=$LITE_DIR/netns
+	touch "$LITE_NETNS"
+	unshare --net="$LITE_NETNS" ip link set lo up
 	tar -C "$LITE_BUSYBOX_ROOTFS" -c . >"$LITE_DIR/busybox.tar"
 	lite import "$LITE_DIR/busybox.tar" busybox
 	[ "$status" -eq 0 ]
@@ -63,7 +75,8 @@ teardown_lite() {
 	for id in $(__lite ps -aq 2>/dev/null); do
 		__lite rm -f "$id" >/dev/null 2>&1 || true
 	done
-	# Anything a failed test left mounted below the directory, deepest first.
+	# Anything a failed test left mounted below the directory, deepest first (the test's
+	# network namespace too: with its last user gone, its bridge, veths and rules go).
 	local m
 	for m in $(awk -v d="$LITE_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
 		umount -l "$m" 2>/dev/null || true

@@ -14,6 +14,7 @@
 #include "lite/commands.hpp"
 #include "lite/image_ops.hpp"
 #include "lite/log_file.hpp"
+#include "lite/network_attach.hpp"
 #include "lite/overlay.hpp"
 #include "lite/tty_proxy.hpp"
 #include "oci/serialize.hpp"
@@ -64,10 +65,9 @@ int parse_signal(const std::string& text) {
 }  // namespace
 
 int cmd_run(const LiteContext& c, RunOptions opts) {
-    if (opts.net != "none" && opts.net != "host")
-        throw Error("network mode " + opts.net + " is not supported (use none or host)");
     if (opts.tty && opts.interactive && !::isatty(STDIN_FILENO)) throw Error("the input device is not a TTY");
     c.layout.ensure();
+    release_stale_networks(c);
     ImageStore images(c.layout);
     ImageRecord image = images.resolve(opts.image);
     ContainerStore store(c.layout);
@@ -92,6 +92,7 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     rec.image_id = image.id;
     rec.command = container_args(image.config, opts);
     std::string hostname = container_hostname(opts, rec.id);
+    NetworkRequest network = make_network_request(c, opts, rec.name, hostname);
     rec.config.entrypoint = image.config.entrypoint;
     rec.config.cmd = opts.command.empty() ? image.config.cmd : opts.command;
     rec.config.env = image.config.env;
@@ -110,11 +111,13 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     store.save(rec);
     for (const auto& v : opts.volumes) fs::mkdir_all(v.host, 0755);  // docker creates a missing host dir
     write_etc_files(dir, hostname, opts.net);
+    save_network_request(dir, network);
     mount_workspace(c, rec);
     BundlePaths paths{rec.id, dir, dir + "/merged"};
     ResolvedUser user = resolve_user(rec.config.user, paths.rootfs);
     oci::Spec spec = build_spec(image.config, opts, paths, user);
     check_executable(paths.rootfs, spec.process->args.front(), spec.process->env);
+    apply_network_request(c, network, dir, spec);
     fs::write_file_atomic(dir + "/config.json", oci::serialize_spec(spec), 0600, fs::Sync::no_fsync);
     rollback.armed = false;
 
@@ -128,7 +131,8 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
 
 int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc) {
     std::vector<std::vector<std::string>> rows;
-    if (!quiet) rows.push_back({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"});
+    if (!quiet) rows.push_back({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"});
+    release_stale_networks(c);
     int64_t now = time(nullptr);
     for (const auto& r : ContainerStore(c.layout).list()) {
         bool alive = container_alive(c, r);
@@ -139,7 +143,8 @@ int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc) {
             continue;
         }
         rows.push_back({id, r.image, command_cell(r.command, no_trunc),
-                        human_duration(now - parse_rfc3339(r.created)) + " ago", status_text(r, alive, now), r.name});
+                        human_duration(now - parse_rfc3339(r.created)) + " ago", status_text(r, alive, now),
+                        ports_cell(c.layout, r.id), r.name});
     }
     std::cout << format_table(rows);
     return 0;
@@ -278,6 +283,7 @@ int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const s
 
 int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force) {
     ContainerStore store(c.layout);
+    release_stale_networks(c);
     int rc = 0;
     for (const auto& ref : refs) {
         try {

@@ -18,6 +18,7 @@
 
 #include "lite/image_store.hpp"
 #include "lite/log_file.hpp"
+#include "lite/network_attach.hpp"
 #include "lite/output_tee.hpp"
 #include "lite/overlay.hpp"
 #include "lite/tty_proxy.hpp"
@@ -100,6 +101,7 @@ void record_start(const LiteContext& c, const std::string& id, pid_t monitor) {
 }
 
 void destroy_files(const LiteContext& c, const std::string& id) {
+    release_network(c, id);
     unmount_if_mounted(merged_dir(c, id));
     remove_tree_same_fs(c.layout.container_dir(id));
 }
@@ -135,6 +137,14 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     opts.pid_file = pid_file;
 
     record_start(c, id, ::getpid());
+    try {
+        attach_network(c, id);
+    } catch (const Error& e) {
+        fs::write_all(ready_fd, std::string("error 125 ") + e.what());
+        ::close(ready_fd);
+        record_exit(c, id, kExitLiteError, e.what());
+        return 0;
+    }
     pid_t runner = ::fork();
     if (runner < 0) throw_errno("fork");
     if (runner == 0) {
@@ -279,6 +289,7 @@ void record_exit(const LiteContext& c, const std::string& id, int status, const 
         r.error = error;
         store.save(r);
         remove = r.auto_remove;
+        release_network(c, id);
         try {
             unmount_if_mounted(merged_dir(c, id));
         } catch (const Error& e) {
@@ -317,6 +328,7 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     int status = 0;
     std::string error;
     try {
+        attach_network(c, id);
         status = run_in_foreground(c.runtime, opts);
     } catch (const std::exception& e) {
         error = e.what();

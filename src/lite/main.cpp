@@ -11,6 +11,7 @@
 
 #include "lite/argv_split.hpp"
 #include "lite/commands.hpp"
+#include "lite/network_cli.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -28,14 +29,14 @@ int report(const std::string& msg, int code) {
 
 const FlagSyntax kRunSyntax{{"--name", "-m", "--memory", "--cpus", "--cpuset-cpus", "--cpu-shares", "--pids-limit",
                              "-v", "--volume", "-e", "--env", "--env-file", "-w", "--workdir", "-u", "--user", "-h",
-                             "--hostname", "--net", "--network"}};
+                             "--hostname", "--net", "--network", "-p", "--publish", "--ip"}};
 const FlagSyntax kExecSyntax{{"-e", "--env", "-w", "--workdir", "-u", "--user"}};
 
 struct RunFlags {
     RunOptions opts;
     std::string memory, cpus;
     int64_t cpu_shares = -1, pids_limit = 0;
-    std::vector<std::string> volumes, env, env_files;
+    std::vector<std::string> volumes, env, env_files, publish;
 };
 
 void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteContext& ctx) {
@@ -57,8 +58,12 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
     run->add_option("-w,--workdir", f.opts.workdir, "Working directory inside the container");
     run->add_option("-u,--user", f.opts.user, "Username or UID (format: <name|uid>[:<group|gid>])");
     run->add_option("-h,--hostname", f.opts.hostname, "Container host name");
-    run->add_option("--net,--network", f.opts.net, "Network: none (own namespace, lo only) or host")
+    run->add_option("--net,--network", f.opts.net, "Network: NAME, bridge, none (lo only), host or container:NAME")
         ->capture_default_str();
+    run->add_option("-p,--publish", f.publish, "Publish a port: [IP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]")
+        ->allow_extra_args(false);
+    run->add_flag("-P,--publish-all", f.opts.publish_all, "Publish all exposed ports to free host ports");
+    run->add_option("--ip", f.opts.ip, "IPv4 address on a user-defined network");
     run->add_flag("--read-only", f.opts.read_only, "Mount the container's root filesystem as read only");
     run->add_option("image", f.opts.image, "Image name or id")->required();
     run->add_option("command", f.opts.command, "Command and arguments (default: the image's)");
@@ -70,6 +75,7 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
             if (f.cpu_shares >= 0) o.cpu_shares = static_cast<uint64_t>(f.cpu_shares);
             if (f.pids_limit != 0) o.pids_limit = f.pids_limit;
             for (const auto& v : f.volumes) o.volumes.push_back(parse_volume(v));
+            for (const auto& p : f.publish) o.publish.push_back(parse_publish(p));
             for (const auto& file : f.env_files)
                 for (const auto& e : parse_env_file_text(wb::fs::read_file(file))) o.env.push_back(e);
             for (const auto& e : f.env)
@@ -133,6 +139,8 @@ int main(int argc, char** argv) {
     auto* inspect = app.add_subcommand("inspect", "Show the records of containers or images as JSON");
     inspect->add_option("name", refs, "Container or image names or ids")->required();
     inspect->callback([&] { action = [&] { return cmd_inspect(ctx, refs); }; });
+
+    add_network_commands(app, action, ctx);
 
     // Containers.
     RunFlags run_flags;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "lite/ports.hpp"
+
 namespace wb::lite {
 
 struct VolumeSpec {
@@ -30,7 +32,10 @@ struct RunOptions {
     std::string workdir;                 // -w
     std::string user;                    // -u
     std::string hostname;                // -h
-    std::string net = "none";            // --net none|host
+    std::string net = "bridge";          // --network NAME|bridge|none|host|container:NAME
+    std::string ip;                      // --ip
+    std::vector<PortMapping> publish;    // -p
+    bool publish_all = false;            // -P
     bool read_only = false;              // --read-only
     std::string image;
     std::vector<std::string> command;  // CMD... (replaces the image's Cmd)

@@ -1,0 +1,36 @@
+// Published ports (-p): parsing docker's syntax, docker's texts for ps and `port`, and
+// the CNI portmap plugin's runtimeConfig entry.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace wb::lite {
+
+struct PortMapping {
+    std::string host_ip;     // "" = every address
+    int host_port = 0;       // 0 = a free port, chosen at start
+    int container_port = 0;
+    std::string protocol = "tcp";  // tcp | udp
+    bool operator==(const PortMapping&) const = default;
+};
+
+// "[IP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]" (also "IP::CONTAINERPORT"). Throws
+// Error("invalid port specification ...").
+PortMapping parse_publish(const std::string& spec);
+
+// "0.0.0.0:8080->80/tcp" (ps's PORTS column).
+std::string port_text(const PortMapping& p);
+// "80/tcp -> 0.0.0.0:8080" (`port NAME`).
+std::string port_line(const PortMapping& p);
+
+nlohmann::json port_to_json(const PortMapping& p);
+PortMapping port_from_json(const nlohmann::json& j);
+// The portmap plugin's entry: {"hostPort","containerPort","protocol","hostIP"}.
+nlohmann::json portmap_entry(const PortMapping& p);
+
+// Whether two mappings want the same host socket (same protocol and port, addresses
+// equal or one of them every address).
+bool ports_clash(const PortMapping& a, const PortMapping& b);
+
+}  // namespace wb::lite
