@@ -42,9 +42,9 @@ teardown() { teardown_lite; }
 	lite run nosuchimage true
 	[ "$status" -eq 125 ]
 	[ "$output" = "Error: No such image: nosuchimage" ]
-	# whalebox-lite's own errors exit 125 in every command.
+	# Other commands exit 1 on error, as docker's do.
 	lite logs web
-	[ "$status" -eq 125 ]
+	[ "$status" -eq 1 ]
 	[ "$output" = "Error: No such container: web" ]
 	lite run --rm busybox /no/such/command
 	[ "$status" -eq 127 ]

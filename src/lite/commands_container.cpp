@@ -164,6 +164,10 @@ int cmd_exec(const LiteContext& c, const ExecRequest& req) {
     flags.args = req.command;
     for (const auto& e : req.env)
         if (auto v = parse_env_flag(e)) flags.env.push_back(*v);
+    // docker: 127 for a command not found in the container, 126 for one it cannot run.
+    std::vector<std::string> exec_env = r.config.env;
+    for (const auto& e : flags.env) set_env(exec_env, e);
+    check_executable(store.dir(r.id) + "/merged", req.command.front(), exec_env);
     flags.cwd = req.workdir;
     if (!req.user.empty()) {
         ResolvedUser u = resolve_user(req.user, store.dir(r.id) + "/merged");
@@ -196,9 +200,11 @@ int cmd_exec(const LiteContext& c, const ExecRequest& req) {
         status = runtime::exec(c.runtime, eo);
     } catch (const Error& e) {
         if (console) console->finish(true);
-        // docker: an exec the runtime could not start is 126.
-        throw ExitError(e.what(), std::string(e.what()).find("exec") != std::string::npos ? kExitCannotInvoke
-                                                                                              : kExitLiteError);
+        // docker: an exec the runtime could not start is 126 (127 when not found).
+        int code = exit_code_for_start_error(e.what());
+        throw ExitError(e.what(), code != kExitLiteError                               ? code
+                                  : std::string(e.what()).find("exec") != std::string::npos ? kExitCannotInvoke
+                                                                                           : 1);
     }
     if (console) console->finish(false);
     return status;

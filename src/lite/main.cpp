@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "lite/argv_split.hpp"
+#include "lite/cli_messages.hpp"
 #include "lite/commands.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -214,6 +215,13 @@ int main(int argc, char** argv) {
     exp->add_option("file,-o,--output", output, "Write to a file instead of stdout");
     exp->callback([&] { action = [&] { return cmd_export(ctx, ref, output); }; });
 
+    if (auto f = unknown_command(app, args, sub)) {
+        std::cerr << f->message;
+        return f->exit_code;
+    }
+    // docker: run's (and create's) own failures exit 125, every other command's 1.
+    const bool run_like = sub < args.size() && (args[sub] == "run" || args[sub] == "create");
+    const int failure_code = run_like ? kExitLiteError : 1;
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());
         app.parse(reversed);
@@ -224,9 +232,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        report(e.what(), kExitLiteError);
-        std::cerr << "See 'whalebox-lite --help'.\n";
-        return kExitLiteError;
+        CliFailure f = describe_parse_error(app, args, sub, e);
+        std::cerr << f.message;
+        return f.exit_code;
     }
     try {
         wb::log::setup("", wb::log::Format::text, debug);
@@ -234,10 +242,10 @@ int main(int argc, char** argv) {
         std::cout.flush();
         return action();
     } catch (const ExitError& e) {
-        return report(e.what(), e.exit_code());
+        // 126/127 (cannot run, not found) pass through; a 125 is our own failure.
+        return report(e.what(), e.exit_code() == kExitLiteError ? failure_code : e.exit_code());
     } catch (const std::exception& e) {
-        // whalebox-lite's own errors exit 125 (as docker run's do), in every command; run
-        // and exec pass the container command's status on (126/127 when it cannot start).
-        return report(e.what(), kExitLiteError);
+        // run and exec pass the container command's status on (126/127 when it cannot start).
+        return report(e.what(), failure_code);
     }
 }
