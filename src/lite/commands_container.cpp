@@ -16,6 +16,7 @@
 #include "lite/log_file.hpp"
 #include "lite/overlay.hpp"
 #include "lite/tty_proxy.hpp"
+#include "lite/volumes.hpp"
 #include "oci/serialize.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -102,13 +103,14 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     rec.auto_remove = opts.auto_remove;
     rec.tty = opts.tty;
     rec.interactive = opts.interactive;
-    for (const auto& v : opts.volumes) rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));
+    resolve_volumes(c.layout, opts.volumes, rec.id);  // volumes.hpp: named, anonymous, bind sources
+    for (const auto& v : opts.volumes)
+        if (v.type != "tmpfs") rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));
 
     std::string dir = store.dir(rec.id);
     if (::mkdir(dir.c_str(), 0711) < 0) throw_errno("create " + dir);
     CreateRollback rollback{&c, rec.id};
     store.save(rec);
-    for (const auto& v : opts.volumes) fs::mkdir_all(v.host, 0755);  // docker creates a missing host dir
     write_etc_files(dir, hostname, opts.net);
     mount_workspace(c, rec);
     BundlePaths paths{rec.id, dir, dir + "/merged"};
@@ -282,12 +284,14 @@ int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const s
     return rc;
 }
 
-int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force) {
+int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force, bool volumes) {
     ContainerStore store(c.layout);
     int rc = 0;
     for (const auto& ref : refs) {
         try {
-            remove_container(c, store.resolve(ref), force);
+            ContainerRecord r = store.resolve(ref);
+            remove_container(c, r, force);
+            if (volumes) remove_anonymous_volumes(c.layout, r.id);
             std::cout << ref << std::endl;
         } catch (const Error& e) {
             std::cerr << "Error: " << e.what() << "\n";

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "lite/argv_split.hpp"
+#include "lite/cli_habits.hpp"
 #include "lite/cli_messages.hpp"
 #include "lite/commands.hpp"
 #include "util/error.hpp"
@@ -37,6 +38,7 @@ struct RunFlags {
     std::string memory, cpus;
     int64_t cpu_shares = -1, pids_limit = 0;
     std::vector<std::string> volumes, env, env_files;
+    RunHabitFlags habits;  // cli_habits.cpp
 };
 
 void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteContext& ctx) {
@@ -61,6 +63,7 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
     run->add_option("--net,--network", f.opts.net, "Network: none (own namespace, lo only) or host")
         ->capture_default_str();
     run->add_flag("--read-only", f.opts.read_only, "Mount the container's root filesystem as read only");
+    add_run_habit_flags(run, f.habits);
     run->add_option("image", f.opts.image, "Image name or id")->required();
     run->add_option("command", f.opts.command, "Command and arguments (default: the image's)");
     run->callback([&] {
@@ -71,6 +74,7 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
             if (f.cpu_shares >= 0) o.cpu_shares = static_cast<uint64_t>(f.cpu_shares);
             if (f.pids_limit != 0) o.pids_limit = f.pids_limit;
             for (const auto& v : f.volumes) o.volumes.push_back(parse_volume(v));
+            apply_run_habit_flags(f.habits, o);
             for (const auto& file : f.env_files)
                 for (const auto& e : parse_env_file_text(wb::fs::read_file(file))) o.env.push_back(e);
             for (const auto& e : f.env)
@@ -89,7 +93,9 @@ int main(int argc, char** argv) {
         if ((args[sub] == "--root" || args[sub] == "--state-root")) ++sub;
         ++sub;
     }
-    if (sub < args.size() && args[sub] == "run") args = split_command_args(args, sub + 1, kRunSyntax);
+    FlagSyntax run_syntax = kRunSyntax;
+    run_syntax.value_options.insert(run_habit_value_flags().begin(), run_habit_value_flags().end());
+    if (sub < args.size() && args[sub] == "run") args = split_command_args(args, sub + 1, run_syntax);
     if (sub < args.size() && args[sub] == "exec") args = split_command_args(args, sub + 1, kExecSyntax);
 
     LiteContext ctx;
@@ -198,10 +204,12 @@ int main(int argc, char** argv) {
     kill->add_option("container", refs, "Container names or ids")->required();
     kill->callback([&] { action = [&] { return cmd_kill(ctx, refs, signal); }; });
 
-    auto* rm = app.add_subcommand("rm", "Remove containers (their write layer; volumes are left alone)");
+    bool rm_volumes = false;
+    auto* rm = app.add_subcommand("rm", "Remove containers (their write layer; named volumes are left alone)");
     rm->add_flag("-f,--force", force, "Force the removal of a running container (SIGKILL)");
+    rm->add_flag("-v,--volumes", rm_volumes, "Remove anonymous volumes associated with the container");
     rm->add_option("container", refs, "Container names or ids")->required();
-    rm->callback([&] { action = [&] { return cmd_rm(ctx, refs, force); }; });
+    rm->callback([&] { action = [&] { return cmd_rm(ctx, refs, force, rm_volumes); }; });
 
     std::string image;
     auto* commit = app.add_subcommand("commit", "Create a new image from a container's changes (its write layer)");
@@ -214,6 +222,9 @@ int main(int argc, char** argv) {
     exp->add_option("container", ref, "Container name or id")->required();
     exp->add_option("file,-o,--output", output, "Write to a file instead of stdout");
     exp->callback([&] { action = [&] { return cmd_export(ctx, ref, output); }; });
+
+    HabitCli habits;
+    add_habit_commands(app, habits, action, ctx);  // cli_habits.cpp: volume, ...
 
     if (auto f = unknown_command(app, args, sub)) {
         std::cerr << f->message;

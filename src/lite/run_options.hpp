@@ -9,9 +9,13 @@
 namespace wb::lite {
 
 struct VolumeSpec {
-    std::string host;       // absolute
+    std::string host;       // absolute (a volume's _data once resolved, see volumes.hpp)
     std::string container;  // absolute
     bool readonly = false;
+    std::string type = "bind";   // bind | volume | tmpfs (--mount)
+    std::string volume;          // type volume: its name; "" = anonymous (-v /path)
+    std::string tmpfs_options;   // type tmpfs: "nosuid,nodev[,size=N][,mode=O]"
+    bool from_mount_flag = false;  // --mount: a missing bind source is an error
 };
 
 struct RunOptions {
@@ -40,8 +44,9 @@ struct RunOptions {
 // Throws wb::Error("invalid size: ...").
 int64_t parse_memory_size(const std::string& text);
 
-// "HOST:CTR[:ro|rw]"; both paths absolute (a relative host path is made absolute against
-// the current directory, as newer docker does). Throws wb::Error("invalid volume spec...").
+// "HOST:CTR[:ro|rw]" (HOST absolute), "NAME:CTR[:ro|rw]" (a named volume: docker's name
+// rules, so a relative path is refused) or "CTR" (an anonymous volume).
+// Throws wb::Error("invalid volume spec...").
 VolumeSpec parse_volume(const std::string& spec);
 
 // -e K=V as given; -e K (no '=') takes K from our own environment, and is dropped when
