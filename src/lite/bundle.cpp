@@ -281,6 +281,7 @@ oci::Spec build_spec(const ImageConfig& image, const RunOptions& opts, const Bun
         cpu.shares = opts.cpu_shares;
     }
     if (opts.pids_limit) r.pids.emplace().limit = *opts.pids_limit;
+    apply_run_extras(spec, opts.extra);
     return spec;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ namespace wb::lite {
 // The values of run's extra flags as typed.
 struct RunHabitFlags {
     std::vector<std::string> mounts;  // --mount
+    std::optional<std::string> entrypoint;
+    std::string cpu_period, cpu_quota, cpuset_mems, memory_swap, memory_reservation, shm_size;
+    bool oom_kill_disable = false, privileged = false;
+    std::vector<std::string> ulimits, cap_add, cap_drop, security_opts, devices, sysctls, labels;
 };
 
 void add_run_habit_flags(CLI::App* run, RunHabitFlags& f);

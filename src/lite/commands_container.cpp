@@ -71,6 +71,10 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     c.layout.ensure();
     ImageStore images(c.layout);
     ImageRecord image = images.resolve(opts.image);
+    if (opts.extra.entrypoint) {  // docker: --entrypoint resets the image's Cmd too
+        image.config.entrypoint = *opts.extra.entrypoint;
+        if (opts.command.empty()) image.config.cmd.clear();
+    }
     ContainerStore store(c.layout);
     auto all = store.list();
     if (!opts.name.empty()) {

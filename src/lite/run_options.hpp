@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "lite/run_extras.hpp"
+
 namespace wb::lite {
 
 struct VolumeSpec {
@@ -38,6 +40,7 @@ struct RunOptions {
     bool read_only = false;              // --read-only
     std::string image;
     std::vector<std::string> command;  // CMD... (replaces the image's Cmd)
+    RunExtras extra;                   // issue 17's flags (run_extras.hpp)
 };
 
 // docker's RAMInBytes: "64m", "64MB", "1g", "512k", "1.5g", "1048576" (binary units).
