@@ -86,3 +86,25 @@ teardown() { teardown_lite; }
 	[ "$shared" = "$alone" ]
 	[ "$shared" != "$bb" ]
 }
+
+@test "lite-habits: tag, rename, wait, version" {
+	lite tag busybox mybox:1
+	[ "$status" -eq 0 ]
+	lite images
+	[[ "$output" == *"mybox "*"1 "* && "$output" == *"busybox "*"latest "* ]]
+	lite tag busybox Bad:Name:x
+	[ "$status" -eq 1 ]
+	lite run -d --name first --network none busybox sh -c 'sleep 1; exit 3'
+	lite rename first second
+	[ "$status" -eq 0 ]
+	lite wait second
+	[ "$status" -eq 0 ]
+	[ "$output" = 3 ]
+	lite ps -a
+	[[ "$output" == *" second"* && "$output" != *" first"* ]]
+	lite rename second "bad name"
+	[ "$status" -eq 1 ]
+	lite version
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Version:"* ]]
+}

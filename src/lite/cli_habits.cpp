@@ -107,10 +107,30 @@ void add_volume_commands(CLI::App& app, HabitCli& h, std::function<int()>& actio
     prune->callback([&] { action = [&] { return cmd_volume_prune(ctx, h.all, h.force); }; });
 }
 
+void add_more_commands(CLI::App& app, HabitCli& h, std::function<int()>& action, LiteContext& ctx) {
+    auto* tag = app.add_subcommand("tag", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE");
+    tag->add_option("source", h.ref, "SOURCE_IMAGE[:TAG]")->required();
+    tag->add_option("target", h.target, "TARGET_IMAGE[:TAG]")->required();
+    tag->callback([&] { action = [&] { return cmd_tag(ctx, h.ref, h.target); }; });
+
+    auto* rename = app.add_subcommand("rename", "Rename a container");
+    rename->add_option("container", h.ref, "Container name or id")->required();
+    rename->add_option("new-name", h.target, "New name")->required();
+    rename->callback([&] { action = [&] { return cmd_rename(ctx, h.ref, h.target); }; });
+
+    auto* wait = app.add_subcommand("wait", "Block until containers stop, then print their exit codes");
+    wait->add_option("container", h.names, "Container names or ids")->required();
+    wait->callback([&] { action = [&] { return cmd_wait(ctx, h.names); }; });
+
+    auto* version = app.add_subcommand("version", "Show the whalebox-lite version information");
+    version->callback([&] { action = [&] { return cmd_version(ctx); }; });
+}
+
 }  // namespace
 
 void add_habit_commands(CLI::App& app, HabitCli& h, std::function<int()>& action, LiteContext& ctx) {
     add_volume_commands(app, h, action, ctx);
+    add_more_commands(app, h, action, ctx);
 }
 
 }  // namespace wb::lite

@@ -30,7 +30,7 @@ const std::set<std::string>& run_habit_value_flags();
 
 // Everything the extra commands parse into; lives as long as main's CLI::App.
 struct HabitCli {
-    std::string name, format;
+    std::string name, format, ref, target;
     std::vector<std::string> names, labels;
     bool quiet = false, force = false, all = false;
 };

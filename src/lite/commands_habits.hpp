@@ -18,4 +18,10 @@ int cmd_volume_inspect(const LiteContext& c, const std::vector<std::string>& nam
 int cmd_volume_rm(const LiteContext& c, const std::vector<std::string>& names, bool force);
 int cmd_volume_prune(const LiteContext& c, bool all, bool force);
 
+// commands_more.cpp
+int cmd_tag(const LiteContext& c, const std::string& source, const std::string& target);
+int cmd_rename(const LiteContext& c, const std::string& ref, const std::string& name);
+int cmd_wait(const LiteContext& c, const std::vector<std::string>& refs);
+int cmd_version(const LiteContext& c);
+
 }  // namespace wb::lite
