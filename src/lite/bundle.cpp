@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <cstdlib>
@@ -244,7 +245,22 @@ oci::Spec build_spec(const ImageConfig& image, const RunOptions& opts, const Bun
     spec.mounts.push_back(bind_mount("/etc/resolv.conf", paths.container_dir + "/resolv.conf", false));
     spec.mounts.push_back(bind_mount("/etc/hostname", paths.container_dir + "/hostname", false));
     spec.mounts.push_back(bind_mount("/etc/hosts", paths.container_dir + "/hosts", false));
-    for (const auto& v : opts.volumes) spec.mounts.push_back(bind_mount(v.container, v.host, v.readonly));
+    for (const auto& v : opts.volumes) {
+        if (v.type != "tmpfs") {
+            spec.mounts.push_back(bind_mount(v.container, v.host, v.readonly));
+            continue;
+        }
+        oci::Mount m;
+        m.destination = v.container;
+        m.source = m.type = "tmpfs";
+        for (size_t pos = 0; pos < v.tmpfs_options.size();) {
+            size_t comma = std::min(v.tmpfs_options.find(',', pos), v.tmpfs_options.size());
+            m.options.push_back(v.tmpfs_options.substr(pos, comma - pos));
+            pos = comma + 1;
+        }
+        if (v.readonly) m.options.push_back("ro");
+        spec.mounts.push_back(m);
+    }
 
     oci::Linux& lx = *spec.linux;
     lx.cgroups_path = "whalebox-lite/" + paths.id;
@@ -265,6 +281,7 @@ oci::Spec build_spec(const ImageConfig& image, const RunOptions& opts, const Bun
         cpu.shares = opts.cpu_shares;
     }
     if (opts.pids_limit) r.pids.emplace().limit = *opts.pids_limit;
+    apply_run_extras(spec, opts.extra);
     return spec;
 }
 

@@ -36,7 +36,7 @@ int cmd_stop(const LiteContext& c, const std::vector<std::string>& refs, int tim
 int cmd_start(const LiteContext& c, const std::vector<std::string>& refs);
 int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, int timeout);
 int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const std::string& signal);
-int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force);
+int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force, bool volumes = false);
 int cmd_commit(const LiteContext& c, const std::string& ref, const std::string& image);
 int cmd_export(const LiteContext& c, const std::string& ref, const std::string& file);
 

@@ -17,6 +17,7 @@
 #include "lite/network_attach.hpp"
 #include "lite/overlay.hpp"
 #include "lite/tty_proxy.hpp"
+#include "lite/volumes.hpp"
 #include "oci/serialize.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -70,6 +71,10 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     release_stale_networks(c);
     ImageStore images(c.layout);
     ImageRecord image = images.resolve(opts.image);
+    if (opts.extra.entrypoint) {  // docker: --entrypoint resets the image's Cmd too
+        image.config.entrypoint = *opts.extra.entrypoint;
+        if (opts.command.empty()) image.config.cmd.clear();
+    }
     ContainerStore store(c.layout);
     auto all = store.list();
     if (!opts.name.empty()) {
@@ -103,13 +108,14 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     rec.auto_remove = opts.auto_remove;
     rec.tty = opts.tty;
     rec.interactive = opts.interactive;
-    for (const auto& v : opts.volumes) rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));
+    resolve_volumes(c.layout, opts.volumes, rec.id);  // volumes.hpp: named, anonymous, bind sources
+    for (const auto& v : opts.volumes)
+        if (v.type != "tmpfs") rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));
 
     std::string dir = store.dir(rec.id);
     if (::mkdir(dir.c_str(), 0711) < 0) throw_errno("create " + dir);
     CreateRollback rollback{&c, rec.id};
     store.save(rec);
-    for (const auto& v : opts.volumes) fs::mkdir_all(v.host, 0755);  // docker creates a missing host dir
     write_etc_files(dir, hostname, opts.net);
     save_network_request(dir, network);
     mount_workspace(c, rec);
@@ -169,6 +175,10 @@ int cmd_exec(const LiteContext& c, const ExecRequest& req) {
     flags.args = req.command;
     for (const auto& e : req.env)
         if (auto v = parse_env_flag(e)) flags.env.push_back(*v);
+    // docker: 127 for a command not found in the container, 126 for one it cannot run.
+    std::vector<std::string> exec_env = r.config.env;
+    for (const auto& e : flags.env) set_env(exec_env, e);
+    check_executable(store.dir(r.id) + "/merged", req.command.front(), exec_env);
     flags.cwd = req.workdir;
     if (!req.user.empty()) {
         ResolvedUser u = resolve_user(req.user, store.dir(r.id) + "/merged");
@@ -201,9 +211,11 @@ int cmd_exec(const LiteContext& c, const ExecRequest& req) {
         status = runtime::exec(c.runtime, eo);
     } catch (const Error& e) {
         if (console) console->finish(true);
-        // docker: an exec the runtime could not start is 126.
-        throw ExitError(e.what(), std::string(e.what()).find("exec") != std::string::npos ? kExitCannotInvoke
-                                                                                              : kExitLiteError);
+        // docker: an exec the runtime could not start is 126 (127 when not found).
+        int code = exit_code_for_start_error(e.what());
+        throw ExitError(e.what(), code != kExitLiteError                               ? code
+                                  : std::string(e.what()).find("exec") != std::string::npos ? kExitCannotInvoke
+                                                                                           : 1);
     }
     if (console) console->finish(false);
     return status;
@@ -281,13 +293,15 @@ int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const s
     return rc;
 }
 
-int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force) {
+int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force, bool volumes) {
     ContainerStore store(c.layout);
     release_stale_networks(c);
     int rc = 0;
     for (const auto& ref : refs) {
         try {
-            remove_container(c, store.resolve(ref), force);
+            ContainerRecord r = store.resolve(ref);
+            remove_container(c, r, force);
+            if (volumes) remove_anonymous_volumes(c.layout, r.id);
             std::cout << ref << std::endl;
         } catch (const Error& e) {
             std::cerr << "Error: " << e.what() << "\n";

@@ -54,6 +54,7 @@ std::string unpack_into_store(const Layout& layout, int fd, const std::string& k
     UnpackResult r = unpack_layer(fd, dir, o);
     if (size) *size = r.bytes_read;
     std::string digest = key.empty() ? r.digest : key;
+    ImageStore(layout).set_layer_size(digest, r.bytes_read);
     std::string dest = layout.layer_dir(digest);
     if (fs::exists(dest)) return digest;  // the same content is there already
     if (::rename(dir.c_str(), dest.c_str()) < 0 && errno != EEXIST && errno != ENOTEMPTY)
@@ -239,6 +240,7 @@ std::vector<ImageRecord> load_images(const Layout& layout, const std::string& ar
             uint64_t size = 0;
             if (!key.empty() && store.has_layer(key)) {
                 r.layers.push_back(key);
+                r.size += store.layer_size(key);
                 continue;
             }
             UniqueFd layer = open_in(scratch.path, a.layer_paths[i]);

@@ -3,9 +3,11 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "lite/reference.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -87,7 +89,14 @@ std::string image_config_document(const ImageRecord& r) {
     return doc.dump();
 }
 
+namespace {
+std::string layer_size_path(const Layout& layout, const std::string& digest) {
+    return layout.root + "/layers/sizes/" + digest_hex(digest);
+}
+}  // namespace
+
 std::string normalize_tag(const std::string& name) {
+    check_reference(name);
     auto slash = name.rfind('/');
     auto colon = name.rfind(':');
     if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) return name + ":latest";
@@ -161,7 +170,21 @@ void ImageStore::remove(const ImageRecord& r) const {
         if (other.id != r.id) used.insert(other.layers.begin(), other.layers.end());
     if (::unlink(path(r.id).c_str()) < 0 && errno != ENOENT) throw_errno("remove image record " + r.id);
     for (const auto& l : r.layers)
-        if (!used.count(l)) remove_tree_same_fs(layout_.layer_dir(l));
+        if (!used.count(l)) {
+            remove_tree_same_fs(layout_.layer_dir(l));
+            ::unlink(layer_size_path(layout_, l).c_str());
+        }
+}
+
+void ImageStore::set_layer_size(const std::string& digest, uint64_t bytes) const {
+    fs::mkdir_all(layout_.root + "/layers/sizes", 0700);
+    fs::write_file_atomic(layer_size_path(layout_, digest), std::to_string(bytes) + "\n", 0600, fs::Sync::no_fsync);
+}
+
+uint64_t ImageStore::layer_size(const std::string& digest) const {
+    std::string text;
+    if (!fs::try_read_file(layer_size_path(layout_, digest), text)) return 0;
+    return std::strtoull(text.c_str(), nullptr, 10);
 }
 
 }  // namespace wb::lite

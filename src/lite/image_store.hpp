@@ -59,6 +59,10 @@ public:
     // Removes the record and every layer no other image uses.
     void remove(const ImageRecord& r) const;
     bool has_layer(const std::string& digest) const;
+    // The bytes of a layer's tar as stored (ROOT/layers/sizes/<hex>), so an image that
+    // shares a layer already there still counts it in its SIZE; 0 when unknown.
+    void set_layer_size(const std::string& digest, uint64_t bytes) const;
+    uint64_t layer_size(const std::string& digest) const;
     const Layout& layout() const { return layout_; }
 
 private:

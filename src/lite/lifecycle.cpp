@@ -22,6 +22,7 @@
 #include "lite/output_tee.hpp"
 #include "lite/overlay.hpp"
 #include "lite/tty_proxy.hpp"
+#include "lite/volumes.hpp"
 #include "state/state.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -296,7 +297,10 @@ void record_exit(const LiteContext& c, const std::string& id, int status, const 
             log::warn("{}", e.what());
         }
     }
-    if (remove) destroy_files(c, id);
+    if (remove) {
+        destroy_files(c, id);
+        remove_anonymous_volumes(c.layout, id);  // docker run --rm takes them along
+    }
 }
 
 int run_attached(const LiteContext& c, const std::string& id, bool interactive) {

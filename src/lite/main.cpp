@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "lite/argv_split.hpp"
+#include "lite/cli_habits.hpp"
+#include "lite/cli_messages.hpp"
 #include "lite/commands.hpp"
 #include "lite/network_cli.hpp"
 #include "util/error.hpp"
@@ -37,6 +39,7 @@ struct RunFlags {
     std::string memory, cpus;
     int64_t cpu_shares = -1, pids_limit = 0;
     std::vector<std::string> volumes, env, env_files, publish;
+    RunHabitFlags habits;  // cli_habits.cpp
 };
 
 void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteContext& ctx) {
@@ -65,6 +68,7 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
     run->add_flag("-P,--publish-all", f.opts.publish_all, "Publish all exposed ports to free host ports");
     run->add_option("--ip", f.opts.ip, "IPv4 address on a user-defined network");
     run->add_flag("--read-only", f.opts.read_only, "Mount the container's root filesystem as read only");
+    add_run_habit_flags(run, f.habits);
     run->add_option("image", f.opts.image, "Image name or id")->required();
     run->add_option("command", f.opts.command, "Command and arguments (default: the image's)");
     run->callback([&] {
@@ -76,6 +80,7 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
             if (f.pids_limit != 0) o.pids_limit = f.pids_limit;
             for (const auto& v : f.volumes) o.volumes.push_back(parse_volume(v));
             for (const auto& p : f.publish) o.publish.push_back(parse_publish(p));
+            apply_run_habit_flags(f.habits, o);
             for (const auto& file : f.env_files)
                 for (const auto& e : parse_env_file_text(wb::fs::read_file(file))) o.env.push_back(e);
             for (const auto& e : f.env)
@@ -94,7 +99,9 @@ int main(int argc, char** argv) {
         if ((args[sub] == "--root" || args[sub] == "--state-root")) ++sub;
         ++sub;
     }
-    if (sub < args.size() && args[sub] == "run") args = split_command_args(args, sub + 1, kRunSyntax);
+    FlagSyntax run_syntax = kRunSyntax;
+    run_syntax.value_options.insert(run_habit_value_flags().begin(), run_habit_value_flags().end());
+    if (sub < args.size() && args[sub] == "run") args = split_command_args(args, sub + 1, run_syntax);
     if (sub < args.size() && args[sub] == "exec") args = split_command_args(args, sub + 1, kExecSyntax);
 
     LiteContext ctx;
@@ -205,10 +212,12 @@ int main(int argc, char** argv) {
     kill->add_option("container", refs, "Container names or ids")->required();
     kill->callback([&] { action = [&] { return cmd_kill(ctx, refs, signal); }; });
 
-    auto* rm = app.add_subcommand("rm", "Remove containers (their write layer; volumes are left alone)");
+    bool rm_volumes = false;
+    auto* rm = app.add_subcommand("rm", "Remove containers (their write layer; named volumes are left alone)");
     rm->add_flag("-f,--force", force, "Force the removal of a running container (SIGKILL)");
+    rm->add_flag("-v,--volumes", rm_volumes, "Remove anonymous volumes associated with the container");
     rm->add_option("container", refs, "Container names or ids")->required();
-    rm->callback([&] { action = [&] { return cmd_rm(ctx, refs, force); }; });
+    rm->callback([&] { action = [&] { return cmd_rm(ctx, refs, force, rm_volumes); }; });
 
     std::string image;
     auto* commit = app.add_subcommand("commit", "Create a new image from a container's changes (its write layer)");
@@ -222,6 +231,16 @@ int main(int argc, char** argv) {
     exp->add_option("file,-o,--output", output, "Write to a file instead of stdout");
     exp->callback([&] { action = [&] { return cmd_export(ctx, ref, output); }; });
 
+    HabitCli habits;
+    add_habit_commands(app, habits, action, ctx);  // cli_habits.cpp: volume, ...
+
+    if (auto f = unknown_command(app, args, sub)) {
+        std::cerr << f->message;
+        return f->exit_code;
+    }
+    // docker: run's (and create's) own failures exit 125, every other command's 1.
+    const bool run_like = sub < args.size() && (args[sub] == "run" || args[sub] == "create");
+    const int failure_code = run_like ? kExitLiteError : 1;
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());
         app.parse(reversed);
@@ -232,9 +251,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        report(e.what(), kExitLiteError);
-        std::cerr << "See 'whalebox-lite --help'.\n";
-        return kExitLiteError;
+        CliFailure f = describe_parse_error(app, args, sub, e);
+        std::cerr << f.message;
+        return f.exit_code;
     }
     try {
         wb::log::setup("", wb::log::Format::text, debug);
@@ -242,10 +261,10 @@ int main(int argc, char** argv) {
         std::cout.flush();
         return action();
     } catch (const ExitError& e) {
-        return report(e.what(), e.exit_code());
+        // 126/127 (cannot run, not found) pass through; a 125 is our own failure.
+        return report(e.what(), e.exit_code() == kExitLiteError ? failure_code : e.exit_code());
     } catch (const std::exception& e) {
-        // whalebox-lite's own errors exit 125 (as docker run's do), in every command; run
-        // and exec pass the container command's status on (126/127 when it cannot start).
-        return report(e.what(), kExitLiteError);
+        // run and exec pass the container command's status on (126/127 when it cannot start).
+        return report(e.what(), failure_code);
     }
 }

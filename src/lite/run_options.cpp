@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "lite/volumes.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -47,6 +48,12 @@ VolumeSpec parse_volume(const std::string& spec) {
         if (colon == std::string::npos) break;
         pos = colon + 1;
     }
+    if (parts.size() == 1 && !parts[0].empty() && parts[0].front() == '/' && parts[0] != "/") {
+        VolumeSpec anonymous;
+        anonymous.type = "volume";
+        anonymous.container = parts[0];
+        return anonymous;
+    }
     if (parts.size() < 2 || parts.size() > 3) throw bad("expected HOST:CONTAINER[:ro]");
     VolumeSpec v;
     v.host = parts[0];
@@ -59,12 +66,14 @@ VolumeSpec parse_volume(const std::string& spec) {
         else if (parts[2] != "rw") throw bad("unknown mode '" + parts[2] + "'");
     }
     if (v.host.front() != '/') {
-        // Named volumes are not supported: a host path is one with a '/' or a leading '.'.
-        if (v.host.find('/') == std::string::npos && v.host.front() != '.')
-            throw bad("named volumes are not supported; give a host path");
-        char cwd[PATH_MAX];
-        if (!::getcwd(cwd, sizeof cwd)) throw_errno("getcwd");
-        v.host = fs::join(cwd, v.host);
+        // docker takes anything but an absolute path as a volume name (volumes.hpp).
+        if (!valid_volume_name(v.host))
+            throw Error("create " + v.host + ": \"" + v.host +
+                        "\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" "
+                        "are allowed. If you intended to pass a host directory, use absolute path");
+        v.type = "volume";
+        v.volume = v.host;
+        v.host.clear();
     }
     return v;
 }

@@ -7,13 +7,18 @@
 #include <vector>
 
 #include "lite/ports.hpp"
+#include "lite/run_extras.hpp"
 
 namespace wb::lite {
 
 struct VolumeSpec {
-    std::string host;       // absolute
+    std::string host;       // absolute (a volume's _data once resolved, see volumes.hpp)
     std::string container;  // absolute
     bool readonly = false;
+    std::string type = "bind";   // bind | volume | tmpfs (--mount)
+    std::string volume;          // type volume: its name; "" = anonymous (-v /path)
+    std::string tmpfs_options;   // type tmpfs: "nosuid,nodev[,size=N][,mode=O]"
+    bool from_mount_flag = false;  // --mount: a missing bind source is an error
 };
 
 struct RunOptions {
@@ -39,14 +44,16 @@ struct RunOptions {
     bool read_only = false;              // --read-only
     std::string image;
     std::vector<std::string> command;  // CMD... (replaces the image's Cmd)
+    RunExtras extra;                   // issue 17's flags (run_extras.hpp)
 };
 
 // docker's RAMInBytes: "64m", "64MB", "1g", "512k", "1.5g", "1048576" (binary units).
 // Throws wb::Error("invalid size: ...").
 int64_t parse_memory_size(const std::string& text);
 
-// "HOST:CTR[:ro|rw]"; both paths absolute (a relative host path is made absolute against
-// the current directory, as newer docker does). Throws wb::Error("invalid volume spec...").
+// "HOST:CTR[:ro|rw]" (HOST absolute), "NAME:CTR[:ro|rw]" (a named volume: docker's name
+// rules, so a relative path is refused) or "CTR" (an anonymous volume).
+// Throws wb::Error("invalid volume spec...").
 VolumeSpec parse_volume(const std::string& spec);
 
 // -e K=V as given; -e K (no '=') takes K from our own environment, and is dropped when

@@ -3,6 +3,7 @@
 
 #include "lite/argv_split.hpp"
 #include "lite/run_options.hpp"
+#include "lite/volumes.hpp"
 #include "util/error.hpp"
 
 namespace wb::lite {
@@ -32,13 +33,35 @@ TEST(LiteVolume, HostContainerMode) {
     EXPECT_FALSE(v.readonly);
     EXPECT_TRUE(parse_volume("/a:/b:ro").readonly);
     EXPECT_FALSE(parse_volume("/a:/b:rw").readonly);
-    VolumeSpec rel = parse_volume("./here:/x");
-    EXPECT_EQ(rel.host.front(), '/');
-    EXPECT_NE(rel.host.find("/./here"), std::string::npos);
+    // docker: anything but an absolute host path is a volume name; -v /path an anonymous one.
+    VolumeSpec named = parse_volume("data:/x:ro");
+    EXPECT_EQ(named.type, "volume");
+    EXPECT_EQ(named.volume, "data");
+    EXPECT_TRUE(named.readonly);
+    VolumeSpec anonymous = parse_volume("/cache");
+    EXPECT_EQ(anonymous.type, "volume");
+    EXPECT_EQ(anonymous.volume, "");
+    EXPECT_EQ(anonymous.container, "/cache");
+}
+
+TEST(LiteVolume, Mount) {
+    VolumeSpec b = parse_mount("type=bind,source=/srv,target=/data,readonly");
+    EXPECT_EQ(b.type, "bind");
+    EXPECT_EQ(b.host, "/srv");
+    EXPECT_EQ(b.container, "/data");
+    EXPECT_TRUE(b.readonly);
+    VolumeSpec v = parse_mount("src=cache,dst=/c");
+    EXPECT_EQ(v.type, "volume");
+    EXPECT_EQ(v.volume, "cache");
+    VolumeSpec t = parse_mount("type=tmpfs,target=/t,tmpfs-size=1m,tmpfs-mode=1770");
+    EXPECT_EQ(t.tmpfs_options, "nosuid,nodev,size=1048576,mode=1770");
+    for (const char* bad : {"type=bind,target=/x", "type=bind,source=rel,target=/x", "type=volume,source=/x",
+                            "type=tmpfs,source=x,target=/t", "type=nfs,target=/x", "target=rel", "bogus=1,target=/x"})
+        EXPECT_THROW(parse_mount(bad), Error) << bad;
 }
 
 TEST(LiteVolume, Invalid) {
-    for (const char* bad : {"/a", "/a:b", "/a:/b:rx", ":/b", "/a:/b:ro:x", "/a:/", "named:/b"})
+    for (const char* bad : {"/a:b", "/a:/b:rx", ":/b", "/a:/b:ro:x", "/a:/", "./rel:/b", "a:/b", "bad/name:/b", "/"})
         EXPECT_THROW(parse_volume(bad), Error) << bad;
 }
 

@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# whalebox-lite with docker's habits (issue 17): exit codes, messages, image references,
+# sizes. Real containers, as root; each test has its own --root; --network none always.
+
+load lite-helpers
+
+setup() { setup_lite; }
+teardown() { teardown_lite; }
+
+@test "lite-habits: exit codes as docker's: run 125/126/127, exec 126/127, other commands 1" {
+	lite run --network none nosuchimage true
+	[ "$status" -eq 125 ]
+	lite run --rm --network none busybox nosuchcommand
+	[ "$status" -eq 127 ]
+	[[ "$output" == *'executable file not found in $PATH'* ]]
+	lite run --rm --network none busybox /etc/passwd
+	[ "$status" -eq 126 ]
+	lite run --rm --network none busybox sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	lite logs nosuch
+	[ "$status" -eq 1 ]
+	[ "$output" = "Error: No such container: nosuch" ]
+	lite rmi nosuch
+	[ "$status" -eq 1 ]
+	lite inspect nosuch
+	[ "$status" -eq 1 ]
+	lite run -d --name box --network none busybox sleep 1000
+	[ "$status" -eq 0 ]
+	lite exec box nosuchcommand
+	[ "$status" -eq 127 ]
+	lite exec box /etc/passwd
+	[ "$status" -eq 126 ]
+	lite exec box sh -c 'exit 5'
+	[ "$status" -eq 5 ]
+	lite exec nosuch true
+	[ "$status" -eq 1 ]
+}
+
+@test "lite-habits: unknown flags and commands read as docker's" {
+	lite run --bogus --network none busybox true
+	[ "$status" -eq 125 ]
+	[ "${lines[0]}" = "unknown flag: --bogus" ]
+	[ "${lines[1]}" = "See 'whalebox-lite run --help'." ]
+	lite ps -z
+	[ "$status" -eq 125 ]
+	[ "${lines[0]}" = "unknown shorthand flag: 'z' in -z" ]
+	[ "${lines[1]}" = "See 'whalebox-lite ps --help'." ]
+	lite frobnicate
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "whalebox-lite: 'frobnicate' is not a whalebox-lite command." ]
+	# Flags the command knows still work, before and after its arguments.
+	lite run --rm --network none -e A=1 busybox sh -c 'echo $A'
+	[ "$output" = 1 ]
+}
+
+@test "lite-habits: image references follow docker's grammar" {
+	lite import "$LITE_DIR/busybox.tar" Bad:Name:x
+	[ "$status" -eq 1 ]
+	[ "$output" = "Error: invalid reference format" ]
+	lite import "$LITE_DIR/busybox.tar" UPPER
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"repository name (UPPER) must be lowercase"* ]]
+	lite run --rm --network none Bad:Name:x true
+	[ "$status" -eq 125 ]
+	[ "$output" = "Error: invalid reference format" ]
+	for good in a.b/c_d:1.0 localhost:5000/team/app:v-2 registry.example.com/x__y--z:latest; do
+		lite import "$LITE_DIR/busybox.tar" "$good"
+		[ "$status" -eq 0 ]
+	done
+	lite images
+	[[ "$output" == *"localhost:5000/team/app "*"v-2 "* ]]
+}
+
+@test "lite-habits: images SIZE counts layers a load shares with an image already there" {
+	lite_mkimage docker "$LITE_DIR/save.tar" layered:v1
+	# Alone in a fresh root...
+	other=(--root "$LITE_DIR/other" --state-root "$LITE_DIR/other-state")
+	"$WHALEBOX_LITE" "${other[@]}" load -i "$LITE_DIR/save.tar" >/dev/null
+	alone=$("$WHALEBOX_LITE" "${other[@]}" images | awk '$1 == "layered" { print $NF }')
+	# ...and next to busybox, whose layer (the same bytes) it shares.
+	lite load -i "$LITE_DIR/save.tar"
+	[ "$status" -eq 0 ]
+	shared=$(__lite images | awk '$1 == "layered" { print $NF }')
+	bb=$(__lite images | awk '$1 == "busybox" { print $NF }')
+	[ -n "$alone" ]
+	[ "$shared" = "$alone" ]
+	[ "$shared" != "$bb" ]
+}
+
+@test "lite-habits: tag, rename, wait, version" {
+	lite tag busybox mybox:1
+	[ "$status" -eq 0 ]
+	lite images
+	[[ "$output" == *"mybox "*"1 "* && "$output" == *"busybox "*"latest "* ]]
+	lite tag busybox Bad:Name:x
+	[ "$status" -eq 1 ]
+	lite run -d --name first --network none busybox sh -c 'sleep 1; exit 3'
+	lite rename first second
+	[ "$status" -eq 0 ]
+	lite wait second
+	[ "$status" -eq 0 ]
+	[ "$output" = 3 ]
+	lite ps -a
+	[[ "$output" == *" second"* && "$output" != *" first"* ]]
+	lite rename second "bad name"
+	[ "$status" -eq 1 ]
+	lite version
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Version:"* ]]
+}
