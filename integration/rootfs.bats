@@ -13,7 +13,7 @@ setup() {
 
 # A private copy of the rootfs at ./rootfs, which the container may write to.
 own_rootfs() {
-	own_rootfs
+	copy_rootfs
 	update_config '.root.path = "rootfs"'
 }
 
