@@ -199,9 +199,9 @@ container_ns() {
 	[ "$(hostname)" != "wb-test-host" ]
 }
 
-@test "a mount namespace is required" {
+@test "without a mount namespace, maskedPaths and readonlyPaths are refused" {
 	update_config '.linux.namespaces |= map(select(.type != "mount"))'
 	wb run test_ns
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"mount namespace"* ]]
+	[[ "$output" == *"unable to restrict sys entries without a private MNT namespace"* ]]
 }

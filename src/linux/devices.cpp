@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "linux/path_in_root.hpp"
+#include "linux/rootfs_plan.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -64,7 +65,10 @@ const std::vector<oci::Device>& default_devices() {
     return devices;
 }
 
-void setup_dev(int root_fd, const std::vector<oci::Device>& devices, bool in_user_namespace) {
+void setup_dev(int root_fd, const std::vector<oci::Device>& given, bool in_user_namespace) {
+    // "/dev/foo/" is /dev/foo, as runc cleans the path.
+    std::vector<oci::Device> devices = given;
+    for (auto& d : devices) d.path = clean_path(d.path);
     mode_t old = sys().umask(0);
     try {
         for (const auto& d : default_devices()) {

@@ -40,6 +40,52 @@ constexpr FlagOption kFlags[] = {
     {"sync", false, MS_SYNCHRONOUS},
 };
 
+struct RecursiveOption {
+    std::string_view name;
+    bool clear;
+    uint64_t attr;
+};
+
+// As runc's recAttrFlags: applied with mount_setattr(AT_RECURSIVE). The atime options
+// are one field of the attributes: setting one replaces the others.
+constexpr RecursiveOption kRecursive[] = {
+    {"rro", false, MOUNT_ATTR_RDONLY},           {"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},       {"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},         {"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},       {"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME}, {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rrelatime", false, MOUNT_ATTR_RELATIME},   {"rnorelatime", true, MOUNT_ATTR_RELATIME},
+    {"rnoatime", false, MOUNT_ATTR_NOATIME},     {"ratime", true, MOUNT_ATTR_NOATIME},
+    {"rstrictatime", false, MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", true, MOUNT_ATTR_STRICTATIME},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+bool is_atime(uint64_t attr) {
+    return attr == MOUNT_ATTR_RELATIME || attr == MOUNT_ATTR_NOATIME || attr == MOUNT_ATTR_STRICTATIME;
+}
+
+bool apply_recursive(MountOptions& out, const std::string& opt) {
+    for (const auto& r : kRecursive) {
+        if (opt != r.name) continue;
+        if (is_atime(r.attr)) {
+            out.rec_attr_clr |= MOUNT_ATTR__ATIME;
+            out.rec_attr_set &= ~static_cast<uint64_t>(MOUNT_ATTR__ATIME);
+            // "rnorelatime": atimes updated always (strictatime); the other clearing
+            // options go back to the default.
+            if (!r.clear) out.rec_attr_set |= r.attr;
+            if (r.clear && r.attr == MOUNT_ATTR_RELATIME) out.rec_attr_set |= MOUNT_ATTR_STRICTATIME;
+        } else if (r.clear) {
+            out.rec_attr_clr |= r.attr;
+            out.rec_attr_set &= ~r.attr;
+        } else {
+            out.rec_attr_set |= r.attr;
+            out.rec_attr_clr &= ~r.attr;
+        }
+        return true;
+    }
+    return false;
+}
+
 struct PropagationOption {
     std::string_view name;
     unsigned long flags;
@@ -86,6 +132,7 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
             out.copy_up = true;
             continue;
         }
+        if (apply_recursive(out, opt)) continue;
         for (const auto& p : kPropagation) {
             if (opt != p.name) continue;
             out.propagation = p.flags;
@@ -95,6 +142,10 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
         if (!matched) out.data.push_back(opt);
     }
     return out;
+}
+
+void refuse_unknown_bind_options(const MountOptions& opts) {
+    if (!opts.data.empty()) throw Error("mount option \"" + opts.data.front() + "\" is not known", EINVAL);
 }
 
 unsigned long parse_propagation(const std::string& value) {
@@ -107,6 +158,7 @@ std::vector<std::string> known_mount_options() {
     std::vector<std::string> out;
     for (const auto& f : kFlags) out.emplace_back(f.name);
     for (const auto& p : kPropagation) out.emplace_back(p.name);
+    for (const auto& r : kRecursive) out.emplace_back(r.name);
     out.emplace_back("tmpcopyup");
     return out;
 }

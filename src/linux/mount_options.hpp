@@ -1,5 +1,6 @@
 // config.json mount options → mount(2) flags, propagation and filesystem data.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,12 +14,21 @@ struct MountOptions {
     unsigned long propagation = 0;  // MS_SHARED / MS_SLAVE / MS_PRIVATE / MS_UNBINDABLE (| MS_REC)
     std::vector<std::string> data;  // everything else ("size=64k", "mode=755")
     bool copy_up = false;           // "tmpcopyup": a tmpfs starts with what it covers
+    // The recursive options ("rro", "rnosuid", "ratime" ...): mount_setattr(2) attributes
+    // (MOUNT_ATTR_*) set and cleared on the mount and every mount below it.
+    uint64_t rec_attr_set = 0;
+    uint64_t rec_attr_clr = 0;
     bool bind() const;
     std::string data_string() const;  // comma-joined data
 };
 
-// Parses options the way runc does; unknown words become filesystem data.
+// Parses options the way runc does; unknown words become filesystem data (the kernel
+// judges them when the filesystem is mounted).
 MountOptions parse_mount_options(const std::vector<std::string>& options);
+
+// For a bind mount, which takes no filesystem data: throws wb::Error naming the first
+// option this runtime does not know ("mount option \"rfoo\" is not known").
+void refuse_unknown_bind_options(const MountOptions& opts);
 
 // rootfsPropagation ("rslave", "private", ...) → flags; throws for unknown values.
 unsigned long parse_propagation(const std::string& value);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
@@ -39,9 +40,25 @@ std::vector<std::string> split_path(const std::string& path) {
 
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
+namespace {
+
+// The target of `name` in parent_fd when it is a symlink; nullopt when it is not one.
+std::optional<std::string> symlink_target(int parent_fd, const std::string& name) {
+    struct stat st {};
+    if (sys().fstatat(parent_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode)) return {};
+    std::string target(4096, '\0');
+    ssize_t n = sys().readlinkat(parent_fd, name.c_str(), target.data(), target.size());
+    if (n < 0) return {};
+    target.resize(static_cast<size_t>(n));
+    return target;
+}
+
+}  // namespace
+
 UniqueFd open_in_root(int root_fd, const std::string& path, Create create) {
     auto parts = split_path(path);
     std::string rel;
+    int links_followed = 0;
     for (size_t i = 0; i < parts.size(); ++i) {
         std::string parent = rel;
         rel += (rel.empty() ? "" : "/") + parts[i];
@@ -52,6 +69,19 @@ UniqueFd open_in_root(int root_fd, const std::string& path, Create create) {
         // Create the missing component in its (resolved) parent directory.
         UniqueFd parent_fd(openat2_in_root(root_fd, parent, O_PATH | O_DIRECTORY));
         if (!parent_fd) throw_errno("open " + (parent.empty() ? "/" : "/" + parent) + " in rootfs");
+        if (auto link = symlink_target(parent_fd.get(), parts[i])) {
+            // A dangling symlink: as runc (securejoin), its target is created inside the
+            // rootfs, an absolute target taken from the rootfs's root.
+            if (++links_followed > 40) throw_errno("open " + path + " in rootfs", ELOOP);
+            std::vector<std::string> rest = split_path(*link);
+            std::vector<std::string> next = link->starts_with("/") ? std::vector<std::string>{} : split_path(parent);
+            next.insert(next.end(), rest.begin(), rest.end());
+            next.insert(next.end(), parts.begin() + static_cast<long>(i) + 1, parts.end());
+            parts = std::move(next);
+            rel.clear();
+            i = static_cast<size_t>(-1);
+            continue;
+        }
         if (last && create == Create::file) {
             UniqueFd f(sys().openat(parent_fd.get(), parts[i].c_str(),
                                 O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));

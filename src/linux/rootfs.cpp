@@ -13,10 +13,11 @@ void prepare_rootfs(const oci::Spec& spec, const RootfsConfig& cfg, const std::f
     apply_rootfs(plan, Phase::prepare, cfg, before_pivot);
 }
 
-void finalize_rootfs(const oci::Spec& spec, bool in_user_namespace) {
+void finalize_rootfs(const oci::Spec& spec, bool in_user_namespace, bool mount_namespace) {
     RootfsConfig cfg;
     cfg.rootfs = "/";
     cfg.in_user_namespace = in_user_namespace;
+    cfg.mount_namespace = mount_namespace;
     apply_rootfs(plan_rootfs(spec, cfg), Phase::finalize, cfg);
 }
 

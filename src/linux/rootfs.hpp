@@ -19,6 +19,9 @@ struct CgroupBind {
 struct RootfsConfig {
     std::string rootfs;  // absolute host path
     bool no_pivot = false;
+    // The init has a mount namespace of its own (or joined one). Without one (runc allows
+    // it) the mounts are made in the caller's namespace and the last step is a chroot.
+    bool mount_namespace = true;
     bool in_user_namespace = false;
     bool new_cgroup_namespace = false;
     bool cgroup2_host = false;                 // the host is unified (pure v2)
@@ -33,7 +36,7 @@ void prepare_rootfs(const oci::Spec& spec, const RootfsConfig& cfg,
                     const std::function<void()>& before_pivot = {});
 
 // After pivot_root: sysctl, readonly paths, masked paths, then root.readonly.
-void finalize_rootfs(const oci::Spec& spec, bool in_user_namespace);
+void finalize_rootfs(const oci::Spec& spec, bool in_user_namespace, bool mount_namespace = true);
 
 // Writes linux.sysctl under /proc/sys.
 void apply_sysctl(const std::map<std::string, std::string>& sysctl);

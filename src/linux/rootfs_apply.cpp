@@ -24,6 +24,10 @@ namespace {
 using fs::base_of;
 using fs::parent_of;
 
+bool has_mode_option(const std::string& data) {
+    return data.starts_with("mode=") || data.find(",mode=") != std::string::npos;
+}
+
 bool is_procfs(int fd) {
     struct statfs sf {};
     return sys().fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
@@ -42,6 +46,9 @@ public:
             case RootfsStep::tmpfs_copy_up: return tmpfs_copy_up(op);
             case RootfsStep::bind: return bind(op);
             case RootfsStep::remount_bind: return remount(op);
+            case RootfsStep::recursive_attrs:
+                return set_recursive_attrs(fd_path(target(op, Create::nothing).get()), op.attr_set, op.attr_clr,
+                                           op.what);
             case RootfsStep::devices:
                 setup_dev(root_fd(), op.devices, op.in_user_namespace);
                 return;
@@ -55,9 +62,14 @@ public:
             case RootfsStep::chroot:
                 root_.reset();
                 return chroot_into(op.target);
+            case RootfsStep::chroot_in_place:
+                root_.reset();
+                return chroot_in_callers_namespace(op.target);
             case RootfsStep::sysctl: return write_sysctl(op);
             case RootfsStep::readonly_path: return readonly_path(op.target, op.in_user_namespace);
             case RootfsStep::mask_path: return mask_path(op.target, dev_null());
+            case RootfsStep::remount_readonly:
+                return remount_bind(op.target, op.flags | MS_RDONLY, op.in_user_namespace, op.what);
             case RootfsStep::remount_root_readonly:
                 return remount_bind("/", op.flags, op.in_user_namespace, op.what);
         }
@@ -120,13 +132,36 @@ private:
             throw Error(op.what + ": filesystem \"" + op.fstype + "\" must be mounted on ordinary directory", EINVAL);
     }
 
+    // A tmpfs without mode= over an existing directory takes that directory's mode (runc;
+    // with mode= it is what the mount asks for, as runc from 1.1.6). 0: leave it be.
+    mode_t covered_mode(const MountOp& op) {
+        if (op.fstype != "tmpfs" || has_mode_option(op.data)) return 0;
+        UniqueFd existing;
+        try {
+            existing = target(op, Create::nothing);
+        } catch (const Error& e) {
+            if (e.code() == ENOENT) return 0;
+            throw;
+        }
+        struct stat st {};
+        if (sys().fstatat(existing.get(), "", &st, AT_EMPTY_PATH) < 0) throw_errno(op.what);
+        return S_ISDIR(st.st_mode) ? (st.st_mode & 07777) : 0;
+    }
+
     void mount_filesystem(const MountOp& op) {
         require_ordinary_directory(op);
+        mode_t mode = covered_mode(op);
         UniqueFd dest = target(op, Create::directory);
         std::string path = fd_path(dest.get());
         const char* fstype = op.fstype.empty() ? nullptr : op.fstype.c_str();
         const char* data = op.data.empty() ? nullptr : op.data.c_str();
-        if (sys().mount(op.source.c_str(), path.c_str(), fstype, op.flags, data) == 0) return;
+        if (sys().mount(op.source.c_str(), path.c_str(), fstype, op.flags, data) == 0) {
+            if (mode && !(op.flags & MS_RDONLY)) {
+                UniqueFd mounted = target(op, Create::nothing);
+                if (sys().fchmodat(AT_FDCWD, fd_path(mounted.get()).c_str(), mode, 0) < 0) throw_errno(op.what);
+            }
+            return;
+        }
         int err = errno;
         if (op.fallback == Fallback::sysfs_bind_host && err == EPERM) {
             // A user namespace without its own network namespace may not mount sysfs:
@@ -166,8 +201,7 @@ private:
         } catch (const Error& e) {
             throw Error(op.what + ": tmpcopyup: " + e.what(), e.code());
         }
-        bool has_mode = op.data.starts_with("mode=") || op.data.find(",mode=") != std::string::npos;
-        if (!has_mode && sys().fchmodat(above.get(), ".", st.st_mode & 07777, 0) < 0) throw_errno(op.what);
+        if (!has_mode_option(op.data) && sys().fchmodat(above.get(), ".", st.st_mode & 07777, 0) < 0) throw_errno(op.what);
         if (op.flags & MS_RDONLY) do_mount("", fd_path(above.get()), nullptr, MS_REMOUNT | op.flags, op.data, op.what);
     }
 
@@ -185,6 +219,8 @@ private:
             throw Error(op.what + ": \"/proc\" cannot be mounted because it is not of type proc", EINVAL);
         UniqueFd t = target(op, S_ISDIR(st.st_mode) ? Create::directory : Create::file);
         do_mount(fd_path(src.get()), fd_path(t.get()), nullptr, op.flags, "", op.what);
+        // A bind onto "/" covers the rootfs: what follows goes into the new mount.
+        if (clean_path(op.target) == "/") root_.reset();
     }
 
     void remount(const MountOp& op) {

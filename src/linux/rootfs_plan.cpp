@@ -27,14 +27,17 @@ const char* step_name(RootfsStep s) {
         case RootfsStep::tmpfs_copy_up: return "tmpfs-copy-up";
         case RootfsStep::bind: return "bind";
         case RootfsStep::remount_bind: return "remount-bind";
+        case RootfsStep::recursive_attrs: return "recursive-attrs";
         case RootfsStep::devices: return "devices";
         case RootfsStep::create_hooks: return "create-hooks";
         case RootfsStep::make_parent_private: return "make-parent-private";
         case RootfsStep::pivot_root: return "pivot-root";
         case RootfsStep::chroot: return "chroot";
+        case RootfsStep::chroot_in_place: return "chroot-in-place";
         case RootfsStep::sysctl: return "sysctl";
         case RootfsStep::readonly_path: return "readonly-path";
         case RootfsStep::mask_path: return "mask-path";
+        case RootfsStep::remount_readonly: return "remount-readonly";
         case RootfsStep::remount_root_readonly: return "remount-root-readonly";
     }
     return "?";
@@ -60,8 +63,12 @@ public:
         const oci::Linux* lx = spec_.linux ? &*spec_.linux : nullptr;
         unsigned long propagation = MS_SLAVE | MS_REC;
         if (lx && !lx->rootfs_propagation.empty()) propagation = parse_propagation(lx->rootfs_propagation);
-        // Nothing we mount may propagate back to the host.
-        host(RootfsStep::propagation, "", "/", propagation, "make / " + describe_mount_flags(propagation));
+        // Nothing we mount may propagate back to the host. An unbindable "/" could not be
+        // bind-mounted as the rootfs: it is rslave until after pivot_root.
+        unsigned long first = (propagation & MS_UNBINDABLE) ? MS_SLAVE | MS_REC : propagation;
+        // Without a mount namespace the caller's "/" is not ours to change.
+        if (cfg_.mount_namespace)
+            host(RootfsStep::propagation, "", "/", first, "make / " + describe_mount_flags(first));
         host(RootfsStep::bind_rootfs, cfg_.rootfs, cfg_.rootfs, MS_BIND | MS_REC, "bind mount rootfs " + cfg_.rootfs);
         for (const auto& m : spec_.mounts) plan_mount(m);
         if (!dev_is_bind_mounted(spec_)) {
@@ -69,6 +76,13 @@ public:
             if (lx) d.devices = lx->devices;
         }
         host(RootfsStep::create_hooks, "", "", 0, "createContainer hooks");
+        if (!cfg_.mount_namespace) {
+            // runc: no pivot_root in the caller's mount namespace, a plain chroot; the
+            // mounts stay in the caller's namespace, and finalizeRootfs is skipped.
+            host(RootfsStep::chroot_in_place, "", cfg_.rootfs, 0, "chroot " + cfg_.rootfs);
+            plan_finalize(lx);
+            return std::move(plan_);
+        }
         if (!cfg_.no_pivot && (propagation & MS_SHARED)) {
             // pivot_root refuses shared mounts for the new root, its parent and the old
             // root; the requested propagation is applied to the new root after the pivot.
@@ -90,6 +104,7 @@ private:
     const oci::Spec& spec_;
     const RootfsConfig& cfg_;
     RootfsPlan plan_;
+    std::vector<MountOp> delayed_readonly_;  // remount_readonly ops, for the finalize phase
 
     MountOp& add(RootfsStep step, const std::string& source, const std::string& target, const std::string& what) {
         MountOp op;
@@ -131,6 +146,11 @@ private:
         }
         unsigned long flags = opts.flags & ~(MS_REMOUNT | MS_BIND | MS_REC);
         if (bind) {
+            try {
+                refuse_unknown_bind_options(opts);
+            } catch (const Error& e) {
+                throw Error(what + ": " + e.what(), EINVAL);
+            }
             MountOp& b = add(RootfsStep::bind, m.source, dest, what);
             b.flags = MS_BIND | (opts.flags & MS_REC);
             b.allowed_in_proc = in_proc;
@@ -142,9 +162,28 @@ private:
             op.fstype = m.type;
             op.flags = flags;
             op.data = opts.data_string();
+            if ((flags & MS_RDONLY) && op.step == RootfsStep::mount && (m.type == "tmpfs" || dest == "/dev")) {
+                // Read-only once what goes in it is made (runc's finalizeRootfs).
+                op.flags &= ~MS_RDONLY;
+                MountOp ro = op;
+                ro.step = RootfsStep::remount_readonly;
+                ro.source.clear();
+                ro.fstype.clear();
+                ro.data.clear();
+                ro.flags = flags;
+                ro.fallback = Fallback::none;
+                ro.what = what + " (read-only)";
+                delayed_readonly_.push_back(std::move(ro));
+            }
             op.allowed_in_proc = in_proc;
             if (m.type == "sysfs") op.fallback = Fallback::sysfs_bind_host;
             if (m.type == "devpts") op.fallback = Fallback::devpts_without_gid;
+        }
+        if (opts.rec_attr_set || opts.rec_attr_clr) {
+            MountOp& r = add(RootfsStep::recursive_attrs, "", dest, what + " (recursive options)");
+            r.attr_set = opts.rec_attr_set;
+            r.attr_clr = opts.rec_attr_clr;
+            r.allowed_in_proc = in_proc;
         }
         if (opts.propagation) {
             MountOp& p = add(RootfsStep::propagation, "", dest, what + " (propagation)");
@@ -191,11 +230,14 @@ private:
             for (const auto& p : lx->readonly_paths) add(RootfsStep::readonly_path, "", p, "readonly path " + p);
             for (const auto& p : lx->masked_paths) add(RootfsStep::mask_path, "", p, "mask " + p);
         }
-        if (spec_.root && spec_.root->readonly)
+        if (!cfg_.mount_namespace) delayed_readonly_.clear();
+        for (auto& op : delayed_readonly_) plan_.ops.push_back(std::move(op));
+        if (spec_.root && spec_.root->readonly && cfg_.mount_namespace)
             add(RootfsStep::remount_root_readonly, "", "/", "remount / read-only").flags = MS_RDONLY;
         for (auto& op : plan_.ops) {
             if (op.step != RootfsStep::sysctl && op.step != RootfsStep::readonly_path &&
-                op.step != RootfsStep::mask_path && op.step != RootfsStep::remount_root_readonly)
+                op.step != RootfsStep::mask_path && op.step != RootfsStep::remount_readonly &&
+                op.step != RootfsStep::remount_root_readonly)
                 continue;
             op.phase = Phase::finalize;
             op.where = Where::container;
@@ -264,6 +306,12 @@ std::string MountOp::describe() const {
     if (!target.empty()) out += (source.empty() ? " " : " on ") + target;
     if (!fstype.empty()) out += " type " + fstype;
     if (flags) out += " flags " + describe_mount_flags(flags);
+    if (attr_set || attr_clr) {
+        char b[64];
+        std::snprintf(b, sizeof b, " attrs +0x%llx -0x%llx", static_cast<unsigned long long>(attr_set),
+                      static_cast<unsigned long long>(attr_clr));
+        out += b;
+    }
     if (!data.empty()) out += step == RootfsStep::sysctl ? " = " + data : " data " + data;
     if (optional) out += " (if present)";
     return out;

@@ -11,7 +11,11 @@
 //   4. the createContainer hooks; 5. pivot_root (or chroot with --no-pivot) and the
 //      requested rootfs propagation;
 //   --- finalize (after the console, in the container's root) ---
-//   6. sysctl, readonlyPaths, maskedPaths, then root.readonly.
+//   6. sysctl, readonlyPaths, maskedPaths, the read-only tmpfs mounts (and /dev), then
+//      root.readonly.
+//
+// A tmpfs (and /dev) asked read-only is mounted writable and remounted read-only in the
+// finalize phase, as runc: /dev's nodes, links and /dev/pts are made in it first.
 //
 // The /proc rules (runc's checkProcMount, CVE-2019-16884, CVE-2019-19921, CVE-2025-52881)
 // are checked twice: on the spec's paths when planning, and on what the destination really
@@ -24,6 +28,7 @@
 // Operation not permitted"). Nothing needs undoing on the host: every mount is made in the
 // init's own mount namespace, which goes away with the init.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -40,14 +45,17 @@ enum class RootfsStep {
     tmpfs_copy_up,        // a tmpfs that starts with a copy of what it covers ("tmpcopyup")
     bind,                 // a bind mount of a host path
     remount_bind,         // MS_REMOUNT|MS_BIND with the flags a bind cannot take at once
+    recursive_attrs,      // mount_setattr(AT_RECURSIVE): "rro", "rnosuid" ... (attr_set/attr_clr)
     devices,              // /dev's device nodes (or binds in a user namespace) and links
     create_hooks,         // the createContainer hooks' moment: every mount is in place
     make_parent_private,  // pivot_root refuses a shared parent mount of the new root
     pivot_root,           // pivot_root(".", "."), then the old root is detached
     chroot,               // --no-pivot: MS_MOVE of the rootfs onto "/" and chroot
+    chroot_in_place,      // no mount namespace: chroot only (runc), nothing unmounted
     sysctl,               // source = key, data = value, written under /proc/sys
     readonly_path,        // linux.readonlyPaths entry: bind onto itself, remount ro
     mask_path,            // linux.maskedPaths entry: /dev/null or an empty ro tmpfs
+    remount_readonly,     // a tmpfs or /dev asked read-only: made so once set up (runc)
     remount_root_readonly,
 };
 
@@ -75,6 +83,8 @@ struct MountOp {
     std::string fstype;
     unsigned long flags = 0;
     std::string data;  // filesystem data, or the sysctl value
+    uint64_t attr_set = 0;  // recursive_attrs: MOUNT_ATTR_* to set and to clear
+    uint64_t attr_clr = 0;
     Fallback fallback = Fallback::none;
     // bind: the target is a file when the source is one. remount_bind of a v1 cgroup
     // hierarchy the host may not have: skipped when the source/target is missing.

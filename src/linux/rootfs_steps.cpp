@@ -112,11 +112,99 @@ void pivot_into(const std::string& rootfs) {
     if (sys().chdir("/") < 0) throw_errno("chdir /");
 }
 
+namespace {
+
+// "\040" and friends in a mountinfo path.
+std::string unescape_mountinfo(const std::string& field) {
+    std::string out;
+    for (size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\\' && i + 3 < field.size()) {
+            int v = 0;
+            bool octal = true;
+            for (size_t k = 1; k <= 3; ++k) {
+                char c = field[i + k];
+                if (c < '0' || c > '7') octal = false;
+                v = v * 8 + (c - '0');
+            }
+            if (octal) {
+                out += static_cast<char>(v);
+                i += 3;
+                continue;
+            }
+        }
+        out += field[i];
+    }
+    return out;
+}
+
+std::vector<std::string> split_words(const std::string& line) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < line.size()) {
+        size_t j = line.find(' ', i);
+        if (j == std::string::npos) j = line.size();
+        if (j > i) out.push_back(line.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> full_proc_and_sysfs_mounts(const std::string& mountinfo, const std::string& rootfs) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < mountinfo.size()) {
+        size_t end = mountinfo.find('\n', pos);
+        if (end == std::string::npos) end = mountinfo.size();
+        std::vector<std::string> f = split_words(mountinfo.substr(pos, end - pos));
+        pos = end + 1;
+        // id parent dev root mountpoint options [optional...] - fstype source superoptions
+        size_t dash = 6;
+        while (dash < f.size() && f[dash] != "-") ++dash;
+        if (dash + 1 >= f.size() || f.size() < 5) continue;
+        const std::string& fstype = f[dash + 1];
+        std::string mountpoint = unescape_mountinfo(f[4]);
+        if (f[3] != "/" || (fstype != "proc" && fstype != "sysfs")) continue;
+        if (mountpoint == rootfs || mountpoint.rfind(rootfs + "/", 0) == 0) continue;
+        out.push_back(mountpoint);
+    }
+    return out;
+}
+
 void chroot_into(const std::string& rootfs) {
+    // As runc's msMoveRoot: the host's full proc and sysfs mounts stay in our mount
+    // namespace under a chroot, and a full mount there lets the container mount a fresh
+    // procfs or sysfs in a user namespace. Unmount them (or cover them with a tmpfs).
+    std::string mountinfo;
+    if (!fs::try_read_file("/proc/self/mountinfo", mountinfo)) throw_errno("read /proc/self/mountinfo");
+    for (const auto& mp : full_proc_and_sysfs_mounts(mountinfo, rootfs)) {
+        // Unmount events must not reach the host.
+        if (sys().mount(nullptr, mp.c_str(), nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
+            if (errno == ENOENT) continue;
+            throw_errno("make " + mp + " rslave");
+        }
+        if (sys().umount2(mp.c_str(), MNT_DETACH) == 0) continue;
+        if (errno != EINVAL && errno != EPERM) throw_errno("unmount " + mp);
+        do_mount("tmpfs", mp, "tmpfs", 0, "", "cover " + mp);
+    }
     if (sys().chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
     if (sys().mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) throw_errno("move rootfs to /");
     if (sys().chroot(".") < 0) throw_errno("chroot " + rootfs);
     if (sys().chdir("/") < 0) throw_errno("chdir /");
+}
+
+void chroot_in_callers_namespace(const std::string& rootfs) {
+    if (sys().chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
+    if (sys().chroot(".") < 0) throw_errno("chroot " + rootfs);
+    if (sys().chdir("/") < 0) throw_errno("chdir /");
+}
+
+void set_recursive_attrs(const std::string& path, uint64_t attr_set, uint64_t attr_clr, const std::string& what) {
+    struct mount_attr attr {};
+    attr.attr_set = attr_set;
+    attr.attr_clr = attr_clr;
+    if (sys().mount_setattr(AT_FDCWD, path.c_str(), AT_RECURSIVE, &attr, sizeof attr) < 0) throw_errno(what);
 }
 
 UniqueFd verified_dev_null() {

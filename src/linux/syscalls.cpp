@@ -59,6 +59,9 @@ public:
     int symlinkat(const char* target, int dirfd, const char* linkpath) override {
         return ::symlinkat(target, dirfd, linkpath);
     }
+    ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) override {
+        return ::readlinkat(dirfd, path, buf, size);
+    }
     int unlinkat(int dirfd, const char* path, int flags) override { return ::unlinkat(dirfd, path, flags); }
     int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) override {
         return ::fchownat(dirfd, path, uid, gid, flags);

@@ -49,6 +49,7 @@ public:
     virtual int mkdirat(int dirfd, const char* path, mode_t mode) = 0;
     virtual int mknodat(int dirfd, const char* path, mode_t mode, dev_t dev) = 0;
     virtual int symlinkat(const char* target, int dirfd, const char* linkpath) = 0;
+    virtual ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) = 0;
     virtual int unlinkat(int dirfd, const char* path, int flags) = 0;
     virtual int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) = 0;
     virtual int fchmodat(int dirfd, const char* path, mode_t mode, int flags) = 0;

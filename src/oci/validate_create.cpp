@@ -65,9 +65,12 @@ void validate_for_create(const Spec& spec) {
 std::string validate_for_create(const Spec& spec, const std::string& bundle_dir, const TerminalOptions& terminal) {
     validate(spec);
     validate_for_create(spec);
-    if (!spec.linux || !spec.linux->find_namespace("mount"))
-        throw Error("a mount namespace is required (linux.namespaces)");
-    check_sysctls(*spec.linux);
+    // Without a mount namespace the container is set up in the caller's (as runc), but
+    // nothing there can be masked or made read-only for the container alone.
+    bool has_mount_ns = spec.linux && spec.linux->find_namespace("mount");
+    if (!has_mount_ns && spec.linux && (!spec.linux->masked_paths.empty() || !spec.linux->readonly_paths.empty()))
+        throw Error("unable to restrict sys entries without a private MNT namespace");
+    if (spec.linux) check_sysctls(*spec.linux);
 
     const std::string& path = spec.root->path;
     std::string rootfs = path.front() == '/' ? path : fs::join(bundle_dir, path);

@@ -130,7 +130,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     }
     int console_fd = -1;
     if (proc.terminal) console_fd = linux::setup_console(cfg.console_socket, proc.console_size);
-    linux::finalize_rootfs(spec, cfg.namespaces->new_user);
+    linux::finalize_rootfs(spec, cfg.namespaces->new_user, cfg.rootfs.mount_namespace);
 
     apply_process_attributes(proc, spec.linux ? &*spec.linux : nullptr);
     if (proc.args.empty()) throw Error("args must not be empty");

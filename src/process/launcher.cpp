@@ -18,6 +18,7 @@ linux::RootfsConfig rootfs_config(const LaunchRequest& req, const linux::Namespa
     linux::RootfsConfig cfg;
     cfg.rootfs = req.rootfs;
     cfg.no_pivot = req.no_pivot;
+    cfg.mount_namespace = req.spec->linux && req.spec->linux->find_namespace("mount");
     cfg.in_user_namespace = plan.new_user;
     for (const auto& j : plan.joins) cfg.in_user_namespace |= j.flag == CLONE_NEWUSER;
     cfg.new_cgroup_namespace = plan.clone_flags & CLONE_NEWCGROUP;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/error.hpp"
+
 namespace {
 
 using wb::linux::parse_mount_options;
@@ -17,6 +19,34 @@ TEST(MountOptions, TmpcopyupIsAnExtensionNotFilesystemData) {
     EXPECT_EQ(opts.flags, static_cast<unsigned long>(MS_NOSUID | MS_NODEV));
     EXPECT_EQ(opts.propagation, static_cast<unsigned long>(MS_PRIVATE | MS_REC));
     EXPECT_FALSE(parse_mount_options({"size=1m"}).copy_up);
+}
+
+}  // namespace
+
+namespace {
+
+using wb::linux::refuse_unknown_bind_options;
+
+TEST(MountOptions, RecursiveOptionsAreMountSetattrAttributes) {
+    auto opts = parse_mount_options({"rbind", "rro", "rnosuid", "rnodev", "rnoexec", "rnoatime"});
+    EXPECT_EQ(opts.rec_attr_set,
+              MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOATIME);
+    EXPECT_EQ(opts.rec_attr_clr, static_cast<uint64_t>(MOUNT_ATTR__ATIME));  // atime is one field
+    EXPECT_TRUE(opts.data.empty());
+    auto undo = parse_mount_options({"rro", "rrw", "rsuid", "ratime"});
+    EXPECT_EQ(undo.rec_attr_set, 0u);
+    EXPECT_EQ(undo.rec_attr_clr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR__ATIME);
+    EXPECT_EQ(parse_mount_options({"rnorelatime"}).rec_attr_set, static_cast<uint64_t>(MOUNT_ATTR_STRICTATIME));
+}
+
+TEST(MountOptions, ABindRefusesAnOptionNobodyKnowsNamingIt) {
+    EXPECT_NO_THROW(refuse_unknown_bind_options(parse_mount_options({"rbind", "rro", "rprivate", "nosuid"})));
+    try {
+        refuse_unknown_bind_options(parse_mount_options({"rbind", "rfoo"}));
+        FAIL() << "rfoo was accepted";
+    } catch (const wb::Error& e) {
+        EXPECT_STREQ(e.what(), "mount option \"rfoo\" is not known");
+    }
 }
 
 }  // namespace

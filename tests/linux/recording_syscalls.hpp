@@ -152,6 +152,20 @@ public:
         if (auto r = record("symlinkat", {s(target), fd(dirfd), s(linkpath)})) return *r;
         return pass("symlinkat") ? linux::real_syscalls().symlinkat(target, dirfd, linkpath) : 0;
     }
+    // What readlinkat reports when not passed through: link_targets[path], else EINVAL.
+    std::map<std::string, std::string> link_targets;
+    ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) override {
+        if (auto r = record("readlinkat", {fd(dirfd), s(path)})) return *r;
+        if (pass("readlinkat")) return linux::real_syscalls().readlinkat(dirfd, path, buf, size);
+        auto it = link_targets.find(path ? path : "");
+        if (it == link_targets.end()) {
+            errno = EINVAL;
+            return -1;
+        }
+        size_t n = std::min(size, it->second.size());
+        std::memcpy(buf, it->second.data(), n);
+        return static_cast<ssize_t>(n);
+    }
     int unlinkat(int dirfd, const char* path, int flags) override {
         if (auto r = record("unlinkat", {fd(dirfd), s(path), hex(flags)})) return *r;
         return pass("unlinkat") ? linux::real_syscalls().unlinkat(dirfd, path, flags) : 0;

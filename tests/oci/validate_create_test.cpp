@@ -53,12 +53,18 @@ TEST_F(OciValidateCreate, TheDocumentFirst) {
     EXPECT_EQ(error(), "process.args: must not be empty");
 }
 
-TEST_F(OciValidateCreate, AMountNamespace) {
+TEST_F(OciValidateCreate, NoMountNamespaceRunsInTheCallersButMasksNothing) {
     std::erase_if(spec_.linux->namespaces, [](const auto& ns) { return ns.type == "mount"; });
-    EXPECT_EQ(error(), "a mount namespace is required (linux.namespaces)");
+    spec_.linux->masked_paths = {"/proc/kcore"};
+    EXPECT_EQ(error(), "unable to restrict sys entries without a private MNT namespace");
+    spec_.linux->masked_paths.clear();
+    spec_.linux->readonly_paths = {"/proc/sys"};
+    EXPECT_EQ(error(), "unable to restrict sys entries without a private MNT namespace");
+    spec_.linux->readonly_paths.clear();
+    EXPECT_EQ(error(), "");
     spec_.hostname.clear();  // needs a uts namespace, checked first
     spec_.linux.reset();
-    EXPECT_EQ(error(), "a mount namespace is required (linux.namespaces)");
+    EXPECT_EQ(error(), "");
 }
 
 TEST_F(OciValidateCreate, SysctlsOfTheContainersOwnNamespaces) {
