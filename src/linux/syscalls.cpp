@@ -74,9 +74,6 @@ public:
     }
     int statfs(const char* path, struct statfs* buf) override { return ::statfs(path, buf); }
     int fstatfs(int fd, struct statfs* buf) override { return ::fstatfs(fd, buf); }
-    ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) override {
-        return ::readlinkat(dirfd, path, buf, size);
-    }
     int memfd_create(const char* name, unsigned flags) override {
         return as_int(::syscall(SYS_memfd_create, name, flags));
     }

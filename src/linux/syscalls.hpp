@@ -56,7 +56,6 @@ public:
     virtual int fstatat(int dirfd, const char* path, struct stat* st, int flags) = 0;
     virtual int statfs(const char* path, struct statfs* buf) = 0;
     virtual int fstatfs(int fd, struct statfs* buf) = 0;
-    virtual ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) = 0;
     virtual int memfd_create(const char* name, unsigned flags) = 0;
     // fcntl(2) with an int argument (F_ADD_SEALS, F_GET_SEALS ...).
     virtual int fcntl(int fd, int cmd, int arg) = 0;

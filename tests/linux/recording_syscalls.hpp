@@ -41,7 +41,7 @@ public:
     std::vector<std::string> calls;  // one line per call, in order
     pid_t next_pid = 4242;           // what clone3/clone_fork "return" in the parent
     long statfs_type = 0;            // f_type that statfs/fstatfs report
-    // What readlinkat reads, by the link's path ("thread-self" -> "1/task/1").
+    // What readlinkat reads, by the link's path ("thread-self" -> "1/task/1"); EINVAL otherwise.
     std::map<std::string, std::string> links{{"self", "1"}, {"thread-self", "1/task/1"}};
     mode_t stat_mode = S_IFDIR | 0755;  // what fstatat reports: st_mode, st_rdev, st_ino
     dev_t stat_rdev = 0;
@@ -152,20 +152,6 @@ public:
         if (auto r = record("symlinkat", {s(target), fd(dirfd), s(linkpath)})) return *r;
         return pass("symlinkat") ? linux::real_syscalls().symlinkat(target, dirfd, linkpath) : 0;
     }
-    // What readlinkat reports when not passed through: link_targets[path], else EINVAL.
-    std::map<std::string, std::string> link_targets;
-    ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) override {
-        if (auto r = record("readlinkat", {fd(dirfd), s(path)})) return *r;
-        if (pass("readlinkat")) return linux::real_syscalls().readlinkat(dirfd, path, buf, size);
-        auto it = link_targets.find(path ? path : "");
-        if (it == link_targets.end()) {
-            errno = EINVAL;
-            return -1;
-        }
-        size_t n = std::min(size, it->second.size());
-        std::memcpy(buf, it->second.data(), n);
-        return static_cast<ssize_t>(n);
-    }
     int unlinkat(int dirfd, const char* path, int flags) override {
         if (auto r = record("unlinkat", {fd(dirfd), s(path), hex(flags)})) return *r;
         return pass("unlinkat") ? linux::real_syscalls().unlinkat(dirfd, path, flags) : 0;
@@ -202,9 +188,10 @@ public:
     }
     ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size) override {
         if (auto r = record("readlinkat", {fd(dirfd), s(path)})) return *r;
+        if (pass("readlinkat")) return linux::real_syscalls().readlinkat(dirfd, path, buf, size);
         auto it = links.find(s(path));
         if (it == links.end()) {
-            errno = ENOENT;
+            errno = EINVAL;  // not a symbolic link
             return -1;
         }
         size_t n = std::min(size, it->second.size());
