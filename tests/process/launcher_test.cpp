@@ -162,6 +162,7 @@ TEST_F(SetUpInit, AFailingIdMapStopsBeforeTheCgroupAndGo) {
     spec.linux->uid_mappings = {{0, 100000, 65536}};
     // No such pid can exist (above PID_MAX_LIMIT): the map cannot be written.
     rec.next_pid = 99999999;
+    rec.fail("open", ENOENT, "uid_map");  // map files are opened through the double
     Child init = fake_init(99999999);
     std::string error = run_expecting_error(init);
     EXPECT_NE(error.find("uid_map"), std::string::npos) << error;
