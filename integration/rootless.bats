@@ -78,9 +78,10 @@ setup() {
 	chown "$RL_USER:$RL_USER" "$TEST_DIR"
 	BUNDLE=$TEST_DIR/bundle
 	as_user mkdir "$BUNDLE"
-	as_user ln -s "$RL_DIR/rootfs" "$BUNDLE/rootfs"
 	as_user sh -c "cd '$BUNDLE' && '$RL_RUNTIME' spec --rootless"
-	rl_config '.process.terminal = false | .process.args = ["sleep", "1000"] | .root.readonly = true'
+	# The shared rootfs by its absolute path (runc refuses a symlinked one).
+	rl_config --arg root "$RL_DIR/rootfs" \
+		'.process.terminal = false | .process.args = ["sleep", "1000"] | .root = {"path": $root, "readonly": true}'
 	CG_ENTER=""
 }
 
