@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cli/command.hpp"
+#include "runtime/rootless.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -89,8 +90,10 @@ int main(int argc, char** argv) {
     app.set_version_flag("-v,--version",
                          "whalebox version " WHALEBOX_VERSION "\ncommit: " WHALEBOX_COMMIT
                          "\nspec: 1.2.0");
-    app.add_option("--root", globals.runtime.root, "root directory for storage of container state")
-        ->capture_default_str();
+    auto* root_option = app.add_option("--root", globals.runtime.root,
+                                       "root directory for storage of container state (default: /run/whalebox, "
+                                       "or $XDG_RUNTIME_DIR/whalebox when rootless)")
+                            ->capture_default_str();
     app.add_option("--log", globals.log, "log file (default: stderr)");
     app.add_option("--log-format", globals.log_format, "log format: text or json")
         ->check(CLI::IsMember({"text", "json"}))
@@ -99,11 +102,14 @@ int main(int argc, char** argv) {
     app.add_flag("--systemd-cgroup", globals.runtime.systemd_cgroup,
                  "use systemd cgroup paths (slice:prefix:name)");
     app.add_option("--criu", "ignored, for runc compatibility");
-    app.add_option("--rootless", "ignored, for runc compatibility");
+    std::string rootless = "auto";
+    app.add_option("--rootless", rootless, "ignore cgroup permission errors: true, false or auto")
+        ->capture_default_str();
 
     // Logging is set up once the global flags are known, before the command runs.
     app.parse_complete_callback([&] {
         wb::log::setup(globals.log, wb::log::parse_format(globals.log_format), globals.debug);
+        wb::runtime::apply_rootless_defaults(globals.runtime, rootless, root_option->count() > 0);
         wb::log::debug("whalebox {} (pid {}): command {}, root {}", WHALEBOX_VERSION, ::getpid(),
                        parsed_command(app), globals.runtime.root);
     });

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "linux/procfs.hpp"
+#include "linux/rootless.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -67,14 +68,7 @@ std::string format_id_map(const std::vector<oci::IdMapping>& mappings) {
     return out;
 }
 
-void write_id_maps(pid_t pid, const oci::Linux& linux) {
-    std::string base = std::to_string(pid) + "/";
-    // gid_map first would need setgroups=deny for an unprivileged writer; as root we can
-    // write both directly. uid_map first matches runc.
-    // Through linux/procfs: a verified procfs, no symlink or mount on the way.
-    if (!linux.uid_mappings.empty()) write_proc_file(base + "uid_map", format_id_map(linux.uid_mappings));
-    if (!linux.gid_mappings.empty()) write_proc_file(base + "gid_map", format_id_map(linux.gid_mappings));
-}
+void write_id_maps(pid_t pid, const oci::Linux& linux) { write_id_maps_as(pid, linux, current_caller()); }
 
 std::string format_time_offsets(const oci::Linux& linux) {
     std::string out;

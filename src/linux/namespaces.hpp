@@ -56,7 +56,8 @@ NamespacePlan plan_namespaces(const oci::Linux& linux);
 
 // "0 1000 65536\n..." as written to /proc/PID/uid_map.
 std::string format_id_map(const std::vector<oci::IdMapping>& mappings);
-// Writes uid_map / gid_map of a child in a new user namespace.
+// Writes uid_map / gid_map of a child in a new user namespace, as the caller may
+// (linux/rootless.hpp: itself, or newuidmap/newgidmap for an unprivileged caller's ranges).
 void write_id_maps(pid_t pid, const oci::Linux& linux);
 // "monotonic 10 0\nboottime 5 0\n" as written to /proc/PID/timens_offsets.
 std::string format_time_offsets(const oci::Linux& linux);

@@ -99,6 +99,8 @@ public:
     }
     int fexecve(int fd, char* const argv[], char* const envp[]) override { return ::fexecve(fd, argv, envp); }
 
+    uid_t geteuid() override { return ::geteuid(); }
+    gid_t getegid() override { return ::getegid(); }
     int sethostname(const char* name, size_t len) override { return ::sethostname(name, len); }
     int setdomainname(const char* name, size_t len) override { return ::setdomainname(name, len); }
     int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) override {

@@ -76,6 +76,8 @@ public:
     virtual int fexecve(int fd, char* const argv[], char* const envp[]) = 0;
 
     // The process's identity and attributes.
+    virtual uid_t geteuid() = 0;
+    virtual gid_t getegid() = 0;
     virtual int sethostname(const char* name, size_t len) = 0;
     virtual int setdomainname(const char* name, size_t len) = 0;
     virtual int prctl(int option, unsigned long a2 = 0, unsigned long a3 = 0, unsigned long a4 = 0,

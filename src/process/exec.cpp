@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,6 +92,17 @@ Child launch_exec(const ExecRequest& req) {
     auto [parent_sync, child_sync] = SyncChannel::make_pair();
     Cloned cloned;
     {
+        // An unprivileged caller may enter the container's pid namespace only with the
+        // capabilities its user namespace gives: join that one first, here, for good (the
+        // child inherits it). Root enters the pid namespace from outside as before.
+        if (linux::sys().geteuid() != 0) {
+            for (auto it = nss.begin(); it != nss.end(); ++it) {
+                if (it->flag != CLONE_NEWUSER) continue;
+                linux::join_namespace(*it);
+                nss.erase(it);
+                break;
+            }
+        }
         linux::ChildNamespaceGuard for_children;
         for (const auto& ns : nss)
             if (linux::applies_to_children(ns.flag)) for_children.enter(ns);

@@ -86,8 +86,9 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     linux::sys().prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Until execve resets it: the container may not open our /proc/PID/exe (or mem, fds)
     // without CAP_SYS_PTRACE (CVE-2019-5736; the sealed binary copy covers the rest).
-    linux::sys().prctl(PR_SET_DUMPABLE, 0);
+    if (!cfg.dumpable_until_go) linux::sys().prctl(PR_SET_DUMPABLE, 0);
     sync.expect(SyncType::go);
+    if (cfg.dumpable_until_go) linux::sys().prctl(PR_SET_DUMPABLE, 0);
     // Now in our cgroups: a new cgroup namespace has them as its root.
     if (cfg.unshare_cgroupns && linux::sys().unshare(CLONE_NEWCGROUP) < 0) throw_errno("unshare cgroup namespace");
 

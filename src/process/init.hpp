@@ -24,6 +24,9 @@ struct InitConfig {
     int console_socket = -1;  // connected --console-socket, or -1
     bool create_hooks = false;      // stop before pivot_root for the parent's hooks
     bool unshare_cgroupns = false;  // v1: the cgroup namespace comes after joining the cgroups
+    // An unprivileged runtime writes our id maps itself: /proc/PID/uid_map is only its to
+    // open while we are dumpable, so we turn non-dumpable after `go` (runc does the same).
+    bool dumpable_until_go = false;
     std::vector<oci::Hook> create_container_hooks;
     state::OciState state;  // for the hooks run in the container (pid and status set then)
 };

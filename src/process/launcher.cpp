@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include "linux/rlimits.hpp"
+#include "linux/syscalls.hpp"
 #include "process/clone.hpp"
 #include "process/hooks.hpp"
 #include "process/init.hpp"
@@ -98,6 +99,7 @@ Child launch_init(const LaunchRequest& req) {
     cfg.rootfs = rootfs_config(req, plan);
     cfg.namespaces = &plan;
     cfg.no_new_keyring = req.no_new_keyring;
+    cfg.dumpable_until_go = plan.new_user && linux::sys().geteuid() != 0;
     cfg.preserve_fds = req.preserve_fds;
     cfg.fifo_fd = req.fifo_fd;
     cfg.console_socket = req.console_socket;

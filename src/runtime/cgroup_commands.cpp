@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/internal.hpp"
+#include "runtime/rootless.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -83,8 +84,12 @@ void update(const Context& ctx, const std::string& id, const oci::Resources& res
 }
 
 std::vector<pid_t> pids(const Context& ctx, const std::string& id) {
-    Loaded c = load_with_cgroup(ctx, id);
-    return c.cgroup->pids();
+    state::Store store(ctx.root);
+    Loaded c = load_container(store, id);
+    if (c.cgroup) return c.cgroup->pids();
+    // A rootless container may have no cgroup: its pid namespace tells its processes.
+    if (c.state.status == state::Status::stopped) return {};
+    return pids_without_cgroup(c.state.pid);
 }
 
 std::string stats_event_json(const Context& ctx, const std::string& id) {

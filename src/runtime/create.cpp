@@ -15,6 +15,7 @@
 #include "process/launcher.hpp"
 #include "runtime/foreground.hpp"
 #include "runtime/internal.hpp"
+#include "runtime/rootless.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -93,6 +94,39 @@ void check_existing_cgroup(const cgroups::Manager& cgroup) {
     if (frozen) throw Error("container's cgroup unexpectedly frozen");
 }
 
+// A rootless caller's cgroup: made and limited like root's when it may write there (a
+// delegated cgroup v2 subtree), else none at all as runc does, unless the config names a
+// cgroupsPath or asks for limits (then the one-line reason). False when there is none.
+bool make_rootless_cgroup(std::unique_ptr<cgroups::Manager>& cgroup, const oci::Resources& resources,
+                          const std::string& cgroups_path, Rollback& rollback) {
+    try {
+        cgroup->create();
+        rollback.cgroup = cgroup.get();
+        cgroup->apply(resources);
+        return true;
+    } catch (const Error& e) {
+        if (!cgroup_error_is_ignorable(e.code())) throw;
+        if (!cgroups_path.empty())
+            throw Error("rootless container cannot use its cgroupsPath \"" + cgroups_path +
+                            "\" (a cgroup v2 subtree delegated to the user is needed): " + e.what(),
+                        e.code());
+        if (resources_need_cgroup(resources))
+            throw Error("rootless container cannot set cgroup limits without a writable cgroup: " +
+                            std::string(e.what()),
+                        e.code());
+        log::debug("rootless: no cgroup for the container: {}", e.what());
+        if (rollback.cgroup) {
+            try {
+                cgroup->destroy();
+            } catch (const Error&) {
+            }
+            rollback.cgroup = nullptr;
+        }
+        cgroup.reset();
+        return false;
+    }
+}
+
 }  // namespace
 
 Created create_container(const Context& ctx, const CreateOptions& opts) {
@@ -109,6 +143,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     oci::Spec spec = oci::load_spec(bundle);
     std::string rootfs = oci::validate_for_create(spec, bundle, {!opts.console_socket.empty(), opts.proxy_tty});
     const auto& lx = *spec.linux;
+    if (ctx.rootless) check_rootless_spec(spec);
     // CVE-2019-5736: before anything exists, as the command may start over.
     if (linux::needs_sealed_exe(spec) && !linux::self_exe_is_sealed()) {
         if (opts.may_reexec) linux::ensure_sealed_self_exe();  // execs, or throws
@@ -161,11 +196,23 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     lock = store.create_dir(s);
     rollback.dir_made = true;
 
-    cgroup->create();
-    rollback.cgroup = cgroup.get();
     oci::Resources resources = lx.resources.value_or(oci::Resources{});
-    add_default_device_rules(resources);
-    cgroup->apply(resources);
+    if (ctx.rootless) {
+        // No device cgroup for an unprivileged user (runc ignores its errors): the user
+        // namespace already keeps it from opening device nodes it does not own.
+        resources.devices.clear();
+        if (!make_rootless_cgroup(cgroup, resources, lx.cgroups_path, rollback)) {
+            s.cgroup_path.clear();
+            s.cgroup_paths.clear();
+            s.cgroup_created.clear();
+            store.save(s);
+        }
+    } else {
+        cgroup->create();
+        rollback.cgroup = cgroup.get();
+        add_default_device_rules(resources);
+        cgroup->apply(resources);
+    }
 
     std::string fifo_path = store.fifo_path(opts.id);
     mode_t old_umask = ::umask(0);
@@ -206,7 +253,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     s.status = state::Status::created;
     s.pid = init.pid();
     s.init_start_time = state::process_start_time(init.pid());
-    s.cgroup_created = cgroup->created_dirs();
+    if (cgroup) s.cgroup_created = cgroup->created_dirs();
     s.creator_pid = 0;
     s.creator_start_time = 0;
     if (console_receiver) {

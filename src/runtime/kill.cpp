@@ -1,6 +1,7 @@
 #include <signal.h>
 #include "linux/syscalls.hpp"
 #include "runtime/internal.hpp"
+#include "runtime/rootless.hpp"
 #include "util/error.hpp"
 
 namespace wb::runtime {
@@ -10,8 +11,13 @@ void kill(const Context& ctx, const std::string& id, int signal, bool all) {
     Loaded c = load_container(store, id);
     if (c.state.status == state::Status::stopped && !all) throw Error("container not running");
     if (all) {
-        if (!c.cgroup) throw Error("container has no cgroup: cannot signal all processes");
-        c.cgroup->kill_all(signal);
+        if (c.cgroup) {
+            c.cgroup->kill_all(signal);
+            return;
+        }
+        // No cgroup (rootless): every process of its own pid namespace.
+        if (c.state.status == state::Status::stopped) return;
+        for (pid_t pid : pids_without_cgroup(c.state.pid)) (void)linux::sys().kill(pid, signal);
         return;
     }
     UniqueFd pidfd = open_init_pidfd(c.state);

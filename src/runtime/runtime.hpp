@@ -17,6 +17,9 @@ namespace wb::runtime {
 struct Context {
     std::string root = "/run/whalebox";  // --root
     bool systemd_cgroup = false;         // --systemd-cgroup
+    // --rootless (auto: not root, or root in a user namespace): cgroups it cannot write
+    // are done without, as runc (runtime/rootless.hpp).
+    bool rootless = false;
 };
 
 struct CreateOptions {

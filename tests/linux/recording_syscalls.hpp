@@ -270,6 +270,11 @@ public:
         errno = ENOEXEC;
         return -1;
     }
+    // The caller's effective ids (not recorded: reading them changes nothing).
+    uid_t euid = 0;
+    gid_t egid = 0;
+    uid_t geteuid() override { return euid; }
+    gid_t getegid() override { return egid; }
     int sethostname(const char* name, size_t len) override {
         if (auto r = record("sethostname", {std::string(name, len)})) return *r;
         return 0;
