@@ -46,8 +46,9 @@ const oci::Linux& linux_of(const oci::Spec& spec) {
     return spec.linux ? *spec.linux : no_linux;
 }
 
-// Why the init closed the sync channel before `ready`: it died (a seccomp filter that
-// kills, a crash, an exit). Empty when it does not end within a moment.
+// Why the init closed the sync channel before `ready` without a word: a signal killed it
+// (a seccomp filter that kills, a crash). Empty when it exited, or does not end within a
+// moment.
 std::string death_of(Child& init) {
     if (init.pidfd() < 0) return {};
     struct pollfd p {init.pidfd(), POLLIN, 0};
@@ -59,8 +60,7 @@ std::string death_of(Child& init) {
         std::string text = "the init was killed by SIG" + std::string(name ? name : std::to_string(sig).c_str());
         return sig == SIGSYS ? text + " (seccomp)" : text;
     }
-    if (WIFEXITED(status)) return "the init exited during setup with status " + std::to_string(WEXITSTATUS(status));
-    return {};
+    return {};  // an exit: the init said why on the channel first, or the error stands
 }
 
 }  // namespace
