@@ -222,3 +222,52 @@ tty_output() {
 	[ "$rc" -eq 4 ]
 	tr -d '\r' <"$TEST_DIR/script.out" | grep -q '/dev/pts/[0-9]*$'
 }
+
+# runc refuses a rootfs reached through a symlink: the tests below also run with
+# WHALEBOX=/usr/sbin/runc.
+absolute_rootfs() {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+}
+
+# Runs `whalebox ARGS...` on a new terminal (script(1)) whose input stays open, so that
+# script sends no end-of-file character into it; what the terminal shows goes to
+# $TEST_DIR/script.out. Sets $rc.
+on_terminal() {
+	rc=0
+	(sleep 3) | script -qec "$(printf '%q ' "$WHALEBOX" --root "$ROOT" "$@")" /dev/null \
+		>"$TEST_DIR/script.out" 2>&1 || rc=$?
+	tr -d '\r' <"$TEST_DIR/script.out" >&2
+}
+
+@test "terminal: the pty belongs to process.user (its uid; the group stays devpts' tty), for run and exec, as runc" {
+	command -v script >/dev/null || skip "needs script(1)"
+	absolute_rootfs
+	update_config '.process.user = {"uid": 1000, "gid": 1001}'
+	set_cmd sh -c 'ls -lnL /proc/self/fd/0 | awk "{ print \"owner\", \$3, \$4 }"'
+	on_terminal run test_busybox
+	[ "$rc" -eq 0 ]
+	tr -d '\r' <"$TEST_DIR/script.out" | grep -qx 'owner 1000 5'
+
+	update_config '.process.terminal = false | .process.args = ["sleep", "1000"]'
+	wb run -d test_busybox2
+	[ "$status" -eq 0 ]
+	on_terminal exec -t --user 1000:1001 test_busybox2 sh -c 'ls -lnL /proc/self/fd/0 | awk "{ print \"owner\", \$3, \$4 }"'
+	[ "$rc" -eq 0 ]
+	tr -d '\r' <"$TEST_DIR/script.out" | grep -qx 'owner 1000 5'
+}
+
+@test "run in the foreground with a terminal passes the process's bytes: \\n stays \\n, no NUL (as runc)" {
+	command -v script >/dev/null || skip "needs script(1)"
+	absolute_rootfs
+	set_cmd sh -c 'echo one; echo two'
+	rc=0
+	(sleep 3) | script -qec "$(printf '%q ' "$WHALEBOX" --root "$ROOT" run test_busybox) >$TEST_DIR/raw.out" \
+		/dev/null >/dev/null 2>&1 || rc=$?
+	od -c "$TEST_DIR/raw.out" >&2
+	[ "$rc" -eq 0 ]
+	cmp "$TEST_DIR/raw.out" <(printf 'one\ntwo\n')
+	# On the terminal itself, its own line discipline shows them as usual.
+	on_terminal run test_busybox
+	[ "$rc" -eq 0 ]
+	cmp "$TEST_DIR/script.out" <(printf 'one\r\ntwo\r\n')
+}

@@ -229,3 +229,18 @@ fails_cleanly() {
 		[ -z "$(jq -r 'select(.level == "error") | .msg' "$TEST_DIR/log.json")" ]
 	fi
 }
+
+@test "an error in the init reaches the caller as its real reason, not \"exited during setup\"" {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+	# A hostname the kernel refuses (runc: "sethostname: invalid argument"; whalebox
+	# refuses it before it starts anything).
+	update_config --arg h "$(printf 'h%.0s' {1..70})" '.hostname = $h'
+	fails_cleanly run
+	[[ "$stderr" == *hostname* ]]
+	[[ "$stderr" != *"exited during setup"* ]]
+	# Arguments too long for execve.
+	update_config '.hostname = "box" | .process.args = ["true", ("a" * 200000)]'
+	fails_cleanly run
+	[[ "$stderr" == *"rgument list too long"* ]]
+	[[ "$stderr" != *"exited during setup"* ]]
+}

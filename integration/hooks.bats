@@ -266,13 +266,18 @@ assert_nothing_left() {
 	[[ "$output" == *"poststart"*"exit status 5"* ]]
 }
 
-@test "a failing poststart hook fails start and stops the container (runtime spec lifecycle step 9)" {
-	update_config --argjson ps "$(hook_json poststart HOOK_EXIT=5)" '.hooks = {"poststart": [$ps]}'
+@test "a failing poststart hook fails start and leaves no container behind (runtime spec lifecycle step 9)" {
+	update_config --argjson ps "$(hook_json poststart HOOK_EXIT=5)" --argjson pst "$(hook_json poststop)" \
+		'.hooks = {"poststart": [$ps], "poststop": [$pst]}'
 	wb create test_busybox
 	[ "$status" -eq 0 ]
 	wb start test_busybox
 	[ "$status" -ne 0 ]
-	wait_for_status test_busybox stopped
+	wb state test_busybox
+	[ "$status" -ne 0 ]
+	# Destroyed as runc destroys it: poststop hooks run.
+	[ "$(cat "$OUT/order")" = $'poststart\npoststop' ]
+	assert_nothing_left "$(jq -r .pid "$OUT/poststart.state")"
 }
 
 @test "a failing poststop hook is a warning: delete succeeds and the next hook runs" {
@@ -300,4 +305,59 @@ assert_nothing_left() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *timeout* ]]
 	[ -z "$(ls -A "$ROOT")" ]
+}
+
+# runc refuses a rootfs reached through a symlink: the tests below also run with
+# WHALEBOX=/usr/sbin/runc.
+absolute_rootfs() {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+}
+
+@test "run -d with a failing poststart hook fails and leaves no container behind, as runc" {
+	absolute_rootfs
+	update_config --argjson ps "$(hook_json poststart HOOK_EXIT=5)" '.hooks = {"poststart": [$ps]}'
+	wb run -d test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"error running "*"hook #0: "*"exit status 5"* ]]
+	assert_nothing_left "$(jq -r .pid "$OUT/poststart.state")"
+}
+
+@test "hook errors read \"error running ... hook #N: ...\", as runc" {
+	absolute_rootfs
+	update_config --argjson a "$(hook_json createRuntime)" --argjson b "$(hook_json createRuntime HOOK_EXIT=3)" \
+		'.hooks = {"createRuntime": [$a, $b]}'
+	wb run -d test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"error running "*"hook #1: "*"exit status 3"* ]]
+	update_config --argjson cc "$(hook_json createContainer HOOK_EXIT=2)" '.hooks = {"createContainer": [$cc]}'
+	wb run -d test_busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"error running "*"hook #0: "*"exit status 2"* ]]
+}
+
+@test "createContainer runs in the rootfs; hooks without env get runc's: the runtime's, or in the container the process's" {
+	absolute_rootfs
+	local script='cat >/dev/null; pwd >"$OUT/$1.pwd"; /usr/bin/env | /usr/bin/sort >"$OUT/$1.env"'
+	local in_ct='cat >/dev/null; pwd >/tmp/startContainer.pwd; env | sort >/tmp/startContainer.env'
+	update_config --arg s "$script" --arg out "$OUT" --arg ct "$TEST_DIR/ct" --arg c "$in_ct" '
+		.process.env += ["FROM_PROCESS=yes"]
+		| .mounts += [{"destination": "/tmp", "type": "bind", "source": $ct, "options": ["rbind"]}]
+		| .hooks = {
+			"prestart": [{"path": "/bin/bash", "args": ["bash", "-c", ("OUT=" + $out + "; " + $s), "h", "prestart"]}],
+			"createContainer": [{"path": "/bin/bash", "args": ["bash", "-c", ("OUT=" + $out + "; " + $s), "h", "createContainer"]}],
+			"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", $c]}]}'
+	set_cmd true
+	FROM_RUNTIME=yes wb_run test_busybox
+	[ "$status" -eq 0 ]
+	# createContainer: the rootfs as the runtime sees it, before pivot_root.
+	[ "$(cat "$OUT/createContainer.pwd")" = "$(readlink -f rootfs)" ]
+	grep -qx FROM_PROCESS=yes "$OUT/createContainer.env"
+	! grep -q FROM_RUNTIME "$OUT/createContainer.env"
+	# prestart: the runtime's own environment.
+	grep -qx FROM_RUNTIME=yes "$OUT/prestart.env"
+	! grep -q FROM_PROCESS "$OUT/prestart.env"
+	# startContainer: the process's environment, in the container's /.
+	[ "$(cat "$TEST_DIR/ct/startContainer.pwd")" = / ]
+	grep -qx FROM_PROCESS=yes "$TEST_DIR/ct/startContainer.env"
+	grep -qx HOME=/root "$TEST_DIR/ct/startContainer.env"
 }

@@ -338,3 +338,87 @@ echo "ls /dev: $(ls /dev | tr "\n" " ")"'
 		[ "$status" -eq 0 ] || fail "run #$i: $output"
 	done
 }
+
+# Skips when the runtime under test is runc (a behaviour beyond runc 1.1.5).
+beyond_runc() {
+	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]] && skip "beyond runc 1.1.5"
+	return 0
+}
+
+# runc refuses a rootfs reached through a symlink: the tests below also run with
+# WHALEBOX=/usr/sbin/runc.
+absolute_rootfs() {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+}
+
+@test "process.cwd that only root can enter works for another user (chdir before and after the user switch, as runc)" {
+	absolute_rootfs
+	update_config '.process.user = {"uid": 1000, "gid": 1000}
+		| .mounts += [{"destination": "/secret", "type": "tmpfs", "source": "tmpfs", "options": ["mode=700"]}]
+		| .process.cwd = "/secret"'
+	set_cmd sh -c 'pwd; id -u'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /secret ]
+	[ "${lines[1]}" = 1000 ]
+}
+
+@test "the process's stdio belongs to process.user (uid only, as runc's fixStdioPermissions)" {
+	absolute_rootfs
+	update_config '.process.user = {"uid": 1000, "gid": 1001}'
+	set_cmd sh -c 'ls -lnL /proc/self/fd/1 | awk "{ print \$3 }"'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "$output" = 1000 ]
+}
+
+@test "process.env: a key given twice keeps its first place and its last value (as runc)" {
+	absolute_rootfs
+	update_config '.process.env += ["DUP=first", "OTHER=x", "DUP=last"]'
+	set_cmd env
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^DUP=' <<<"$output")" -eq 1 ]
+	grep -qx DUP=last <<<"$output"
+	[ "$(grep -n -e '^DUP=' -e '^OTHER=' <<<"$output" | cut -d: -f2 | tr '\n' ' ')" = "DUP=last OTHER=x " ]
+}
+
+@test "linux.sysctl: kernel.hostname is refused (the hostname field is the way), as runc" {
+	absolute_rootfs
+	update_config '.linux.sysctl = {"kernel.hostname": "other"}'
+	wb run test_busybox
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'kernel.hostname'*'is not allowed as it conflicts with the OCI '*'hostname'*' field'* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+	update_config '.linux.sysctl = {"kernel/hostname": "other"}'
+	wb run test_busybox
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'kernel.hostname'*'is not allowed'* ]]
+	# runc 1.1.5 still takes kernel.domainname (there is a field for it too, but no check).
+	update_config '.linux.sysctl = {"kernel.domainname": "example.org"}'
+	set_cmd cat /proc/sys/kernel/domainname
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "$output" = example.org ]
+}
+
+@test "linux.memoryPolicy is applied with set_mempolicy (beyond runc 1.1.5)" {
+	absolute_rootfs
+	beyond_runc
+	[ -e /sys/devices/system/node/node0 ] || skip "no NUMA node 0"
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0"}'
+	set_cmd sh -c 'grep -m1 -o "bind:[0-9-]*" /proc/self/numa_maps'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "$output" = bind:0 ]
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}'
+	set_cmd sh -c 'grep -m1 -o "interleave[=a-z]*:[0-9-]*" /proc/self/numa_maps'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[ "$output" = interleave=static:0 ]
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0-x"}'
+	wb run test_busybox
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.memoryPolicy.nodes"* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+}

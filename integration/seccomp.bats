@@ -326,3 +326,51 @@ start_agent() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"seccomp agent"* ]]
 }
+
+# runc refuses a rootfs reached through a symlink: the tests below also run with
+# WHALEBOX=/usr/sbin/runc.
+absolute_rootfs() {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+}
+
+@test "a syscall newer than every one the profile names gets ENOSYS, not the default errno (runc's ENOSYS stub)" {
+	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers of x86_64"
+	absolute_rootfs
+	# What a busybox shell needs, every syscall up to prlimit64 (302) the default profile
+	# allows, mkdir excepted; setns (308) is newer than all of them.
+	update_config --slurpfile names "$TESTDATA/seccomp-allow-upto-prlimit64.json" '.linux.seccomp = {
+		"defaultAction": "SCMP_ACT_ERRNO",
+		"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		"syscalls": [{"names": $names[0], "action": "SCMP_ACT_ALLOW"}]}'
+	set_cmd sh -c 'mkdir /tmp/x; nsenter -t 1 -u true; echo done'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mkdir: can't create directory '/tmp/x': Operation not permitted"* ]]
+	[[ "$output" == *"setns(): can't reassociate to namespace 'uts': Function not implemented"* ]]
+	[[ "$output" == *done* ]]
+
+	# Once the profile names a later syscall (statx, 332), setns is the profile's to deny.
+	update_config '.linux.seccomp.syscalls += [{"names": ["statx"], "action": "SCMP_ACT_ERRNO"}]'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"setns(): can't reassociate to namespace 'uts': Operation not permitted"* ]]
+
+	# An allow-all default gets no stub: the kernel's own ENOSYS only.
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	set_cmd sh -c 'mkdir /tmp/x; echo done'
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "an init killed by the seccomp filter during setup is reported as such (beyond runc 1.1.5, which hangs)" {
+	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]] && skip "runc 1.1.5 waits forever here"
+	# The init sends its last setup message with sendmsg, after the filter is in place.
+	allow_all_but '{"names": ["sendmsg"], "action": "SCMP_ACT_KILL_PROCESS"}'
+	set_cmd true
+	wb run test_busybox
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the init was killed by SIGSYS (seccomp)"* ]]
+	[[ "$output" != *"exited during setup"* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+}

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <string>
 
 #include "linux/syscalls.hpp"
@@ -23,6 +24,22 @@ bool setgroups_denied() {
     std::string value(buf, static_cast<size_t>(n));
     while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();
     return value == "deny";
+}
+
+void give_stdio_to(uint32_t uid) {
+    struct stat null_dev {};
+    const bool have_null = sys().fstatat(AT_FDCWD, "/dev/null", &null_dev, 0) == 0;
+    for (int fd = 0; fd <= 2; ++fd) {
+        struct stat st {};
+        if (sys().fstatat(fd, "", &st, AT_EMPTY_PATH) < 0) {
+            if (errno == EBADF) continue;  // not open: nothing to give
+            throw_errno("fstat stdio fd " + std::to_string(fd));
+        }
+        if (st.st_uid == uid) continue;
+        if (have_null && S_ISCHR(st.st_mode) && st.st_rdev == null_dev.st_rdev) continue;
+        if (sys().fchownat(fd, "", uid, st.st_gid, AT_EMPTY_PATH) < 0 && errno != EINVAL && errno != EPERM)
+            throw_errno("chown stdio fd " + std::to_string(fd) + " to " + std::to_string(uid));
+    }
 }
 
 void switch_user(const oci::User& user) {

@@ -1,5 +1,7 @@
 // The container process's user: supplementary groups, gid, uid and umask.
 #pragma once
+#include <cstdint>
+
 #include "oci/spec.hpp"
 
 namespace wb::linux {
@@ -14,6 +16,12 @@ namespace wb::linux {
 // An unmapped id is reported as runc does: "cannot setuid to unmapped uid 1000 in user
 // namespace". Other failures throw wb::Error naming the call.
 void switch_user(const oci::User& user);
+
+// Gives the process's stdio (fds 0-2) to `uid` before the user switch, as runc's
+// fixStdioPermissions: the terminal (or pipe) then belongs to the container's user. Only
+// the owner changes, the group stays (the pty's is devpts' tty group, 5); /dev/null and
+// fds the uid already owns are left alone; EINVAL (an unmapped id) and EPERM are ignored.
+void give_stdio_to(uint32_t uid);
 
 // True when /proc/self/setgroups reads "deny" (setgroups(2) is refused in this userns).
 bool setgroups_denied();

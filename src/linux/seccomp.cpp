@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "linux/seccomp_enosys.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -358,6 +359,12 @@ SeccompFilter compile_seccomp(const oci::Seccomp& seccomp) {
     }
 
     filter.program_ = export_program(filter.ctx_);
+    if (enosys_stub_applies(plan.default_action)) {
+        std::vector<std::string> names;
+        for (const auto& rule : seccomp.syscalls) names.insert(names.end(), rule.names.begin(), rule.names.end());
+        std::vector<sock_filter> stub = enosys_stub(syscall_bounds(plan.architectures, names));
+        filter.program_.insert(filter.program_.begin(), stub.begin(), stub.end());
+    }
     return filter;
 }
 

@@ -3,6 +3,8 @@
 // runtime/create.cpp makes one call; the messages are runc's where runc has one.
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "oci/json_path.hpp"
 #include "oci/validate.hpp"
 #include "util/error.hpp"
@@ -31,7 +33,10 @@ void check_sysctls(const Linux& lx) {
     static const char* const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
                                            "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
                                            "kernel.shm_rmid_forced"};
-    for (const auto& [key, value] : lx.sysctl) {
+    for (const auto& [raw_key, value] : lx.sysctl) {
+        // sysctl(8) takes "kernel/hostname" as well as "kernel.hostname" (and so does runc).
+        std::string key = raw_key;
+        std::replace(key.begin(), key.end(), '/', '.');
         std::string name = quoted_value(key);
         bool ipc = key.rfind("fs.mqueue.", 0) == 0;
         for (const char* k : ipc_keys) ipc |= key == k;
@@ -45,6 +50,10 @@ void check_sysctls(const Linux& lx) {
         }
         if (key == "kernel.domainname" || key == "kernel.hostname") {
             if (!has_own("uts")) throw Error("sysctl " + name + " is not allowed in the host's UTS namespace");
+            // The hostname has its own field, which the init sets (and this would undo);
+            // runc 1.1.5 still takes kernel.domainname.
+            if (key == "kernel.hostname")
+                throw Error("sysctl " + name + " is not allowed as it conflicts with the OCI \"hostname\" field");
             continue;
         }
         throw Error("sysctl " + name + " is not in a separate kernel namespace");

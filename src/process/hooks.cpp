@@ -32,7 +32,14 @@ void pipe2_cloexec(UniqueFd& r, UniqueFd& w) {
     w.reset(fds[1]);
 }
 
-void run_one(const oci::Hook& hook, const std::string& state_json, const std::string& name) {
+std::vector<std::string> runtime_environment() {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    return env;
+}
+
+void run_one(const oci::Hook& hook, const std::string& state_json, const std::string& name,
+             const HookDefaults& defaults) {
     UniqueFd in_r, in_w, out_r, out_w;
     pipe2_cloexec(in_r, in_w);
     pipe2_cloexec(out_r, out_w);
@@ -40,7 +47,8 @@ void run_one(const oci::Hook& hook, const std::string& state_json, const std::st
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    std::vector<std::string> env = hook.env;
+    std::vector<std::string> env =
+        !hook.env.empty() ? hook.env : defaults.env ? *defaults.env : runtime_environment();
     std::vector<char*> envp;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
@@ -51,6 +59,12 @@ void run_one(const oci::Hook& hook, const std::string& state_json, const std::st
         ::dup2(in_r.get(), 0);
         ::dup2(out_w.get(), 1);
         ::dup2(out_w.get(), 2);
+        if (!defaults.cwd.empty() && ::chdir(defaults.cwd.c_str()) < 0) {
+            std::string msg = "chdir " + defaults.cwd + ": " + std::strerror(errno);
+            ssize_t r = ::write(2, msg.data(), msg.size());
+            (void)r;
+            _exit(127);
+        }
         linux::sys().execve(hook.path.c_str(), argv.data(), envp.data());
         std::string msg = "exec " + hook.path + ": " + std::strerror(errno);
         ssize_t r = ::write(2, msg.data(), msg.size());
@@ -99,11 +113,12 @@ void run_one(const oci::Hook& hook, const std::string& state_json, const std::st
 
 }  // namespace
 
-void run_hooks(const std::vector<oci::Hook>& hooks, const state::OciState& state, const char* stage) {
+void run_hooks(const std::vector<oci::Hook>& hooks, const state::OciState& state, const char* stage,
+               const HookDefaults& defaults) {
     if (hooks.empty()) return;
     const std::string state_json = state.to_json();
     for (size_t i = 0; i < hooks.size(); ++i)
-        run_one(hooks[i], state_json, std::string(stage) + " hook #" + std::to_string(i));
+        run_one(hooks[i], state_json, std::string(stage) + " hook #" + std::to_string(i), defaults);
 }
 
 void run_hooks_warn(const std::vector<oci::Hook>& hooks, const state::OciState& state, const char* stage) {
@@ -111,7 +126,7 @@ void run_hooks_warn(const std::vector<oci::Hook>& hooks, const state::OciState& 
     const std::string state_json = state.to_json();
     for (size_t i = 0; i < hooks.size(); ++i) {
         try {
-            run_one(hooks[i], state_json, std::string(stage) + " hook #" + std::to_string(i));
+            run_one(hooks[i], state_json, std::string(stage) + " hook #" + std::to_string(i), {});
         } catch (const Error& e) {
             log::warn("{}", e.what());
         }

@@ -32,10 +32,11 @@ namespace {
 
 constexpr long kKeyctlJoinSessionKeyring = 1;
 
+// The value the process gets: the last entry for `key` wins (see process_environment).
 std::string env_value(const std::vector<std::string>& env, const std::string& key) {
-    for (const auto& e : env)
-        if (e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=')
-            return e.substr(key.size() + 1);
+    for (auto e = env.rbegin(); e != env.rend(); ++e)
+        if (e->size() > key.size() && e->compare(0, key.size(), key) == 0 && (*e)[key.size()] == '=')
+            return e->substr(key.size() + 1);
     return {};
 }
 
@@ -120,8 +121,9 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
             sync.send(SyncType::run_hooks);
             SyncMessage m = sync.receive();
             if (m.type != SyncType::hooks_done) throw Error("create hooks failed");
+            // In the rootfs (before pivot_root) with the process's environment, as runc.
             run_hooks(cfg.create_container_hooks, state_in_container(cfg.state, state::Status::creating),
-                      "createContainer");
+                      "createContainer", {process_environment(proc.env), cfg.rootfs.rootfs});
         }
     });
     // The working directory exists before the rootfs may turn read-only (as runc).
@@ -152,7 +154,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
         // In the container, after start and before the user process (the spec's moment).
         if (spec.hooks && !spec.hooks->start_container.empty())
             run_hooks(spec.hooks->start_container, state_in_container(cfg.state, state::Status::created),
-                      "startContainer");
+                      "startContainer", {exec_environment(proc), ""});
         exec_user_process(exe, proc, seccomp, {});
     } catch (const std::exception& e) {
         report_to_start(fifo.get(), e.what());

@@ -1,7 +1,11 @@
 #include "process/launcher.hpp"
 
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
 
 #include "linux/rlimits.hpp"
 #include "linux/syscalls.hpp"
@@ -44,6 +48,23 @@ const oci::Linux& linux_of(const oci::Spec& spec) {
     return spec.linux ? *spec.linux : no_linux;
 }
 
+// Why the init closed the sync channel before `ready` without a word: a signal killed it
+// (a seccomp filter that kills, a crash). Empty when it exited, or does not end within a
+// moment.
+std::string death_of(Child& init) {
+    if (init.pidfd() < 0) return {};
+    struct pollfd p {init.pidfd(), POLLIN, 0};
+    if (::poll(&p, 1, 2000) <= 0) return {};
+    const int status = init.wait();
+    if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        const char* name = sigabbrev_np(sig);
+        std::string text = "the init was killed by SIG" + std::string(name ? name : std::to_string(sig).c_str());
+        return sig == SIGSYS ? text + " (seccomp)" : text;
+    }
+    return {};  // an exit: the init said why on the channel first, or the error stands
+}
+
 }  // namespace
 
 uint64_t oom_kill_count(const cgroups::Manager* cgroup) {
@@ -77,9 +98,11 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
         };
         serve_child_messages(sync, SetupEnd::ready, requests, "sync: unexpected message from init");
     } catch (const Error& e) {
+        const std::string death = e.code() == EPIPE ? death_of(init) : "";
         init.kill_and_reap();
         if (oom_kill_count(req.cgroup) > ooms_before)
             throw Error(std::string("container init was OOM-killed (memory limit too low?): ") + e.what());
+        if (!death.empty()) throw Error("unable to start container process: " + death);
         throw;
     } catch (...) {
         init.kill_and_reap();

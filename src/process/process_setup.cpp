@@ -7,9 +7,11 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <string_view>
 
 #include "linux/capabilities.hpp"
 #include "linux/identity.hpp"
+#include "linux/memory_policy.hpp"
 #include "linux/process_attrs.hpp"
 #include "linux/rlimits.hpp"
 #include "linux/syscalls.hpp"
@@ -20,6 +22,7 @@
 namespace wb::process {
 
 void apply_process_attributes(const oci::Process& proc, const oci::Linux* linux) {
+    if (linux && linux->memory_policy) linux::apply_memory_policy(*linux->memory_policy);
     if (proc.scheduler) linux::apply_scheduler(*proc.scheduler);
     if (proc.io_priority) linux::apply_io_priority(*proc.io_priority);
     if (linux && linux->personality) linux::apply_personality(*linux->personality);
@@ -54,8 +57,16 @@ void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp, con
     if (proc.no_new_privileges) linux::set_no_new_privileges();
     if (seccomp.pending() && !proc.no_new_privileges) load_seccomp_filter(seccomp, on_notify);
     linux::drop_bounding_set(caps);
+    // The working directory first as root, so that one only the runtime can reach works;
+    // when root may not enter it (root squash, a user namespace), again as the user (runc).
+    bool chdir_as_user = false;
+    if (!proc.cwd.empty() && linux::sys().chdir(proc.cwd.c_str()) < 0) {
+        if (errno != EACCES && errno != EPERM) throw_errno("chdir to cwd (\"" + proc.cwd + "\") set in config.json");
+        chdir_as_user = true;
+    }
+    linux::give_stdio_to(proc.user.uid);
     linux::switch_user(proc.user);
-    if (!proc.cwd.empty() && linux::sys().chdir(proc.cwd.c_str()) < 0)
+    if (chdir_as_user && linux::sys().chdir(proc.cwd.c_str()) < 0)
         throw_errno("chdir to cwd (\"" + proc.cwd + "\") set in config.json");
     char cwd[PATH_MAX];
     if (!::getcwd(cwd, sizeof cwd) || cwd[0] != '/')
@@ -89,12 +100,36 @@ std::string home_of(uint32_t uid) {
 
 }  // namespace
 
-void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp,
-                       const NotifyFdHandler& on_notify) {
-    std::vector<std::string> env = proc.env;
+std::vector<std::string> process_environment(const std::vector<std::string>& env) {
+    std::vector<std::string> out;
+    out.reserve(env.size());
+    for (const auto& e : env) {
+        const size_t eq = e.find('=');
+        const std::string_view key(e.data(), eq == std::string::npos ? e.size() : eq);
+        auto same_key = [&](const std::string& o) {
+            const size_t oeq = o.find('=');
+            return std::string_view(o.data(), oeq == std::string::npos ? o.size() : oeq) == key;
+        };
+        auto it = std::find_if(out.begin(), out.end(), same_key);
+        if (it == out.end())
+            out.push_back(e);
+        else
+            *it = e;  // the last value, in the place of the first (as runc's setenv)
+    }
+    return out;
+}
+
+std::vector<std::string> exec_environment(const oci::Process& proc) {
+    std::vector<std::string> env = process_environment(proc.env);
     bool has_home = false;
     for (const auto& e : env) has_home |= e.rfind("HOME=", 0) == 0;
     if (!has_home) env.push_back("HOME=" + home_of(proc.user.uid));
+    return env;
+}
+
+void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp,
+                       const NotifyFdHandler& on_notify) {
+    std::vector<std::string> env = exec_environment(proc);
     std::vector<char*> argv;
     for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);

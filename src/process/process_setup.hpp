@@ -10,7 +10,7 @@
 
 namespace wb::process {
 
-// Scheduler, I/O priority, personality, security labels. (rlimits are set by the parent
+// Memory policy, scheduler, I/O priority, personality, security labels. (rlimits are set by the parent
 // with prlimit: inside a new user namespace a hard limit could no longer be raised.)
 void apply_process_attributes(const oci::Process& proc, const oci::Linux* linux);
 
@@ -28,6 +28,14 @@ void enter_identity(const oci::Process& proc, linux::SeccompFilter& seccomp, con
 
 // Loads the filter (it is no longer pending) and hands a notify fd to on_notify.
 void load_seccomp_filter(linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify);
+
+// process.env as the process gets it: a key given twice keeps its first place and takes
+// its last value (as runc, which setenv()s each entry in turn).
+std::vector<std::string> process_environment(const std::vector<std::string>& env);
+
+// The environment the process is exec'd with: process_environment() plus HOME from the
+// container's /etc/passwd when process.env has none ("/" for an unknown uid), as runc.
+std::vector<std::string> exec_environment(const oci::Process& proc);
 
 // Loads seccomp if it is still pending (NNP on: as late as possible) and execs; throws
 // wb::Error when it cannot.

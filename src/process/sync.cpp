@@ -69,7 +69,7 @@ SyncMessage SyncChannel::receive() const {
             m.fd.reset(fd);
         }
     }
-    if (n < static_cast<ssize_t>(sizeof(uint32_t))) throw Error("container init exited during setup");
+    if (n < static_cast<ssize_t>(sizeof(uint32_t))) throw Error("container init exited during setup", EPIPE);
     uint32_t t;
     std::memcpy(&t, buf, sizeof t);
     m.type = static_cast<SyncType>(t);

@@ -35,7 +35,8 @@ public:
     void send(SyncType type, const std::string& payload = "") const;
     // Sends `fd` along (SCM_RIGHTS); the caller keeps its own copy.
     void send_fd(SyncType type, int fd) const;
-    // Blocks for the next message; a closed peer throws Error("init exited during setup").
+    // Blocks for the next message; a closed peer throws Error("init exited during setup",
+    // EPIPE): the caller can then tell why from the process's status.
     SyncMessage receive() const;
     // Receives and checks the type; an error message from the peer is rethrown as Error.
     void expect(SyncType type) const;

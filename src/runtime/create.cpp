@@ -258,7 +258,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     s.creator_start_time = 0;
     if (console_receiver) {
         console_master = linux::receive_fd(console_receiver.get());
-        copy_terminal_size(console_master.get());  // before start: never 0x0
+        prepare_proxied_pty(console_master.get());  // before start
     }
     store.save(s);
     if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid()), 0644, fs::Sync::no_fsync);

@@ -203,7 +203,10 @@ int exec(const Context& ctx, const ExecOptions& opts) {
             throw;
         }
     }();
-    if (console_receiver) console_master = linux::receive_fd(console_receiver.get());
+    if (console_receiver) {
+        console_master = linux::receive_fd(console_receiver.get());
+        prepare_proxied_pty(console_master.get());
+    }
     // A pid file that cannot be written throws: Child's destructor then kills the process,
     // so the caller is never left with one it cannot find.
     if (!opts.pid_file.empty()) fs::write_file_atomic(opts.pid_file, std::to_string(child.pid()), 0644, fs::Sync::no_fsync);

@@ -24,6 +24,9 @@ public:
         if (!::isatty(fd) || ::tcgetattr(fd, &saved_) < 0) return;
         struct termios raw = saved_;
         ::cfmakeraw(&raw);
+        // Output processing stays (as runc's): the pty below sends bare \n, and our
+        // terminal turns it into \r\n for the screen as it does for any program.
+        raw.c_oflag = saved_.c_oflag;
         active_ = ::tcsetattr(fd, TCSANOW, &raw) == 0;
     }
     ~RawTerminal() {
@@ -37,6 +40,15 @@ private:
     struct termios saved_ {};
     bool active_ = false;
 };
+
+// The container's pty sends what the process writes as is: no \n -> \r\n there (the
+// termios of a pty master's pair is the slave's), so a pipe or file gets runc's bytes.
+void clear_onlcr(int pty_master) {
+    struct termios t {};
+    if (::tcgetattr(pty_master, &t) < 0) return;
+    t.c_oflag &= ~static_cast<tcflag_t>(ONLCR);
+    ::tcsetattr(pty_master, TCSANOW, &t);
+}
 
 void copy_window_size(int from, int to) {
     struct winsize ws {};
@@ -62,8 +74,10 @@ bool pump(int from, int to) {
 
 }  // namespace
 
-void copy_terminal_size(int pty_master) {
-    if (pty_master >= 0 && ::isatty(STDIN_FILENO)) copy_window_size(STDIN_FILENO, pty_master);
+void prepare_proxied_pty(int pty_master) {
+    if (pty_master < 0) return;
+    clear_onlcr(pty_master);
+    if (::isatty(STDIN_FILENO)) copy_window_size(STDIN_FILENO, pty_master);
 }
 
 int wait_foreground(process::Child& child, int pty_master) {

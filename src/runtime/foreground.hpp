@@ -5,9 +5,10 @@
 
 namespace wb::runtime {
 
-// Gives the pty our terminal's window size (when stdin is one): before the process
-// starts, so that it never sees 0x0.
-void copy_terminal_size(int pty_master);
+// Readies a pty whose I/O we proxy: it sends the process's bytes as they are (no \r
+// added to \n, as runc's), and it has our terminal's window size (when stdin is one).
+// Before the process starts, so that it never sees 0x0.
+void prepare_proxied_pty(int pty_master);
 
 // Returns the exit status (128+N when killed by signal N) after reaping the child, which
 // must have a pidfd.

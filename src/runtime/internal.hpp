@@ -38,7 +38,7 @@ bool wait_pidfd(int pidfd, int timeout_ms);
 
 // Opens the exec fifo and releases the init, waits until it has exec'd the user process
 // (throws with the init's message when it failed first), then runs the poststart hooks (a
-// failing one kills the init and throws). Both start and run go through here (start.cpp).
+// failing one kills the init, destroys the container and throws). Both start and run go through here (start.cpp).
 void start_created(const state::Store& store, const state::State& s);
 
 struct Created {

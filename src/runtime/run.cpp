@@ -23,7 +23,8 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach, bool keep) {
         start_created(store, created.state);
     } catch (...) {
         try {
-            remove(ctx, opts.id, true);
+            // (A failing poststart hook has removed it already.)
+            if (store.exists(opts.id)) remove(ctx, opts.id, true);
         } catch (const Error& e) {
             log::warn("cleanup after failed start: {}", e.what());
         }

@@ -58,9 +58,10 @@ void release_init(const state::Store& store, const state::State& s, int pidfd) {
     if (!failure.empty()) throw Error(failure);
 }
 
-// A failing poststart hook fails start and stops the container (runtime spec, lifecycle
-// step 9; runc terminates the init too). The record stays: delete removes it.
-void run_poststart(const state::State& s, int pidfd) {
+// A failing poststart hook fails start and leaves no container behind (runtime spec,
+// lifecycle step 9; runc terminates the init and destroys the container, poststop hooks
+// included).
+void run_poststart(const state::Store& store, const state::State& s, int pidfd) {
     if (s.config_path.empty()) return;
     std::string text;
     if (!fs::try_read_file(s.config_path, text)) return;
@@ -71,6 +72,12 @@ void run_poststart(const state::State& s, int pidfd) {
     } catch (const Error&) {
         linux::sys().pidfd_send_signal(pidfd, SIGKILL, nullptr, 0);
         wait_pidfd(pidfd, 10000);
+        try {
+            Loaded c = load_container(store, s.id);
+            destroy_container(store, c);
+        } catch (const Error& e) {
+            log::warn("remove {} after its failed poststart hook: {}", s.id, e.what());
+        }
         throw;
     }
 }
@@ -82,7 +89,7 @@ void start_created(const state::Store& store, const state::State& s) {
     UniqueFd pidfd = open_init_pidfd(s);
     if (!pidfd) throw Error("cannot start a container that has stopped");
     release_init(store, s, pidfd.get());
-    run_poststart(s, pidfd.get());
+    run_poststart(store, s, pidfd.get());
 }
 
 void start(const Context& ctx, const std::string& id) {

@@ -136,3 +136,32 @@ TEST(LinuxIdentity, AnInjectedErrorNamesTheStepAndStopsThere) {
 
 }  // namespace
 }  // namespace wb::linux
+
+namespace wb::linux {
+namespace {
+
+int count_calls(const wb::testing::RecordingSyscalls& rec, const std::string& name) {
+    int n = 0;
+    for (const auto& c : rec.calls) n += c.rfind(name + "(", 0) == 0;
+    return n;
+}
+
+TEST(LinuxIdentity, StdioGoesToTheUserKeepingItsGroup) {
+    wb::testing::RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    rec.stat_mode = S_IFCHR | 0620;
+    rec.stat_rdev = 0x8801;  // what fstatat reports for every path: /dev/null too
+    give_stdio_to(1000);
+    EXPECT_EQ(count_calls(rec, "fchownat"), 0);  // all three "are" /dev/null
+
+    wb::testing::RecordingSyscalls pipes;
+    ScopedSyscalls scoped_pipes(pipes);
+    pipes.stat_mode = S_IFIFO | 0600;
+    pipes.fail("fchownat", EPERM);  // ignored, as runc
+    give_stdio_to(1000);
+    EXPECT_EQ(count_calls(pipes, "fchownat"), 3);
+    EXPECT_NE(pipes.index_of(", 1000, 0, 0x1000)"), -1);
+}
+
+}  // namespace
+}  // namespace wb::linux
