@@ -12,7 +12,7 @@ BUILD_DEPS=(cmake g++ make ccache pkg-config git file nlohmann-json3-dev libspdl
 	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
 # clang + compiler-rt: the libFuzzer targets (tests/fuzz/run.sh).
 FUZZ_DEPS=(clang libclang-rt-14-dev)
-TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon)
+TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon criu)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh).
 VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils)
 bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${FUZZ_DEPS[@]}" "${VM_DEPS[@]}" || exit 1
