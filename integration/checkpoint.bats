@@ -58,6 +58,8 @@ teardown() {
 		kill "$RECVTTY_PID" 2>/dev/null || true
 		wait "$RECVTTY_PID" 2>/dev/null || true
 	fi
+	# criu's errors, for a failing test.
+	[ -z "${TEST_DIR:-}" ] || find "$TEST_DIR" \( -name dump.log -o -name restore.log -o -name pre-dump.log \) -exec grep -H -m5 -E 'Error|Warn' {} + >&2 2>/dev/null || true
 	teardown_bundle
 	if [ -n "$CGDIR" ] && [ -d "$CGDIR" ]; then
 		echo "teardown: $CGDIR left behind" >&2

@@ -104,8 +104,8 @@ std::string failure_message(const char* what, int wait_status, const std::string
     else if (WIFSIGNALED(wait_status)) msg += std::string(" (") + ::strsignal(WTERMSIG(wait_status)) + ")";
     std::string log;
     if (fs::try_read_file(log_path, log)) {
-        // The last "Error" line says most.
-        size_t pos = log.rfind("Error");
+        // The first "Error (" line says most (the last is "Dumping FAILED.").
+        size_t pos = log.find("Error (");
         if (pos != std::string::npos) {
             size_t begin = log.rfind('\n', pos);
             begin = begin == std::string::npos ? 0 : begin + 1;
