@@ -31,8 +31,10 @@ std::vector<std::string> external_mounts(const oci::Spec& spec, pid_t pid) {
     auto add = [&](const std::string& dest) {
         if (std::find(out.begin(), out.end(), dest) == out.end()) out.push_back(dest);
     };
+    // The cgroup2 mount shares its peer group with the host's: criu cannot rebuild that
+    // propagation, so it goes back as a bind mount of the new cgroup (as runc's).
     for (const auto& m : spec.mounts)
-        if (is_bind_mount(m)) add(m.destination);
+        if (is_bind_mount(m) || m.type == "cgroup" || m.type == "cgroup2") add(m.destination);
     std::string root = "/proc/" + std::to_string(pid) + "/root";
     if (spec.linux) {
         for (const auto& p : spec.linux->masked_paths) {

@@ -82,9 +82,14 @@ Pty open_pty_for(const std::string& console_socket) {
 }
 
 // The host path each external mount of the dump stands for now.
-std::string external_source(const std::string& dest, const oci::Spec& spec, const std::string& bundle, const Pty& pty) {
+std::string external_source(const std::string& dest, const oci::Spec& spec, const std::string& bundle, const Pty& pty,
+                            const std::string& cgroup_dir) {
     for (const auto& m : spec.mounts) {
         if (m.destination != dest) continue;
+        if (m.type == "cgroup" || m.type == "cgroup2") {
+            if (cgroup_dir.empty()) throw Error("cannot restore the cgroup mount " + dest + ": no cgroup v2 directory");
+            return cgroup_dir;
+        }
         std::string src = m.source;
         if (!src.empty() && src.front() != '/') src = fs::join(bundle, src);
         return src;
@@ -153,6 +158,9 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
         if (req.cgroup_root.empty() || req.cgroup_root.front() != '/') req.cgroup_root.insert(0, "/");
     }
 
+    std::string cgroup_dir;
+    if (auto paths = cgroup->controller_paths(); paths.count("")) cgroup_dir = paths.at("");
+
     // What the dump left outside the images: mounts, ttys, the network namespace, stdio.
     Pty pty;
     std::vector<std::string> keys = read_string_list(fs::join(req.flags.image_path, external_keys_file));
@@ -181,7 +189,7 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     for (size_t fd = 0; fd < stdio.size() && fd < 3; ++fd)
         if (stdio[fd].rfind("pipe:", 0) == 0) req.inherit_fds.emplace_back(static_cast<int>(fd), stdio[fd]);
     for (const auto& dest : read_string_list(fs::join(req.flags.image_path, external_mounts_file)))
-        req.external_mounts.emplace_back(dest, external_source(dest, spec, bundle, pty));
+        req.external_mounts.emplace_back(dest, external_source(dest, spec, bundle, pty, cgroup_dir));
 
     req.root = rootfs;
     req.pid_file = fs::join(work, "whalebox-restore.pid");
