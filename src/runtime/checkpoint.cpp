@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "criu/args.hpp"
@@ -62,6 +63,21 @@ void describe_stdio(pid_t pid, std::vector<std::string>& links, std::vector<std:
             if (std::find(tty_keys.begin(), tty_keys.end(), key) == tty_keys.end()) tty_keys.push_back(key);
         }
     }
+}
+
+// The session of a process (field 6 of /proc/PID/stat), 0 when unreadable.
+pid_t session_of(pid_t pid) {
+    std::string stat;
+    if (!fs::try_read_file("/proc/" + std::to_string(pid) + "/stat", stat)) return 0;
+    size_t pos = stat.rfind(')');
+    if (pos == std::string::npos) return 0;
+    // After ") ": state ppid pgrp session.
+    int field = 0;
+    for (size_t i = pos + 2; i < stat.size(); ++i) {
+        if (stat[i] != ' ') continue;
+        if (++field == 3) return static_cast<pid_t>(std::atol(stat.c_str() + i + 1));
+    }
+    return 0;
 }
 
 }  // namespace
@@ -130,8 +146,15 @@ void checkpoint(const Context& ctx, const CheckpointOptions& opts) {
             req.external_keys.push_back("net[" + std::to_string(st.st_ino) + "]:extRootNetNS");
         }
     }
+    // An init that is no session leader (no terminal: it keeps the caller's session) is
+    // a shell job to criu, for the dump and the restore.
+    std::vector<std::string> recorded = req.external_keys;
+    if (session_of(c.state.pid) != c.state.pid) {
+        req.flags.shell_job = true;
+        recorded.push_back(shell_job_marker);
+    }
     write_string_list(fs::join(req.flags.image_path, external_mounts_file), req.external_mounts);
-    write_string_list(fs::join(req.flags.image_path, external_keys_file), req.external_keys);
+    write_string_list(fs::join(req.flags.image_path, external_keys_file), recorded);
     write_string_list(fs::join(req.flags.image_path, descriptors_file), stdio);
 
     std::vector<int> keep;

@@ -9,6 +9,8 @@ namespace wb::runtime {
 
 inline constexpr const char* external_mounts_file = "whalebox-external-mounts.json";
 inline constexpr const char* external_keys_file = "whalebox-externals.json";
+// In the externals list: the dump was of a shell job (restore with --shell-job).
+inline constexpr const char* shell_job_marker = "shell-job";
 inline constexpr const char* descriptors_file = "descriptors.json";  // as runc's
 
 // --image-path as given, or ./checkpoint (runc's default), made absolute.

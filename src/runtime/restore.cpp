@@ -172,7 +172,9 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     std::vector<UniqueFd> netns_fds;
     std::vector<int> keep;
     for (const auto& key : keys) {
-        if (key.rfind("tty[", 0) == 0) {
+        if (key == shell_job_marker) {
+            req.flags.shell_job = true;
+        } else if (key.rfind("tty[", 0) == 0) {
             req.inherit_fds.emplace_back(pty.slave.get(), key);
         } else if (key.rfind("net[", 0) == 0) {
             for (const auto& ns : lx.namespaces) {
@@ -206,7 +208,7 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
         cg->add_process(::getpid());
         auto& sys = linux::sys();
         if (sys.unshare(CLONE_NEWNS) < 0) throw_errno("unshare mount namespace");
-        if (sys.mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) throw_errno("make / private");
+        if (sys.mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0) throw_errno("make / a slave");
         if (sys.mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) throw_errno("bind mount rootfs");
     });
     std::string pid_text;
