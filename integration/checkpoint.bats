@@ -221,7 +221,7 @@ start_recvtty() {
 	wb delete -f test_criu
 	wb restore -d --image-path "$TEST_DIR/image" test_criu
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"--console-socket"* ]]
+	[[ "$output" == *"console socket"* ]]
 	[ ! -e "$ROOT/test_criu" ]
 	[ ! -d "$CGDIR" ]
 }
