@@ -24,7 +24,7 @@ set -euo pipefail
 # file while a (long) VM run is going cannot derail the running copy.
 {
 
-DEFAULT_SUITES="integration/cgroupv2.bats integration/clients/podman.bats integration/clients/containerd.bats"
+DEFAULT_SUITES="integration/cgroupv2.bats integration/checkpoint.bats integration/clients/podman.bats integration/clients/containerd.bats"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WB_VM=$REPO/integration/vm/wb-vm

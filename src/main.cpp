@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
     app.add_flag("--debug", globals.debug, "enable debug logging");
     app.add_flag("--systemd-cgroup", globals.runtime.systemd_cgroup,
                  "use systemd cgroup paths (slice:prefix:name)");
-    app.add_option("--criu", "ignored, for runc compatibility");
+    app.add_option("--criu", globals.runtime.criu, "path to the criu binary used for checkpoint and restore")
+        ->capture_default_str();
     std::string rootless = "auto";
     app.add_option("--rootless", rootless, "ignore cgroup permission errors: true, false or auto")
         ->capture_default_str();

@@ -30,7 +30,8 @@ std::string absolute_path(const std::string& path) {
     return buf;
 }
 
-// Devices every container may use whatever linux.resources.devices says (runc's list).
+}  // namespace
+
 void add_default_device_rules(oci::Resources& r) {
     auto allow = [&](const char* type, std::optional<int64_t> major, std::optional<int64_t> minor) {
         r.devices.push_back({true, type, major, minor, "rwm"});
@@ -50,6 +51,8 @@ void add_default_device_rules(oci::Resources& r) {
     allow("c", 136, std::nullopt);  // pts/*
     allow("c", 10, 200);  // net/tun
 }
+
+namespace {
 
 // Undoes what a failing create made, in reverse order.
 struct Rollback {

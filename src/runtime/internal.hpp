@@ -41,6 +41,9 @@ bool wait_pidfd(int pidfd, int timeout_ms);
 // failing one kills the init, destroys the container and throws). Both start and run go through here (start.cpp).
 void start_created(const state::Store& store, const state::State& s);
 
+// Devices every container may use whatever linux.resources.devices says (runc's list).
+void add_default_device_rules(oci::Resources& r);
+
 struct Created {
     state::State state;
     process::Child init;      // killed when dropped: release() to leave it parked

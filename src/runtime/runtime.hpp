@@ -20,6 +20,7 @@ struct Context {
     // --rootless (auto: not root, or root in a user namespace): cgroups it cannot write
     // are done without, as runc (runtime/rootless.hpp).
     bool rootless = false;
+    std::string criu = "criu";           // --criu: checkpoint and restore run it
 };
 
 struct CreateOptions {
@@ -116,5 +117,47 @@ std::string stats_event_json(const Context& ctx, const std::string& id);
 // Prints stats every interval and "oom" events as they happen until the container stops.
 void watch_events(const Context& ctx, const std::string& id, int interval_ms,
                   const std::function<void(const std::string& json_line)>& emit);
+
+}  // namespace wb::runtime
+
+#include "criu/args.hpp"
+
+namespace wb::runtime {
+
+// checkpoint's flags (runc's).
+struct CheckpointOptions {
+    std::string id;
+    criu::CommonFlags criu;  // image path "" = ./checkpoint
+    bool leave_running = false;
+    bool pre_dump = false;
+    std::string parent_path;
+    std::string page_server;
+    int status_fd = -1;
+};
+
+// Dumps a running container with criu into the image path. Unless leave_running or
+// pre_dump, the container is then gone (as runc: its processes end with the dump and
+// its record and cgroup are removed). A failed dump leaves it running as it was.
+void checkpoint(const Context& ctx, const CheckpointOptions& opts);
+
+// restore's flags (runc's).
+struct RestoreOptions {
+    std::string id;
+    std::string bundle = ".";
+    std::string console_socket;
+    std::string pid_file;
+    criu::CommonFlags criu;  // image path "" = ./checkpoint
+    bool detach = false;
+    bool no_subreaper = false;  // accepted: the restored init is our child anyway
+    bool no_pivot = false;      // accepted: criu sets up the root itself
+    std::string lsm_profile;
+    std::string lsm_mount_context;
+};
+
+// Restores a container from the image path under a new record ROOT/ID, in a new cgroup
+// from the bundle's config. Detached it returns 0 once the container runs; otherwise it
+// waits for the init and returns its exit status (128+N for a signal), then deletes the
+// container. A failed restore leaves nothing behind.
+int restore(const Context& ctx, const RestoreOptions& opts);
 
 }  // namespace wb::runtime

@@ -1,0 +1,281 @@
+#!/usr/bin/env bats
+# checkpoint and restore through criu. criu 3.17 fails on the development host's kernel
+# (its feature detection dies on the vDSO), so the suite runs in the cgroup v2 VM
+# (integration/run-cgroupv2-vm.sh, where `criu check` says "Looks good"); elsewhere the
+# tests that need criu skip, saying why.
+#
+# As in cgroupv2.bats, each test's container goes below /sys/fs/cgroup/whalebox-test-criu
+# and state, bundles and rootfs live on the guest's fresh /tmp. Containers redirect
+# their own stdio to the container's /dev/null (criu cannot dump a file of the host's
+# mount namespace), or use a pty through --console-socket.
+
+load helpers
+
+CGROOT=/sys/fs/cgroup
+CGPARENT=whalebox-test-criu
+
+setup_file() {
+	# Not a skip (bats 1.8 fails a setup_file that skips): setup skips each test.
+	local why=""
+	if ! command -v criu >/dev/null; then
+		why="criu is not installed"
+	elif ! out=$(criu check 2>&1); then
+		why="criu check fails on this kernel ($(echo "$out" | grep -m1 -i error)): run integration/run-cgroupv2-vm.sh"
+	elif [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
+		why="not a cgroup v2 host (run integration/run-cgroupv2-vm.sh)"
+	fi
+	export CRIU_SKIP=$why
+	[ -z "$why" ] || return 0
+	local dir
+	dir=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/whalebox-criu.XXXXXX")
+	cp "$WHALEBOX" "$dir/whalebox"
+	cp -a "$BUSYBOX_BUNDLE/rootfs" "$dir/rootfs"
+	export WHALEBOX=$dir/whalebox CRIU_ROOTFS=$dir/rootfs
+}
+
+teardown_file() {
+	if [ -d "$CGROOT/$CGPARENT" ]; then
+		find "$CGROOT/$CGPARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	fi
+}
+
+setup() {
+	setup_bundle
+	CG="" CGDIR=""
+	[ -z "$CRIU_SKIP" ] || return 0
+	ln -sfn "$CRIU_ROOTFS" rootfs
+	CG=/$CGPARENT/t$BATS_TEST_NUMBER
+	CGDIR=$CGROOT$CG
+	update_config --arg cg "$CG" '.linux.cgroupsPath = $cg'
+}
+
+needs_criu() {
+	[ -z "$CRIU_SKIP" ] || skip "$CRIU_SKIP"
+}
+
+teardown() {
+	if [ -n "${RECVTTY_PID:-}" ]; then
+		kill "$RECVTTY_PID" 2>/dev/null || true
+		wait "$RECVTTY_PID" 2>/dev/null || true
+	fi
+	# criu's errors, for a failing test.
+	[ -z "${TEST_DIR:-}" ] || find "$TEST_DIR" \( -name dump.log -o -name restore.log -o -name pre-dump.log \) -exec grep -H -m5 -E 'Error|Warn' {} + >&2 2>/dev/null || true
+	teardown_bundle
+	if [ -n "$CGDIR" ] && [ -d "$CGDIR" ]; then
+		echo "teardown: $CGDIR left behind" >&2
+		find "$CGDIR" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	fi
+}
+
+# A container that counts in /dev/shm/count (a tmpfs criu dumps), five times a second.
+# Its init makes itself a session leader (setsid): criu refuses an init whose session
+# leader is outside its pid namespace, and whalebox's init (unlike runc's) calls setsid
+# only for a terminal.
+set_counter() {
+	set_cmd setsid sh -c 'exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count; sleep 0.2; done'
+}
+
+count_of() {
+	__wb exec "$1" cat /dev/shm/count
+}
+
+# Fails unless container ID's counter goes on from at least FROM.
+goes_on_counting() {
+	local id=$1 from=$2 now
+	sleep 1
+	now=$(count_of "$id") || fail "exec in $id failed"
+	[ "$now" -gt "$from" ] || fail "$id: count $now, not past $from"
+}
+
+# Starts a counter container ID, detached, and waits until it has counted.
+run_counter() {
+	set_counter
+	wb run -d "$@"
+	[ "$status" -eq 0 ]
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(count_of "${!#}" 2>/dev/null || echo 0)" -ge 2 ] && return 0
+		sleep 0.2
+	done
+	fail "the counter did not start"
+}
+
+@test "checkpoint/restore: criu missing gives one clear line" {
+	wb run -d test_criu
+	[ "$status" -eq 0 ]
+	status=0
+	output=$("$WHALEBOX" --root "$ROOT" --criu /nonexistent/criu checkpoint test_criu 2>&1) || status=$?
+	[ "$status" -ne 0 ]
+	[ "$output" = "checkpoint/restore needs criu, which was not found (/nonexistent/criu): install criu 3.15 or newer" ]
+	testcontainer test_criu running
+	status=0
+	output=$("$WHALEBOX" --root "$ROOT" --criu /nonexistent/criu restore -d --image-path "$TEST_DIR" test_other 2>&1) || status=$?
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"needs criu"* ]]
+	[ ! -e "$ROOT/test_other" ]
+}
+
+@test "checkpoint/restore: a counter goes on counting, with state.json and pid file" {
+	needs_criu
+	run_counter test_criu
+	before=$(count_of test_criu)
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	# The container is gone, as with runc.
+	[ ! -e "$ROOT/test_criu" ]
+	[ -s "$TEST_DIR/image/inventory.img" ]
+	wb restore -d --image-path "$TEST_DIR/image" --pid-file "$TEST_DIR/pid" test_criu
+	[ "$status" -eq 0 ]
+	testcontainer test_criu running
+	pid=$(container_pid test_criu)
+	[ "$(cat "$TEST_DIR/pid")" = "$pid" ]
+	[ "$(cat "/proc/$pid/cgroup")" = "0::$CG" ]
+	after=$(count_of test_criu)
+	[ "$after" -ge "$before" ]
+	goes_on_counting test_criu "$after"
+	wb delete -f test_criu
+	[ "$status" -eq 0 ]
+	[ ! -d "$CGDIR" ]
+}
+
+@test "checkpoint --leave-running: the container runs on, and the image restores" {
+	needs_criu
+	run_counter test_criu
+	wb checkpoint --leave-running --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	testcontainer test_criu running
+	goes_on_counting test_criu "$(count_of test_criu)"
+	wb delete -f test_criu
+	[ "$status" -eq 0 ]
+	wb restore -d --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	goes_on_counting test_criu "$(count_of test_criu)"
+}
+
+@test "checkpoint --pre-dump, then a final dump with --parent-path" {
+	needs_criu
+	run_counter test_criu
+	wb checkpoint --pre-dump --image-path "$TEST_DIR/pre" test_criu
+	[ "$status" -eq 0 ]
+	testcontainer test_criu running
+	goes_on_counting test_criu "$(count_of test_criu)"
+	wb checkpoint --image-path "$TEST_DIR/final" --parent-path ../pre test_criu
+	[ "$status" -eq 0 ]
+	[ -L "$TEST_DIR/final/parent" ]
+	wb restore -d --image-path "$TEST_DIR/final" test_criu
+	[ "$status" -eq 0 ]
+	goes_on_counting test_criu "$(count_of test_criu)"
+}
+
+@test "checkpoint/restore: bind mounts, a tmpfs and masked paths come back" {
+	needs_criu
+	mkdir "$TEST_DIR/data"
+	echo hostdata >"$TEST_DIR/data/in"
+	update_config --arg src "$TEST_DIR/data" '.mounts += [
+		{"destination": "/data", "type": "bind", "source": $src, "options": ["rbind", "rw"]},
+		{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}]'
+	run_counter test_criu
+	__wb exec test_criu sh -c 'echo kept >/scratch/file'
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	wb restore -d --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	[ "$(__wb exec test_criu cat /data/in)" = hostdata ]
+	__wb exec test_criu sh -c 'echo fromcontainer >/data/out'
+	[ "$(cat "$TEST_DIR/data/out")" = fromcontainer ]
+	[ "$(__wb exec test_criu cat /scratch/file)" = kept ]
+	# /proc/kcore is /dev/null again, /proc/acpi an empty read-only tmpfs.
+	[ "$(__wb exec test_criu stat -c %t:%T /proc/kcore)" = 1:3 ]
+	[ -z "$(__wb exec test_criu ls -A /proc/acpi)" ]
+	goes_on_counting test_criu "$(count_of test_criu)"
+}
+
+start_recvtty() {
+	CONSOLE_SOCKET=$TEST_DIR/tty.sock
+	TTY_OUT=$TEST_DIR/tty
+	"$PYTHON" "$TESTDATA/recvtty.py" "$CONSOLE_SOCKET" "$TTY_OUT" "$@" \
+		</dev/null >"$TEST_DIR/recvtty.log" 2>&1 &
+	RECVTTY_PID=$!
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$TTY_OUT.ready" ] && return 0
+		sleep 0.1
+	done
+	fail "recvtty did not start: $(cat "$TEST_DIR/recvtty.log")"
+}
+
+@test "checkpoint/restore: a tty container restored with --console-socket" {
+	needs_criu
+	start_recvtty
+	update_config '.process.terminal = true'
+	set_cmd sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count; echo "tick-$i"; sleep 0.2; done'
+	wb run -d --console-socket "$CONSOLE_SOCKET" test_criu
+	[ "$status" -eq 0 ]
+	sleep 1
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	wb restore -d --image-path "$TEST_DIR/image" --console-socket "$CONSOLE_SOCKET" test_criu
+	[ "$status" -eq 0 ]
+	sleep 1
+	# The restored process writes to the new pty (the second connection).
+	grep -q tick- "$TTY_OUT.1"
+	goes_on_counting test_criu "$(count_of test_criu)"
+	# Without a console socket a tty checkpoint does not restore, and leaves nothing.
+	wb delete -f test_criu
+	wb restore -d --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"console socket"* ]]
+	[ ! -e "$ROOT/test_criu" ]
+	[ ! -d "$CGDIR" ]
+}
+
+@test "checkpoint/restore: limits are in force after restore" {
+	needs_criu
+	update_config '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}'
+	run_counter test_criu
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	wb restore -d --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	[ "$(cat "$CGDIR/memory.max")" = 67108864 ]
+	[ "$(cat "$CGDIR/pids.max")" = 20 ]
+	pid=$(container_pid test_criu)
+	grep -qx "$pid" "$CGDIR/cgroup.procs"
+	# pids.max holds: 30 more processes cannot all start.
+	run __wb exec test_criu sh -c 'for i in $(seq 30); do sleep 5 & done; wait'
+	[ "$status" -ne 0 ]
+}
+
+@test "checkpoint/restore: restore into a fresh --root" {
+	needs_criu
+	run_counter test_criu
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	other=$TEST_DIR/other-root
+	status=0
+	"$WHALEBOX" --root "$other" restore -d --image-path "$TEST_DIR/image" test_criu </dev/null >"$TEST_DIR/restore.out" 2>&1 || status=$?
+	[ "$status" -eq 0 ] || fail "$(cat "$TEST_DIR/restore.out")"
+	[ "$("$WHALEBOX" --root "$other" state test_criu | jq -r .status)" = running ]
+	[ ! -e "$ROOT/test_criu" ]
+	"$WHALEBOX" --root "$other" delete -f test_criu
+}
+
+@test "checkpoint/restore: a failed dump leaves the container running, a failed restore nothing" {
+	needs_criu
+	run_counter test_criu
+	# No page server listens there: the dump fails once the tasks are frozen.
+	wb checkpoint --page-server 127.0.0.1:1 --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"criu dump failed"* ]]
+	testcontainer test_criu running
+	goes_on_counting test_criu "$(count_of test_criu)"
+	# An image directory without images, restored into a cgroup of its own.
+	mkdir "$TEST_DIR/empty"
+	update_config --arg cg "$CG-other" '.linux.cgroupsPath = $cg'
+	wb restore -d --image-path "$TEST_DIR/empty" test_other
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"criu restore failed"* ]]
+	[ ! -e "$ROOT/test_other" ]
+	[ ! -d "$CGDIR-other" ]
+	[ "$(cat "$CGDIR/cgroup.procs" | wc -l)" -ge 1 ]
+}

@@ -1,0 +1,102 @@
+#include "criu/args.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+#include <regex>
+
+#include "util/error.hpp"
+
+namespace wb::criu {
+namespace {
+
+void add_common(std::vector<std::string>& a, const CommonFlags& f, const char* log_file) {
+    // criu reads /etc/criu/default.conf and ~/.criu/default.conf unless told not to; in
+    // RPC mode (runc's) it reads only the container's file: the same here.
+    a.push_back("--no-default-config");
+    if (!f.config_file.empty()) a.insert(a.end(), {"--config", f.config_file});
+    a.insert(a.end(), {"--images-dir", f.image_path});
+    if (!f.work_path.empty()) a.insert(a.end(), {"--work-dir", f.work_path});
+    a.insert(a.end(), {"--log-file", log_file, "-v4"});
+    if (f.tcp_established) a.push_back("--tcp-established");
+    if (f.ext_unix_sk) a.push_back("--ext-unix-sk");
+    if (f.shell_job) a.push_back("--shell-job");
+    if (f.file_locks) a.push_back("--file-locks");
+    if (f.lazy_pages) a.push_back("--lazy-pages");
+    if (f.auto_dedup) a.push_back("--auto-dedup");
+    if (!f.manage_cgroups_mode.empty()) {
+        validate_manage_cgroups_mode(f.manage_cgroups_mode);
+        a.push_back("--manage-cgroups=" + f.manage_cgroups_mode);
+    } else {
+        a.push_back("--manage-cgroups");
+    }
+    for (const auto& ns : f.empty_ns) {
+        if (ns != "network" && ns != "net") throw Error("--empty-ns: only the network namespace can be left empty, not \"" + ns + "\"");
+        a.insert(a.end(), {"--empty-ns", "net"});
+    }
+}
+
+}  // namespace
+
+void validate_manage_cgroups_mode(const std::string& mode) {
+    if (mode != "soft" && mode != "full" && mode != "strict" && mode != "ignore")
+        throw Error("invalid --manage-cgroups-mode \"" + mode + "\": want soft, full, strict or ignore");
+}
+
+std::vector<std::string> dump_args(const DumpRequest& r) {
+    std::vector<std::string> a{r.pre_dump ? "pre-dump" : "dump"};
+    add_common(a, r.flags, r.pre_dump ? "pre-dump.log" : "dump.log");
+    a.insert(a.end(), {"--tree", std::to_string(r.pid), "--root", r.rootfs});
+    if (!r.freeze_cgroup.empty()) a.insert(a.end(), {"--freeze-cgroup", r.freeze_cgroup});
+    if (r.pre_dump) a.push_back("--track-mem");
+    if (!r.parent_path.empty()) {
+        a.insert(a.end(), {"--prev-images-dir", r.parent_path});
+        if (!r.pre_dump) a.push_back("--track-mem");
+    }
+    if (r.leave_running && !r.pre_dump) a.push_back("--leave-running");
+    if (r.status_fd >= 0) a.insert(a.end(), {"--status-fd", std::to_string(r.status_fd)});
+    if (!r.page_server.empty()) {
+        auto colon = r.page_server.rfind(':');
+        if (colon == std::string::npos || colon + 1 == r.page_server.size())
+            throw Error("--page-server wants ADDRESS:PORT, not \"" + r.page_server + "\"");
+        a.push_back("--page-server");
+        if (colon > 0) a.insert(a.end(), {"--address", r.page_server.substr(0, colon)});
+        a.insert(a.end(), {"--port", r.page_server.substr(colon + 1)});
+    }
+    for (const auto& dest : r.external_mounts) a.insert(a.end(), {"--external", "mnt[" + dest + "]:" + dest});
+    for (const auto& key : r.external_keys) a.insert(a.end(), {"--external", key});
+    return a;
+}
+
+std::vector<std::string> restore_args(const RestoreRequest& r) {
+    std::vector<std::string> a{"restore"};
+    add_common(a, r.flags, "restore.log");
+    // The init becomes our child (criu's sibling) and criu exits once it runs.
+    a.insert(a.end(), {"--root", r.root, "--restore-detached", "--restore-sibling", "--pidfile", r.pid_file});
+    if (!r.cgroup_root.empty()) a.insert(a.end(), {"--cgroup-root", r.cgroup_root});
+    for (const auto& [dest, source] : r.external_mounts) a.insert(a.end(), {"--external", "mnt[" + dest + "]:" + source});
+    for (const auto& [fd, key] : r.inherit_fds) a.insert(a.end(), {"--inherit-fd", "fd[" + std::to_string(fd) + "]:" + key});
+    if (!r.lsm_profile.empty()) a.insert(a.end(), {"--lsm-profile", r.lsm_profile});
+    if (!r.lsm_mount_context.empty()) a.insert(a.end(), {"--lsm-mount-context", r.lsm_mount_context});
+    return a;
+}
+
+std::string config_file(const std::map<std::string, std::string>& annotations, bool runc_conf_exists) {
+    if (auto it = annotations.find("org.criu.config"); it != annotations.end()) return it->second;
+    return runc_conf_exists ? "/etc/criu/runc.conf" : "";
+}
+
+std::optional<int> parse_version(const std::string& text) {
+    static const std::regex version(R"(Version:\s*(\d+)\.(\d+)(?:\.(\d+))?)");
+    std::smatch m;
+    if (!std::regex_search(text, m, version)) return std::nullopt;
+    int major = std::stoi(m[1]), minor = std::stoi(m[2]), sub = m[3].matched ? std::stoi(m[3]) : 0;
+    return major * 10000 + minor * 100 + sub;
+}
+
+std::string tty_key(dev_t rdev, dev_t dev) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "tty[%" PRIx64 ":%" PRIx64 "]", static_cast<uint64_t>(rdev), static_cast<uint64_t>(dev));
+    return buf;
+}
+
+}  // namespace wb::criu
