@@ -68,11 +68,10 @@ teardown() {
 }
 
 # A container that counts in /dev/shm/count (a tmpfs criu dumps), five times a second.
-# Its init makes itself a session leader (setsid): criu refuses an init whose session
-# leader is outside its pid namespace, and whalebox's init (unlike runc's) calls setsid
-# only for a terminal.
+# Its init leads its own session, as the runtime's init always does (runc's too): criu
+# refuses an init whose session leader is outside its pid namespace.
 set_counter() {
-	set_cmd setsid sh -c 'exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count; sleep 0.2; done'
+	set_cmd sh -c 'exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count; sleep 0.2; done'
 }
 
 count_of() {

@@ -274,3 +274,12 @@ pids_cgroup_line() {
 	[ "$pgrp" != 0 ] || fail "getpgrp() is 0"
 	[ "$pgrp" = "$pid" ] || fail "pgrp $pgrp, pid $pid"
 }
+
+@test "run: the init leads its own session inside the container, without a terminal too" {
+	# As runc's (nsexec's setsid); criu cannot checkpoint an init whose session leader is
+	# outside its pid namespace. Fields 5 and 6 of /proc/1/stat: the init's pgrp and session.
+	set_cmd sh -c 'cut -d" " -f5,6 /proc/1/stat'
+	wb run test_sid
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 1" ] || fail "pgrp and session of the init: $output"
+}

@@ -132,7 +132,11 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
         fs::mkdir_all(proc.cwd, 0755);
     }
     int console_fd = -1;
+    // The init leads a session of its own, as runc's (nsexec's setsid): criu refuses a task
+    // whose session leader is outside its pid namespace. With a terminal, setup_console's
+    // setsid makes it one.
     if (proc.terminal) console_fd = linux::setup_console(cfg.console_socket, proc.console_size);
+    else if (linux::sys().setsid() < 0) throw_errno("setsid");
     linux::finalize_rootfs(spec, cfg.namespaces->new_user, cfg.rootfs.mount_namespace);
 
     apply_process_attributes(proc, spec.linux ? &*spec.linux : nullptr);

@@ -3,6 +3,7 @@
 #include "linux/rootless.hpp"
 
 #include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -153,12 +154,13 @@ TEST(LinuxRootless, AUsersSingleIdMapsAreWrittenThroughProc) {
     oci::Linux lx;
     lx.uid_mappings = {{0, 1000, 1}};
     lx.gid_mappings = {{0, 1000, 1}};
+    rec.statfs_type = PROC_SUPER_MAGIC;  // through linux/procfs: a verified procfs
     write_id_maps_as(4242, lx, user(1000, 1000));
-    auto opens = rec.named("open");
+    auto opens = rec.named("openat2");
     ASSERT_EQ(opens.size(), 3u);
-    EXPECT_NE(opens[0].find("/proc/4242/uid_map"), std::string::npos);
-    EXPECT_NE(opens[1].find("/proc/4242/setgroups"), std::string::npos);
-    EXPECT_NE(opens[2].find("/proc/4242/gid_map"), std::string::npos);
+    EXPECT_NE(opens[0].find("4242/uid_map"), std::string::npos);
+    EXPECT_NE(opens[1].find("4242/setgroups"), std::string::npos);
+    EXPECT_NE(opens[2].find("4242/gid_map"), std::string::npos);
     EXPECT_TRUE(rec.named("clone").empty());
 }
 
@@ -172,15 +174,16 @@ TEST(LinuxRootless, RangesGoThroughNewuidmapAndNewgidmap) {
     const char* old = std::getenv("PATH");
     std::string saved = old ? old : "";
     ::setenv("PATH", "/usr/bin:/bin", 1);
+    rec.statfs_type = PROC_SUPER_MAGIC;
     write_id_maps_as(4242, lx, user(1000, 1000));
     ::setenv("PATH", saved.c_str(), 1);
     // The helper is forked (the double stays the parent: its argv is HelperArgs' test)
     // and waited for; no uid_map is opened by us.
     EXPECT_EQ(rec.named("clone").size(), 1u);
-    EXPECT_EQ(rec.index_of("/proc/4242/uid_map"), -1);
+    EXPECT_EQ(rec.index_of("4242/uid_map"), -1);
     // The gid map is the caller's own gid: written directly, setgroups denied first.
-    EXPECT_LT(rec.index_of("waitpid(4242"), rec.index_of("/proc/4242/setgroups"));
-    EXPECT_LT(rec.index_of("/proc/4242/setgroups"), rec.index_of("/proc/4242/gid_map"));
+    EXPECT_LT(rec.index_of("waitpid(4242"), rec.index_of("4242/setgroups"));
+    EXPECT_LT(rec.index_of("4242/setgroups"), rec.index_of("4242/gid_map"));
 }
 
 TEST(LinuxRootless, AMissingHelperIsOneClearLine) {
