@@ -159,16 +159,16 @@ host_get() {
 	[[ "$output" == *'"Subnet": "10.55.0.0/24"'* ]]
 	[[ "$output" == *'"Gateway": "10.55.0.254"'* ]]
 	lite network create --subnet 10.55.0.128/25 net2
-	[ "$status" -eq 125 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"overlaps"*net1* ]]
 	lite network create --subnet 10.56.0.1/16 net3
-	[ "$status" -eq 125 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"it should be 10.56.0.0/16"* ]]
 	lite network create --subnet banana net4
-	[ "$status" -eq 125 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"invalid subnet banana"* ]]
 	lite network create --subnet 10.57.0.0/24 --gateway 10.58.0.1 net5
-	[ "$status" -eq 125 ]
+	[ "$status" -eq 1 ]
 	lite network create net1
 	[[ "$output" == *"already exists"* ]]
 	lite run --rm --network net1 --ip 10.55.0.77 busybox ip -4 -o addr show eth0

@@ -286,7 +286,7 @@ case("namespaces", changed("linux.namespaces", NS + [{"type": "cgroup", "path": 
 case("namespaces", changed("linux.namespaces", NS + [{"type": "cgroup", "path": "/nonexistent/ns/cgroup"}]), "/nonexistent/ns/cgroup", "missing namespace file")
 case("namespaces", changed("linux.namespaces", NS + [{"type": "cgroup", "path": "/etc/passwd"}]), "/etc/passwd", "a namespace path that is no namespace")
 case("namespaces", changed("linux.namespaces", [n for n in NS if n["type"] != "uts"]), "hostname", "hostname without a uts namespace")
-case("namespaces", changed("linux.namespaces", [n for n in NS if n["type"] != "mount"]), "mount", "no mount namespace")
+case("namespaces", changed("linux.namespaces", [n for n in NS if n["type"] != "mount"]), "MNT namespace", "no mount namespace (masked paths need one, as runc)")
 case("namespaces", changed("linux.namespaces", NS + [{"type": ""}]), f"linux.namespaces[{len(NS)}].type", "empty namespace type")
 
 # --- id mappings ---
