@@ -1,5 +1,6 @@
 #include "lite/run_extras.hpp"
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -132,13 +133,23 @@ void apply_run_extras(oci::Spec& spec, const RunExtras& x) {
     }
 
     // Capabilities: docker's defaults (all with --privileged), then --cap-drop, --cap-add.
-    std::vector<std::string> caps = x.privileged ? linux::known_capability_names() : default_capabilities();
+    // "All" is every capability this process may still pass on (its bounding set): the
+    // runtime refuses one it does not hold itself.
+    auto all_held = [] {
+        std::vector<std::string> held;
+        for (const auto& name : linux::known_capability_names()) {
+            auto cap = linux::capability_from_name(name);
+            if (cap && ::prctl(PR_CAPBSET_READ, *cap, 0, 0, 0) == 1) held.push_back(name);
+        }
+        return held;
+    };
+    std::vector<std::string> caps = x.privileged ? all_held() : default_capabilities();
     auto has = [](const std::vector<std::string>& v, const std::string& s) {
         return std::find(v.begin(), v.end(), s) != v.end();
     };
     if (has(x.cap_drop, "ALL")) caps.clear();
     for (const auto& d : x.cap_drop) std::erase(caps, d);
-    if (has(x.cap_add, "ALL")) caps = linux::known_capability_names();
+    if (has(x.cap_add, "ALL")) caps = all_held();
     for (const auto& a : x.cap_add)
         if (a != "ALL" && !has(caps, a)) caps.push_back(a);
     p.capabilities = oci::Capabilities{caps, caps, caps, std::nullopt, std::nullopt};
