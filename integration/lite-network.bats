@@ -192,11 +192,13 @@ host_get() {
 }
 
 @test "lite-network: ten parallel runs get ten distinct addresses" {
-	local i
+	local i pids=()
 	for i in $(seq 1 10); do
 		__lite run -d --name "par$i" busybox sleep 1000 >"$LITE_DIR/par$i.out" 2>&1 &
+		pids+=($!)
 	done
-	wait
+	# Only these: a bare `wait` also waits for bats' own BATS_TEST_TIMEOUT watchdog.
+	wait "${pids[@]}"
 	for i in $(seq 1 10); do
 		ctr_ip "par$i"
 	done >"$LITE_DIR/ips"

@@ -206,6 +206,7 @@ unit_gone() {
 @test "systemd: a scope that already exists is refused, and left running" {
 	need_systemd
 	systemd-run --quiet --scope --unit="$UNIT" --slice=system.slice sleep 1000 </dev/null >/dev/null 2>&1 &
+	local scope_pid=$!
 	for _ in $(seq 50); do systemctl is-active -q "$UNIT" && break; sleep 0.1; done
 	[ "$(unit_property "$UNIT" ActiveState)" = active ]
 	wb --systemd-cgroup run -d "$ID"
@@ -214,7 +215,7 @@ unit_gone() {
 	[ "$(unit_property "$UNIT" ActiveState)" = active ]
 	[ -z "$(ls -A "$ROOT")" ]
 	systemctl stop "$UNIT"
-	wait
+	wait "$scope_pid" || true  # not a bare wait: that would wait for bats' timeout watchdog too
 }
 
 @test "systemd: the slice in cgroupsPath is honoured (machine.slice, nested a-b.slice)" {
