@@ -422,3 +422,16 @@ absolute_rootfs() {
 	[[ "$output" == *"linux.memoryPolicy.nodes"* ]]
 	[ -z "$(ls -A "$ROOT")" ]
 }
+
+@test "the process starts with no signal ignored or blocked, whatever its caller ignores" {
+	# A caller under nohup ignores SIGHUP; runc's container process does not inherit that
+	# (a shell there could not even trap it).
+	absolute_rootfs
+	set_cmd grep -E "^Sig(Ign|Blk):" /proc/self/status
+	trap '' HUP INT USR1
+	wb_run test_busybox
+	trap - HUP INT USR1
+	[ "$status" -eq 0 ]
+	[ "$(status_field SigIgn)" = 0000000000000000 ] || fail "ignored: $output"
+	[ "$(status_field SigBlk)" = 0000000000000000 ] || fail "blocked: $output"
+}

@@ -1,6 +1,7 @@
 #include "process/process_setup.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,6 +128,21 @@ std::vector<std::string> exec_environment(const oci::Process& proc) {
     return env;
 }
 
+// The process starts with every signal at its default action and none blocked, as with
+// runc: a signal the caller ignores (SIGHUP under nohup) is not ignored in the container,
+// where a shell could not even trap it.
+static void reset_signals() {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        ::sigaction(sig, &dfl, nullptr);  // EINVAL for the few the C library reserves
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp,
                        const NotifyFdHandler& on_notify) {
     std::vector<std::string> env = exec_environment(proc);
@@ -136,6 +152,7 @@ void exec_user_process(const std::string& exe, const oci::Process& proc, linux::
     std::vector<char*> envp;
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
+    reset_signals();
     if (seccomp.pending()) load_seccomp_filter(seccomp, on_notify);
     linux::sys().execve(exe.c_str(), argv.data(), envp.data());
     throw_errno("exec " + exe);
