@@ -132,6 +132,30 @@ bool make_rootless_cgroup(std::unique_ptr<cgroups::Manager>& cgroup, const oci::
 
 }  // namespace
 
+// The record a create or restore writes before it makes anything (status "creating"),
+// naming the cgroups it may make so that `delete` can remove them.
+state::State first_record(const oci::Spec& spec, const std::string& id, const std::string& bundle,
+                          const std::string& rootfs, const std::string& config_path,
+                          const cgroups::Manager& cgroup, bool systemd_cgroup) {
+    state::State s;
+    s.oci_version = spec.oci_version;
+    s.id = id;
+    s.status = state::Status::creating;
+    s.bundle = bundle;
+    s.annotations = spec.annotations;
+    s.rootfs = rootfs;
+    s.created = now_rfc3339();
+    s.cgroup_path = cgroup.path();
+    s.cgroup_paths = cgroup.controller_paths();
+    s.cgroup_created = cgroups::missing_dirs(cgroup);
+    s.systemd_cgroup = systemd_cgroup;
+    s.config_path = config_path;
+    s.creator_pid = ::getpid();
+    s.creator_start_time = state::process_start_time(s.creator_pid);
+    return s;
+}
+
+
 Created create_container(const Context& ctx, const CreateOptions& opts) {
     state::validate_id(opts.id);
     if (opts.preserve_fds < 0) throw Error("--preserve-fds must not be negative");
@@ -174,21 +198,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     // The first record, written before anything is made: a create killed from here on
     // leaves a "creating" container whose record names the cgroups (and the parents)
     // it may have made, which `delete` removes (docs/architecture.md).
-    state::State s;
-    s.oci_version = spec.oci_version;
-    s.id = opts.id;
-    s.status = state::Status::creating;
-    s.bundle = bundle;
-    s.annotations = spec.annotations;
-    s.rootfs = rootfs;
-    s.created = now_rfc3339();
-    s.cgroup_path = cgroup->path();
-    s.cgroup_paths = cgroup->controller_paths();
-    s.cgroup_created = cgroups::missing_dirs(*cgroup);
-    s.systemd_cgroup = ctx.systemd_cgroup;
-    s.config_path = config_path;
-    s.creator_pid = ::getpid();
-    s.creator_start_time = state::process_start_time(s.creator_pid);
+    state::State s = first_record(spec, opts.id, bundle, rootfs, config_path, *cgroup, ctx.systemd_cgroup);
 
     // Declared in this order so that the rollback runs while the manager still exists and
     // the lock is still held.

@@ -59,4 +59,9 @@ void kill_and_remove_cgroup(cgroups::Manager& cg);
 // Tears down a container whose processes are gone or killed: cgroup, poststop hooks, state.
 void destroy_container(const state::Store& store, Loaded& c);
 
+// The first record of a create or restore (status "creating"; create.cpp).
+state::State first_record(const oci::Spec& spec, const std::string& id, const std::string& bundle,
+                          const std::string& rootfs, const std::string& config_path,
+                          const cgroups::Manager& cgroup, bool systemd_cgroup);
+
 }  // namespace wb::runtime

@@ -126,21 +126,8 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     state::Store store(ctx.root);
     cgroups::Placement placement{lx.cgroups_path, opts.id, ctx.systemd_cgroup};
     std::unique_ptr<cgroups::Manager> cgroup = cgroups::make_manager(placement);
-    state::State s;
-    s.oci_version = spec.oci_version;
-    s.id = opts.id;
-    s.status = state::Status::creating;
-    s.bundle = bundle;
-    s.annotations = spec.annotations;
-    s.rootfs = rootfs;
-    s.created = now_rfc3339();
-    s.cgroup_path = cgroup->path();
-    s.cgroup_paths = cgroup->controller_paths();
-    s.cgroup_created = cgroups::missing_dirs(*cgroup);
-    s.systemd_cgroup = ctx.systemd_cgroup;
-    s.config_path = fs::join(bundle, "config.json");
-    s.creator_pid = ::getpid();
-    s.creator_start_time = state::process_start_time(s.creator_pid);
+    state::State s = first_record(spec, opts.id, bundle, rootfs, fs::join(bundle, "config.json"), *cgroup,
+                                  ctx.systemd_cgroup);
 
     state::Lock lock;
     RestoreRollback rollback;
