@@ -56,10 +56,24 @@ done
 [ "${VM_SYSTEMD:-0}" = 0 ] || vm_args+=(--systemd)
 
 cd "$REPO"
-read -r -a suites <<<"${VM_SUITES:-$DEFAULT_SUITES}"
+read -r -a entries <<<"${VM_SUITES:-$DEFAULT_SUITES}"
+# One guest script: a bats run for the whole suites, then one for each filtered entry;
+# its status is the first non-zero one.
+quoted_args=$(printf ' %q' "$@")
+whole=() script='rc=0'
+for entry in "${entries[@]}"; do
+	case "$entry" in
+	*:*) script+=$(printf '\nbats%s -f %q %q || { s=$?; [ "$rc" -ne 0 ] || rc=$s; }' "$quoted_args" "${entry#*:}" "${entry%%:*}") ;;
+	*) whole+=("$entry") ;;
+	esac
+done
+if [ "${#whole[@]}" -gt 0 ]; then
+	script=$(printf 'rc=0\nbats%s%s || rc=$?%s' "$quoted_args" "$(printf ' %q' "${whole[@]}")" "${script#rc=0}")
+fi
+script+=$'\nexit "$rc"'
 start=$(date +%s)
 rc=0
-"$WB_VM" "${vm_args[@]}" -- env WHALEBOX="$WHALEBOX" bats "$@" "${suites[@]}" || rc=$?
+"$WB_VM" "${vm_args[@]}" -- env WHALEBOX="$WHALEBOX" bash -c "$script" || rc=$?
 echo "run-cgroupv2-vm: exit $rc after $(($(date +%s) - start)) s" >&2
 exit "$rc"
 exit

@@ -79,7 +79,7 @@ count_tap() {
 	skip=$(grep -cE '^ok [0-9]+ .*# skip' "$tap")
 	ok=$(grep -cE '^ok [0-9]+' "$tap")
 	bad=$(grep -cE '^not ok [0-9]+' "$tap")
-	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | awk '{ n += $1 } END { if (NR) print n }')
 	passed=$((passed + ok - skip))
 	failed=$((failed + bad))
 	skipped=$((skipped + skip))
