@@ -300,6 +300,29 @@ is_whalebox() {
 	[ "$status" -ne 0 ]
 }
 
+@test "rootless: without a writable cgroup, state and list work, pause and update fail as runc's" {
+	# The user's shell sits where bats runs (a cgroup root owns): the container has none.
+	rl run -d --bundle "$BUNDLE" nocg
+	[ "$status" -eq 0 ]
+	[ "$(rl_status nocg)" = running ]
+	rl list
+	[ "$status" -eq 0 ]
+	[[ "$output" == *nocg*running* ]]
+	rl pause nocg
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot toggle freezer: cgroups not configured for container"* ]]
+	[ "$(rl_status nocg)" = running ]
+	rl update --pids-limit 30 nocg
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container could not join or create cgroup"* ]]
+	# runc reports zero stats for a container without a cgroup.
+	rl events --stats nocg
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .type <<<"$output")" = stats ]
+	rl delete -f nocg
+	[ "$status" -eq 0 ]
+}
+
 # cgroup v2 with a subtree delegated to the user, as systemd's user@.service gives it:
 # the user owns rl<UID> (and its cgroup.procs, cgroup.subtree_control), its shell sits in
 # the leaf rl<UID>/shell, and the container goes beside it (runc's default path: below

@@ -12,12 +12,17 @@
 namespace wb::runtime {
 namespace {
 
-Loaded load_with_cgroup(const Context& ctx, const std::string& id) {
+// A rootless container may have no cgroup (docs/rootless.md): the command that needs one
+// fails with runc's words for it (`what`).
+Loaded load_with_cgroup(const Context& ctx, const std::string& id, const char* what) {
     state::Store store(ctx.root);
     Loaded c = load_container(store, id);
-    if (!c.cgroup) throw Error("container " + id + " has no cgroup");
+    if (!c.cgroup) throw Error(what);
     return c;
 }
+
+constexpr const char* no_freezer = "cannot toggle freezer: cgroups not configured for container";
+constexpr const char* no_cgroup = "container could not join or create cgroup";
 
 nlohmann::ordered_json stats_json(const cgroups::Stats& s) {
     using json = nlohmann::ordered_json;
@@ -65,20 +70,20 @@ std::string event_line(const char* type, const std::string& id, const nlohmann::
 }  // namespace
 
 void pause(const Context& ctx, const std::string& id) {
-    Loaded c = load_with_cgroup(ctx, id);
+    Loaded c = load_with_cgroup(ctx, id, no_freezer);
     if (c.state.status != state::Status::running && c.state.status != state::Status::created)
         throw Error("container not running");
     c.cgroup->freeze();
 }
 
 void resume(const Context& ctx, const std::string& id) {
-    Loaded c = load_with_cgroup(ctx, id);
+    Loaded c = load_with_cgroup(ctx, id, no_freezer);
     if (c.state.status != state::Status::paused) throw Error("container not paused");
     c.cgroup->thaw();
 }
 
 void update(const Context& ctx, const std::string& id, const oci::Resources& resources) {
-    Loaded c = load_with_cgroup(ctx, id);
+    Loaded c = load_with_cgroup(ctx, id, no_cgroup);
     if (c.state.status == state::Status::stopped) throw Error("container not running");
     c.cgroup->apply(resources);
 }
@@ -92,17 +97,21 @@ std::vector<pid_t> pids(const Context& ctx, const std::string& id) {
     return pids_without_cgroup(c.state.pid);
 }
 
+// Without a cgroup (rootless) the stats are all zero, as runc's.
 std::string stats_event_json(const Context& ctx, const std::string& id) {
-    Loaded c = load_with_cgroup(ctx, id);
+    state::Store store(ctx.root);
+    Loaded c = load_container(store, id);
     if (c.state.status == state::Status::stopped) throw Error("container not running");
-    return event_line("stats", id, stats_json(c.cgroup->stats()));
+    return event_line("stats", id, stats_json(c.cgroup ? c.cgroup->stats() : cgroups::Stats{}));
 }
 
 void watch_events(const Context& ctx, const std::string& id, int interval_ms,
                   const std::function<void(const std::string&)>& emit) {
     state::Store store(ctx.root);
-    Loaded c = load_with_cgroup(ctx, id);
-    uint64_t ooms = c.cgroup->oom_kill_count();
+    Loaded c = load_container(store, id);
+    // Without a cgroup (rootless): zero stats and no oom records until the container stops.
+    auto stats = [&] { return c.cgroup ? c.cgroup->stats() : cgroups::Stats{}; };
+    uint64_t ooms = c.cgroup ? c.cgroup->oom_kill_count() : 0;
     long elapsed = interval_ms;  // stats right away, then every interval
     constexpr long tick = 100;
     // One "oom" record per kill the cgroup counts (memory.events oom_kill on v2,
@@ -110,6 +119,7 @@ void watch_events(const Context& ctx, const std::string& id, int interval_ms,
     // before the status: a container whose init was the one killed still reports it.
     auto report_ooms = [&] {
         uint64_t now = 0;
+        if (!c.cgroup) return;
         try {
             now = c.cgroup->oom_kill_count();
         } catch (const Error& e) {
@@ -125,7 +135,7 @@ void watch_events(const Context& ctx, const std::string& id, int interval_ms,
             return;
         }
         if (elapsed >= interval_ms) {
-            emit(event_line("stats", id, stats_json(c.cgroup->stats())));
+            emit(event_line("stats", id, stats_json(stats())));
             elapsed = 0;
         }
         struct timespec ts {0, tick * 1000000};
