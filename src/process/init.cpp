@@ -137,7 +137,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     // setsid makes it one.
     if (proc.terminal) console_fd = linux::setup_console(cfg.console_socket, proc.console_size);
     else if (linux::sys().setsid() < 0) throw_errno("setsid");
-    linux::finalize_rootfs(spec, cfg.namespaces->new_user, cfg.rootfs.mount_namespace);
+    linux::finalize_rootfs(spec, cfg.rootfs.in_user_namespace, cfg.rootfs.mount_namespace);
 
     apply_process_attributes(proc, spec.linux ? &*spec.linux : nullptr);
     if (proc.args.empty()) throw Error("args must not be empty");

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "linux/rlimits.hpp"
+#include "linux/rootless.hpp"
 #include "linux/syscalls.hpp"
 #include "process/clone.hpp"
 #include "process/hooks.hpp"
@@ -26,6 +27,9 @@ linux::RootfsConfig rootfs_config(const LaunchRequest& req, const linux::Namespa
     cfg.mount_namespace = req.spec->linux && req.spec->linux->find_namespace("mount");
     cfg.in_user_namespace = plan.new_user;
     for (const auto& j : plan.joins) cfg.in_user_namespace |= j.flag == CLONE_NEWUSER;
+    // A runtime that itself runs in a user namespace (rootless podman runs it in its own)
+    // may not mknod devices either and meets locked mount flags: runc's RunningInUserNS.
+    cfg.in_user_namespace |= linux::current_caller().in_user_namespace;
     cfg.new_cgroup_namespace = plan.clone_flags & CLONE_NEWCGROUP;
     if (req.cgroup) {
         auto paths = req.cgroup->controller_paths();
