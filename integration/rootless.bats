@@ -106,14 +106,15 @@ as_user() {
 
 # The runtime as the test user, recorded like helpers.bash's wb ($status, $output, $lines).
 rl() {
-	local out
+	local out start
 	out=$(mktemp "$TEST_DIR/output.XXXXXX")
 	status=0
+	start=$(date +%s%N)
 	as_user "$RL_RUNTIME" "$@" >"$out" 2>&1 || status=$?
 	output=$(cat "$out")
 	lines=()
 	[ -n "$output" ] && mapfile -t lines <<<"$output"
-	echo "$RL_RUNTIME $* (status=$status):" >&2
+	echo "$RL_RUNTIME $* (status=$status, $((($(date +%s%N) - start) / 1000000)) ms):" >&2
 	echo "$output" >&2
 }
 
@@ -360,7 +361,17 @@ delegate_cgroup() {
 	[ ! -d "$CG_BASE/lim" ]
 }
 
-@test "rootless cgroup v2: pause, resume and events in a delegated subtree" {
+@test "rootless cgroup v2: pause, resume and events in a delegated subtree, not without one" {
+	[ "$(stat -fc %T $CGROOT)" = cgroup2fs ] || skip "not a cgroup v2 host (run integration/run-cgroupv2-vm.sh)"
+	# First from bats' own cgroup, whose parent is root's: no cgroup, as on cgroup v1.
+	rl run -d --bundle "$BUNDLE" nocg
+	[ "$status" -eq 0 ]
+	rl pause nocg
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot toggle freezer: cgroups not configured for container"* ]]
+	[ "$(rl_status nocg)" = running ]
+	rl delete -f nocg
+	[ "$status" -eq 0 ]
 	delegate_cgroup
 	rl run -d --bundle "$BUNDLE" pz
 	[ "$status" -eq 0 ]
@@ -373,9 +384,6 @@ delegate_cgroup() {
 	rl events --stats pz
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .type <<<"$output")" = stats ]
-	rl ps pz
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"sleep 1000"* ]]
 	rl delete -f pz
 	[ "$status" -eq 0 ]
 }

@@ -10,7 +10,8 @@
 # VM_SUITES (space-separated paths, relative to the repository) defaults to the suites
 # below: integration/cgroupv2.bats and the client suites (podman, containerd), so the
 # limits, pause/resume, ps and stats that the clients get from whalebox are checked on a
-# pure cgroup v2 host too. A new suite that needs cgroup v2 joins DEFAULT_SUITES. Suites
+# pure cgroup v2 host too, and rootless.bats' cgroup v2 tests (a subtree delegated to an
+# unprivileged user). A new suite that needs cgroup v2 joins DEFAULT_SUITES. Suites
 # that need systemd as PID 1 (the systemd cgroup driver) run in a separate boot with
 # VM_SYSTEMD=1 (wb-vm --systemd): the plain boot has no systemd or D-Bus.
 #
@@ -24,7 +25,8 @@ set -euo pipefail
 # file while a (long) VM run is going cannot derail the running copy.
 {
 
-DEFAULT_SUITES="integration/cgroupv2.bats integration/checkpoint.bats integration/clients/podman.bats integration/clients/containerd.bats"
+# rootless.bats: only its two cgroup v2 tests (a delegated subtree, and none writable).
+DEFAULT_SUITES="integration/cgroupv2.bats integration/checkpoint.bats integration/clients/podman.bats integration/clients/containerd.bats integration/rootless.bats:rootless.cgroup.v2"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WB_VM=$REPO/integration/vm/wb-vm

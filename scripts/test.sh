@@ -14,7 +14,8 @@ BUILD_DEPS=(cmake g++ make ccache pkg-config git file nlohmann-json3-dev libspdl
 FUZZ_DEPS=(clang libclang-rt-14-dev)
 # containernetworking-plugins + iptables: whalebox-lite's networks (bridge, host-local,
 # portmap, firewall, loopback; the bridge's ipMasq, portmap and firewall run iptables).
-# uidmap (newuidmap/newgidmap), passwd (useradd): integration/rootless.bats; criu: checkpoint.bats.
+# uidmap (newuidmap/newgidmap), passwd (useradd): integration/rootless.bats and
+# integration/clients/podman-rootless.bats (rootless podman); criu: checkpoint.bats.
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon
 	containernetworking-plugins iptables uidmap passwd criu)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh); the systemd driver's
