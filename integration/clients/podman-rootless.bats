@@ -154,8 +154,8 @@ pr_status() {
 	as_user podman inspect --format '{{.State.Status}}' "$1" 2>/dev/null
 }
 
-@test "rootless podman: run --rm true" {
-	pr run --rm --network none "$PR_IMAGE" true
+@test "rootless podman: run --rm true, the runtime given by --runtime" {
+	pr --runtime "$PR_DIR/runtime" run --rm --network none "$PR_IMAGE" true
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
@@ -173,6 +173,11 @@ pr_status() {
 	pr run -d --name det --network none "$PR_IMAGE" sleep 1000
 	[ "$status" -eq 0 ]
 	[ "$(pr_status det)" = running ]
+	[ "$(as_user podman inspect --format '{{.OCIRuntime}}' det)" = undertest ]
+	# The runtime keeps its state in the user's $XDG_RUNTIME_DIR (runc's: .../runc).
+	local state_name=whalebox
+	[ "$(basename "$WHALEBOX")" != runc ] || state_name=runc
+	[ -d "$PR_DIR/xdg/$state_name/$(as_user podman inspect --format '{{.Id}}' det)" ]
 	local pid
 	pid=$(as_user podman inspect --format '{{.State.Pid}}' det)
 	# The container's process belongs to the user on the host.
