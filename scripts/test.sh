@@ -15,9 +15,10 @@ FUZZ_DEPS=(clang libclang-rt-14-dev)
 # containernetworking-plugins + iptables: whalebox-lite's networks (bridge, host-local,
 # portmap, firewall, loopback; the bridge's ipMasq, portmap and firewall run iptables).
 # uidmap (newuidmap/newgidmap), passwd (useradd): integration/rootless.bats and
-# integration/clients/podman-rootless.bats (rootless podman); criu: checkpoint.bats.
+# integration/clients/podman-rootless.bats (rootless podman; slirp4netns: its network);
+# criu: checkpoint.bats.
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon
-	containernetworking-plugins iptables uidmap passwd criu)
+	containernetworking-plugins iptables uidmap passwd slirp4netns criu)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh); the systemd driver's
 # suites in one that boots systemd (with D-Bus).
 VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils systemd dbus)

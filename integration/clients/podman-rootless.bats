@@ -10,7 +10,8 @@
 # (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF), vfs storage, $HOME, $XDG_RUNTIME_DIR (the
 # runtime's state goes there) and a copy of the runtime the user can run. The image is
 # imported from the local busybox rootfs (no network). Containers have no network
-# (--network none) and, on this cgroup v1 host, no cgroup (podman's cgroupfs manager does
+# (--network none; one test uses slirp4netns when installed) and, on this cgroup v1
+# host, no cgroup (podman's cgroupfs manager does
 # without one for a rootless user there). teardown_file kills the user's processes by pid
 # (podman's pause process, conmon, containers), removes the user, its ranges and the
 # directory. Nothing else on the host is touched.
@@ -197,4 +198,13 @@ pr_status() {
 	pr ps -a --format '{{.Names}}'
 	[ "$status" -eq 0 ]
 	[[ "$output" != *det* ]]
+}
+
+@test "rootless podman: a network of its own through slirp4netns" {
+	command -v slirp4netns >/dev/null || skip "slirp4netns is not installed"
+	pr run --rm --network slirp4netns "$PR_IMAGE" sh -c 'cat /proc/net/dev; readlink /proc/self/ns/net'
+	[ "$status" -eq 0 ]
+	# slirp4netns' tap device, in a network namespace that is not the host's.
+	[[ "$output" == *tap0:* ]]
+	[ "${lines[-1]}" != "$(readlink /proc/self/ns/net)" ]
 }
