@@ -11,8 +11,8 @@
 # runtime's state goes there) and a copy of the runtime the user can run. The image is
 # imported from the local busybox rootfs (no network). Containers have no network
 # (--network none; one test uses slirp4netns when installed) and, on this cgroup v1
-# host, no cgroup (podman's cgroupfs manager does
-# without one for a rootless user there). teardown_file kills the user's processes by pid
+# host, no cgroup (podman's cgroupfs manager does without one for a rootless user
+# there). teardown_file kills the user's processes by pid
 # (podman's pause process, conmon, containers), removes the user, its ranges and the
 # directory. Nothing else on the host is touched.
 
