@@ -191,18 +191,21 @@ userns_100000() {
 	touch "$TEST_DIR/ids/file"
 	chown 1234:2345 "$TEST_DIR/ids/file"
 	userns_100000
-	# The same directory twice: idmapped on /home (host id N is 100000+N on it, which is N
-	# in the container), and a plain bind on /mnt (1234 is not mapped: nobody).
+	# The same directory three times: idmapped on /home (host id N is 100000+N on it, which
+	# is N in the container), a plain bind on /tmp (1234 is not mapped: nobody), and on
+	# /root with the "idmap" option alone, which takes the container's maps (runc 1.2).
 	update_config --arg src "$TEST_DIR/ids" '.mounts += [
 		{"destination": "/home", "type": "bind", "source": $src, "options": ["rbind"],
 		 "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
 		 "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]},
-		{"destination": "/tmp", "type": "bind", "source": $src, "options": ["rbind"]}]'
-	set_cmd sh -c 'stat -c %u:%g /home/file /tmp/file; touch /home/by-root'
+		{"destination": "/tmp", "type": "bind", "source": $src, "options": ["rbind"]},
+		{"destination": "/root", "type": "bind", "source": $src, "options": ["bind", "idmap"]}]'
+	set_cmd sh -c 'stat -c %u:%g /home/file /tmp/file /root/file; touch /home/by-root'
 	wb_run test_ns
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 1234:2345 ]
 	[ "${lines[1]}" = 65534:65534 ]
+	[ "${lines[2]}" = 1234:2345 ]
 	# What the container's root makes on it is the host's root's.
 	[ "$(stat -c %u:%g "$TEST_DIR/ids/by-root")" = 0:0 ]
 }

@@ -15,6 +15,16 @@ bool is_bind_mount(const oci::Mount& m) {
 
 bool is_recursive_bind(const oci::Mount& m) { return (parse_mount_options(m.options).flags & MS_REC) != 0; }
 
+bool is_idmapped_bind(const oci::Mount& m) {
+    return is_bind_mount(m) &&
+           (!m.uid_mappings.empty() || !m.gid_mappings.empty() || parse_mount_options(m.options).idmap);
+}
+
+bool is_recursive_idmap(const oci::Mount& m) {
+    MountOptions opts = parse_mount_options(m.options);
+    return opts.idmap ? opts.idmap_recursive : (opts.flags & MS_REC) != 0;
+}
+
 UniqueFd clone_mount_tree(const std::string& source, bool recursive) {
     unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
     return UniqueFd(sys().open_tree(AT_FDCWD, source.c_str(), flags));

@@ -17,6 +17,11 @@ namespace wb::linux {
 // the recursive flag says whether submounts come along.
 bool is_bind_mount(const oci::Mount& m);
 bool is_recursive_bind(const oci::Mount& m);
+// A bind asked to be idmapped: uidMappings/gidMappings on the mount, or the "idmap" /
+// "ridmap" option (runtime-spec 1.2). Recursive: "ridmap", or an "rbind" with mappings
+// and neither option.
+bool is_idmapped_bind(const oci::Mount& m);
+bool is_recursive_idmap(const oci::Mount& m);
 
 // open_tree(source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC [| AT_RECURSIVE]): a private,
 // detached copy of the mount at `source` (symlinks followed, relative to the cwd). An empty

@@ -20,10 +20,13 @@ struct MountSources {
 // A plain bind whose source cannot be cloned (missing, an unprivileged runtime) gets no
 // tree: the init binds it by path and reports as before. An idmapped mount that cannot be
 // made throws wb::Error naming the mount.
+// An idmapped mount without mappings of its own ("idmap" alone) takes the container's
+// (linux.uidMappings/gidMappings), as runc 1.2.
 MountSources open_mount_sources(const oci::Spec& spec, bool in_user_namespace);
 
-// A user namespace with the mount's uidMappings/gidMappings as its maps: an fd of it,
-// held open after the helper child that made it is gone.
-UniqueFd user_namespace_for(const oci::Mount& m);
+// A user namespace with these maps: an fd of it, held open after the helper child that
+// made it is gone. `what` names the mount in errors.
+UniqueFd user_namespace_with(const std::vector<oci::IdMapping>& uid_mappings,
+                             const std::vector<oci::IdMapping>& gid_mappings, const std::string& what);
 
 }  // namespace wb::process

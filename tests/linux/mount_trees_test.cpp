@@ -56,6 +56,22 @@ TEST(MountTrees, BindMountsAreTheBindOptionsOrTypeButNeverCgroups) {
     EXPECT_FALSE(wb::linux::is_recursive_bind(mount_of("bind", "/a", "/a", {"bind"})));
 }
 
+TEST(MountTrees, AnIdmappedBindIsMappingsOrTheIdmapOptions) {
+    wb::oci::Mount mapped = mount_of("bind", "/a", "/a", {"rbind"});
+    mapped.uid_mappings = {{0, 100000, 10}};
+    mapped.gid_mappings = {{0, 100000, 10}};
+    EXPECT_TRUE(wb::linux::is_idmapped_bind(mapped));
+    EXPECT_TRUE(wb::linux::is_recursive_idmap(mapped));  // rbind with mappings alone
+    mapped.options = {"rbind", "idmap"};
+    EXPECT_FALSE(wb::linux::is_recursive_idmap(mapped));
+    EXPECT_TRUE(wb::linux::is_idmapped_bind(mount_of("bind", "/a", "/a", {"bind", "ridmap"})));
+    EXPECT_TRUE(wb::linux::is_recursive_idmap(mount_of("bind", "/a", "/a", {"bind", "ridmap"})));
+    EXPECT_FALSE(wb::linux::is_idmapped_bind(mount_of("bind", "/a", "/a", {"rbind"})));
+    wb::oci::Mount tmpfs = mount_of("tmpfs", "tmpfs", "/t", {});
+    tmpfs.uid_mappings = mapped.uid_mappings;
+    EXPECT_FALSE(wb::linux::is_idmapped_bind(tmpfs));  // only binds are idmapped
+}
+
 TEST(MountTrees, ThePlanGivesEachBindTheTreeOfItsIndex) {
     wb::oci::Spec spec;
     spec.mounts = {mount_of("bind", "/host/a", "/a", {"rbind"}), mount_of("tmpfs", "tmpfs", "/t", {}),

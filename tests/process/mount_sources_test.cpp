@@ -106,5 +106,36 @@ TEST(MountSources, AnIdmappedMountThatCannotBeMadeIsAnError) {
     }
 }
 
+TEST(MountSources, TheIdmapOptionAloneTakesTheContainersMaps) {
+    RecordingSyscalls rec;
+    rec.statfs_type = PROC_SUPER_MAGIC;
+    oci::Spec spec;
+    spec.linux.emplace();
+    spec.linux->uid_mappings = {{0, 100000, 65536}};
+    spec.linux->gid_mappings = {{0, 100000, 65536}};
+    spec.mounts = {bind_of("/host/ids", "/ids", {"rbind", "idmap"})};
+    ScopedSyscalls scoped(rec);
+    MountSources sources = open_mount_sources(spec, true);
+    EXPECT_GE(sources.fds()[0], 0);
+    EXPECT_NE(rec.index_of("clone3(0x10001000"), -1);
+    EXPECT_NE(rec.index_of("mount_setattr(fd, , 0x1000, 0x100000/0x0/0x0)"), -1);  // "idmap": not recursive
+}
+
+TEST(MountSources, AnIdmapWithoutAnyMapsIsAnError) {
+    RecordingSyscalls rec;
+    oci::Spec spec;
+    spec.mounts = {bind_of("/host/ids", "/ids", {"bind", "ridmap"})};
+    ScopedSyscalls scoped(rec);
+    try {
+        open_mount_sources(spec, false);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("mount /host/ids on /ids: an idmapped mount needs uidMappings"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(rec.index_of("clone3"), -1);
+}
+
 }  // namespace
 }  // namespace wb::process
