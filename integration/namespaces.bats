@@ -120,6 +120,96 @@ container_ns() {
 	[ "$output" = 65534 ]
 }
 
+# The tests below also run with WHALEBOX=/usr/sbin/runc, which refuses a rootfs reached
+# through a symlink; the idmapped mount test is beyond runc 1.1.5 and skips there.
+absolute_rootfs() {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+}
+
+beyond_runc() {
+	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]] && skip "beyond runc 1.1.5 (runc 1.2 and crun have idmapped mounts)"
+	return 0
+}
+
+# A user namespace whose root is host uid/gid 100000.
+userns_100000() {
+	absolute_rootfs
+	update_config '
+		.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+@test "user namespace: a bind source the container's root cannot reach is opened by the runtime" {
+	requires_ns user
+	# $TEST_DIR/private is root's and 0700: uid 100000 cannot get through it to dir.
+	mkdir -m 0700 "$TEST_DIR/private"
+	mkdir -m 0755 "$TEST_DIR/private/dir"
+	echo secret >"$TEST_DIR/private/dir/file"
+	chmod 0644 "$TEST_DIR/private/dir/file"
+	userns_100000
+	update_config --arg src "$TEST_DIR/private/dir" '.mounts += [
+		{"destination": "/home", "type": "bind", "source": $src, "options": ["rbind", "ro"]}]'
+	set_cmd sh -c 'cat /home/file; touch /home/new 2>/dev/null || echo read-only'
+	wb_run test_ns
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = secret ]
+	[ "${lines[1]}" = read-only ]
+}
+
+@test "user namespace: a bind mount listed before the cgroup mount leaves the cgroup mount real" {
+	requires_ns user
+	# runc's regression test (runc#3510): its mount fds once went to the wrong mount when a
+	# bind came right before /sys/fs/cgroup (cgroup v1, no cgroup namespace: the cgroup
+	# mount is bind mounts of the host's hierarchies).
+	mkdir -m 0755 "$TEST_DIR/shared"
+	chmod 0711 "$BATS_RUN_TMPDIR" "$TEST_DIR"
+	userns_100000
+	update_config --arg src "$TEST_DIR/shared" '
+		.mounts |= map(if .destination == "/sys/fs/cgroup"
+			then ({"destination": "/home", "type": "bind", "source": $src, "options": ["bind"]}, .) else . end)
+		| .linux.namespaces -= [{"type": "cgroup"}]'
+	wb run -d test_ns
+	[ "$status" -eq 0 ]
+	if [ -d /sys/fs/cgroup/pids ] && [ -d /sys/fs/cgroup/memory ]; then
+		wb exec test_ns cat /sys/fs/cgroup/pids/tasks /sys/fs/cgroup/memory/tasks
+	else
+		wb exec test_ns cat /sys/fs/cgroup/cgroup.procs
+	fi
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9] ]]
+	wb exec test_ns stat -c %F /home
+	[ "$output" = directory ]
+	wb delete -f test_ns
+}
+
+@test "user namespace: a mount's uidMappings and gidMappings make it an idmapped mount" {
+	requires_ns user
+	beyond_runc
+	mkdir -m 0755 "$TEST_DIR/ids"
+	chmod 0711 "$BATS_RUN_TMPDIR" "$TEST_DIR"
+	touch "$TEST_DIR/ids/file"
+	chown 1234:2345 "$TEST_DIR/ids/file"
+	userns_100000
+	# The same directory three times: idmapped on /home (host id N is 100000+N on it, which
+	# is N in the container), a plain bind on /tmp (1234 is not mapped: nobody), and on
+	# /root with the "idmap" option alone, which takes the container's maps (runc 1.2).
+	update_config --arg src "$TEST_DIR/ids" '.mounts += [
+		{"destination": "/home", "type": "bind", "source": $src, "options": ["rbind"],
+		 "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+		 "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]},
+		{"destination": "/tmp", "type": "bind", "source": $src, "options": ["rbind"]},
+		{"destination": "/root", "type": "bind", "source": $src, "options": ["bind", "idmap"]}]'
+	set_cmd sh -c 'stat -c %u:%g /home/file /tmp/file /root/file; touch /home/by-root'
+	wb_run test_ns
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1234:2345 ]
+	[ "${lines[1]}" = 65534:65534 ]
+	[ "${lines[2]}" = 1234:2345 ]
+	# What the container's root makes on it is the host's root's.
+	[ "$(stat -c %u:%g "$TEST_DIR/ids/by-root")" = 0:0 ]
+}
+
 @test "time namespace: timeOffsets shift monotonic and boottime" {
 	requires_ns time
 	update_config '

@@ -132,6 +132,11 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
             out.copy_up = true;
             continue;
         }
+        if (opt == "idmap" || opt == "ridmap") {  // runtime-spec 1.2: idmapped bind mounts
+            out.idmap = true;
+            out.idmap_recursive = opt == "ridmap";
+            continue;
+        }
         if (apply_recursive(out, opt)) continue;
         for (const auto& p : kPropagation) {
             if (opt != p.name) continue;
@@ -160,6 +165,8 @@ std::vector<std::string> known_mount_options() {
     for (const auto& p : kPropagation) out.emplace_back(p.name);
     for (const auto& r : kRecursive) out.emplace_back(r.name);
     out.emplace_back("tmpcopyup");
+    out.emplace_back("idmap");
+    out.emplace_back("ridmap");
     return out;
 }
 

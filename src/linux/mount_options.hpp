@@ -14,6 +14,10 @@ struct MountOptions {
     unsigned long propagation = 0;  // MS_SHARED / MS_SLAVE / MS_PRIVATE / MS_UNBINDABLE (| MS_REC)
     std::vector<std::string> data;  // everything else ("size=64k", "mode=755")
     bool copy_up = false;           // "tmpcopyup": a tmpfs starts with what it covers
+    // "idmap" / "ridmap" (a bind made an idmapped mount: the mount only, or every mount below
+    // it too); a mount's uidMappings/gidMappings alone ask for it as well.
+    bool idmap = false;
+    bool idmap_recursive = false;
     // The recursive options ("rro", "rnosuid", "ratime" ...): mount_setattr(2) attributes
     // (MOUNT_ATTR_*) set and cleared on the mount and every mount below it.
     uint64_t rec_attr_set = 0;

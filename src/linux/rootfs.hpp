@@ -27,6 +27,9 @@ struct RootfsConfig {
     bool cgroup2_host = false;                 // the host is unified (pure v2)
     std::string cgroup2_host_path;             // v2: the container's cgroup dir on the host
     std::vector<CgroupBind> cgroup_binds;      // v1
+    // By the index of config.json's mounts: the bind source as a detached mount tree the
+    // runtime opened for the init (linux/mount_trees.hpp), or -1 (bound by path then).
+    std::vector<int> mount_trees;
 };
 
 // Mounts everything of config.json into the rootfs and pivots into it (or chroots with

@@ -11,6 +11,7 @@
 #include <cerrno>
 
 #include "linux/devices.hpp"
+#include "linux/mount_trees.hpp"
 #include "linux/procfs.hpp"
 #include "linux/rootfs_plan.hpp"
 #include "linux/rootfs_steps.hpp"
@@ -206,6 +207,7 @@ private:
     }
 
     void bind(const MountOp& op) {
+        if (op.tree_fd >= 0) return attach_tree(op);
         // Open the source first: the mount then uses exactly what we checked.
         UniqueFd src(sys().open(op.source.c_str(), O_PATH | O_CLOEXEC));
         if (!src) {
@@ -220,6 +222,18 @@ private:
         UniqueFd t = target(op, S_ISDIR(st.st_mode) ? Create::directory : Create::file);
         do_mount(fd_path(src.get()), fd_path(t.get()), nullptr, op.flags, "", op.what);
         // A bind onto "/" covers the rootfs: what follows goes into the new mount.
+        if (clean_path(op.target) == "/") root_.reset();
+    }
+
+    // The source as the runtime cloned it (open_tree), moved onto the destination: the
+    // init may not reach the source itself in its user namespace.
+    void attach_tree(const MountOp& op) {
+        struct stat st {};
+        if (sys().fstatat(op.tree_fd, "", &st, AT_EMPTY_PATH) < 0) throw_errno(op.what);
+        if (op.source_must_be_procfs && !is_procfs(op.tree_fd))
+            throw Error(op.what + ": \"/proc\" cannot be mounted because it is not of type proc", EINVAL);
+        UniqueFd t = target(op, S_ISDIR(st.st_mode) ? Create::directory : Create::file);
+        attach_mount_tree(op.tree_fd, t.get(), op.what);
         if (clean_path(op.target) == "/") root_.reset();
     }
 

@@ -70,7 +70,7 @@ public:
         if (cfg_.mount_namespace)
             host(RootfsStep::propagation, "", "/", first, "make / " + describe_mount_flags(first));
         host(RootfsStep::bind_rootfs, cfg_.rootfs, cfg_.rootfs, MS_BIND | MS_REC, "bind mount rootfs " + cfg_.rootfs);
-        for (const auto& m : spec_.mounts) plan_mount(m);
+        for (size_t i = 0; i < spec_.mounts.size(); ++i) plan_mount(spec_.mounts[i], tree_of(i));
         if (!dev_is_bind_mounted(spec_)) {
             MountOp& d = add(RootfsStep::devices, "", "/dev", "create devices in /dev");
             if (lx) d.devices = lx->devices;
@@ -129,7 +129,11 @@ private:
         return op;
     }
 
-    void plan_mount(const oci::Mount& m) {
+    int tree_of(size_t mount_index) const {
+        return mount_index < cfg_.mount_trees.size() ? cfg_.mount_trees[mount_index] : -1;
+    }
+
+    void plan_mount(const oci::Mount& m, int tree_fd) {
         MountOptions opts = parse_mount_options(m.options);
         std::string dest = clean_path(m.destination);
         bool bind = opts.bind() || m.type == "bind";
@@ -155,6 +159,7 @@ private:
             b.flags = MS_BIND | (opts.flags & MS_REC);
             b.allowed_in_proc = in_proc;
             b.source_must_be_procfs = dest == "/proc";
+            b.tree_fd = tree_fd;
             if (flags) remount(dest, flags, what).allowed_in_proc = in_proc;
         } else {
             MountOp& op = add(opts.copy_up && m.type == "tmpfs" ? RootfsStep::tmpfs_copy_up : RootfsStep::mount,
@@ -313,6 +318,7 @@ std::string MountOp::describe() const {
         out += b;
     }
     if (!data.empty()) out += step == RootfsStep::sysctl ? " = " + data : " data " + data;
+    if (tree_fd >= 0) out += " (tree fd " + std::to_string(tree_fd) + ")";
     if (optional) out += " (if present)";
     return out;
 }

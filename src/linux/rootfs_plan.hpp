@@ -43,7 +43,7 @@ enum class RootfsStep {
     bind_rootfs,          // the rootfs onto itself, so that it is a mount point
     mount,                // a new filesystem (proc, tmpfs, sysfs, devpts, mqueue, cgroup2 ...)
     tmpfs_copy_up,        // a tmpfs that starts with a copy of what it covers ("tmpcopyup")
-    bind,                 // a bind mount of a host path
+    bind,                 // a bind mount of a host path (or of a tree the runtime opened)
     remount_bind,         // MS_REMOUNT|MS_BIND with the flags a bind cannot take at once
     recursive_attrs,      // mount_setattr(AT_RECURSIVE): "rro", "rnosuid" ... (attr_set/attr_clr)
     devices,              // /dev's device nodes (or binds in a user namespace) and links
@@ -93,6 +93,9 @@ struct MountOp {
     bool source_must_be_procfs = false;  // a bind onto /proc itself
     bool in_user_namespace = false;      // remounts keep the locked flags
     std::vector<oci::Device> devices;    // RootfsStep::devices: linux.devices
+    // bind: the source as a detached mount tree (RootfsConfig::mount_trees) moved into
+    // place instead of binding `source` by path; -1 when none.
+    int tree_fd = -1;
     std::string what;                    // the context of its error messages
 
     // One line: "mount proc on /proc (proc, flags nosuid|nodev|noexec)".

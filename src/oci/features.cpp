@@ -21,14 +21,14 @@ using ojson = nlohmann::ordered_json;
 #endif
 
 // The mount options the rootfs code understands: runc's list (config.md's MUST/SHOULD
-// options plus the recursive "r*" ones and tmpcopyup). No idmap: idmapped mounts are not
-// supported yet (see mountExtensions below).
+// options plus the recursive "r*" ones and tmpcopyup), and idmap/ridmap (idmapped bind
+// mounts, runtime-spec 1.2; see mountExtensions below).
 constexpr std::string_view kMountOptions[] = {
     "acl",       "async",      "atime",      "bind",        "defaults",    "dev",          "diratime",
-    "dirsync",   "exec",       "iversion",   "lazytime",    "loud",        "mand",         "noacl",
+    "dirsync",   "exec",       "idmap",      "iversion",   "lazytime",    "loud",        "mand",         "noacl",
     "noatime",   "nodev",      "nodiratime", "noexec",      "noiversion",  "nolazytime",   "nomand",
     "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private",     "ratime",       "rbind",
-    "rdev",      "rdiratime",  "relatime",   "remount",     "rexec",       "rnoatime",     "rnodev",
+    "rdev",      "rdiratime",  "relatime",   "remount",     "rexec",     "ridmap",       "rnoatime",     "rnodev",
     "rnodiratime", "rnoexec",  "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro",
     "rprivate",  "rrelatime",  "rro",        "rrw",         "rshared",     "rslave",       "rstrictatime",
     "rsuid",     "rsymfollow", "runbindable", "rw",         "shared",      "silent",       "slave",
@@ -138,7 +138,7 @@ std::string features_json() {
         {"apparmor", {{"enabled", false}}},
         {"selinux", {{"enabled", false}}},
         {"intelRdt", {{"enabled", false}}},
-        {"mountExtensions", {{"idmap", {{"enabled", false}}}}},
+        {"mountExtensions", {{"idmap", {{"enabled", true}}}}},
         {"netDevices", {{"enabled", false}}},
     };
     ojson doc{

@@ -13,6 +13,7 @@
 #include "process/clone.hpp"
 #include "process/hooks.hpp"
 #include "process/init.hpp"
+#include "process/mount_sources.hpp"
 #include "process/parent_loop.hpp"
 #include "process/seccomp_agent.hpp"
 #include "util/error.hpp"
@@ -138,6 +139,9 @@ Child launch_init(const LaunchRequest& req) {
     // The limits are in place before the init joins: one too low to start gets it
     // OOM-killed, which the sync channel only sees as a broken pipe.
     const uint64_t ooms_before = oom_kill_count(req.cgroup);
+    // Opened with the host's credentials, inherited by the init (closed here after the clone).
+    MountSources mount_sources = open_mount_sources(spec, cfg.rootfs.in_user_namespace);
+    cfg.rootfs.mount_trees = mount_sources.fds();
     Cloned cloned;
     {
         // pid and time namespaces apply to children: enter them here, just for the clone.
@@ -159,6 +163,7 @@ Child launch_init(const LaunchRequest& req) {
         }
     }
     child_sync.close();
+    mount_sources = {};
     set_up_init(req, plan, cloned.child, cloned.joined_cgroup, ooms_before, parent_sync);
     return std::move(cloned.child);
 }

@@ -61,7 +61,7 @@ TEST(OciFeatures, ValuesAreSchemaEnums) {
     EXPECT_EQ(l["seccomp"]["knownFlags"].get<std::vector<std::string>>().size(), values("SeccompFlag").size());
     for (const auto& flag : l["seccomp"]["supportedFlags"]) EXPECT_TRUE(contains(l["seccomp"]["knownFlags"], flag)) << flag;
     EXPECT_EQ(l["cgroup"], json::parse(R"({"v1": true, "v2": true, "systemd": false, "systemdUser": false, "rdma": true})"));
-    EXPECT_EQ(l["mountExtensions"]["idmap"]["enabled"], false);
+    EXPECT_EQ(l["mountExtensions"]["idmap"]["enabled"], true);
     EXPECT_FALSE(f["annotations"]["io.github.seccomp.libseccomp.version"].get<std::string>().empty());
 }
 
@@ -77,7 +77,8 @@ TEST(OciFeatures, CapabilitiesAndMountOptions) {
     auto options = f["mountOptions"].get<std::vector<std::string>>();
     for (const char* o : {"bind", "rbind", "ro", "rro", "nosymfollow", "tmpcopyup", "rprivate", "strictatime"})
         EXPECT_TRUE(contains(options, o)) << o;
-    EXPECT_FALSE(contains(options, "idmap"));
+    EXPECT_TRUE(contains(options, "idmap"));
+    EXPECT_TRUE(contains(options, "ridmap"));
     EXPECT_TRUE(std::is_sorted(options.begin(), options.end()));
 }
 
