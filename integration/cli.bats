@@ -19,10 +19,6 @@ teardown() {
 	teardown_bundle
 }
 
-is_runc() {
-	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]]
-}
-
 # Fails unless $output has a debug record in runc's text form.
 has_text_debug_record() {
 	grep -qE '^time="[^"]+" level=debug msg=' <<<"$output" || fail "no debug record on stderr"

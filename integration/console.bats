@@ -223,12 +223,6 @@ tty_output() {
 	tr -d '\r' <"$TEST_DIR/script.out" | grep -q '/dev/pts/[0-9]*$'
 }
 
-# runc refuses a rootfs reached through a symlink: the tests below also run with
-# WHALEBOX=/usr/sbin/runc.
-absolute_rootfs() {
-	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
-}
-
 # Runs `whalebox ARGS...` on a new terminal (script(1)) whose input stays open, so that
 # script sends no end-of-file character into it; what the terminal shows goes to
 # $TEST_DIR/script.out. Sets $rc.

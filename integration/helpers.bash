@@ -243,3 +243,21 @@ wb_run() {
 		__wb delete -f "${@: -1}" >/dev/null 2>&1 || true
 	done
 }
+
+# True when the runtime under test is runc (WHALEBOX=/usr/sbin/runc).
+is_runc() {
+	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]]
+}
+
+# Skips a test of behaviour beyond runc 1.1.5 when the runtime under test is runc; REASON
+# (default "beyond runc 1.1.5") is the skip message.
+beyond_runc() {
+	is_runc && skip "${1:-beyond runc 1.1.5}"
+	return 0
+}
+
+# Makes config.json's root.path absolute (runc refuses the bundle's symlinked rootfs in a
+# user namespace).
+absolute_rootfs() {
+	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
+}

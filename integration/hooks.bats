@@ -307,12 +307,6 @@ assert_nothing_left() {
 	[ -z "$(ls -A "$ROOT")" ]
 }
 
-# runc refuses a rootfs reached through a symlink: the tests below also run with
-# WHALEBOX=/usr/sbin/runc.
-absolute_rootfs() {
-	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
-}
-
 @test "run -d with a failing poststart hook fails and leaves no container behind, as runc" {
 	absolute_rootfs
 	update_config --argjson ps "$(hook_json poststart HOOK_EXIT=5)" '.hooks = {"poststart": [$ps]}'

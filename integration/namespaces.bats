@@ -120,17 +120,6 @@ container_ns() {
 	[ "$output" = 65534 ]
 }
 
-# The tests below also run with WHALEBOX=/usr/sbin/runc, which refuses a rootfs reached
-# through a symlink; the idmapped mount test is beyond runc 1.1.5 and skips there.
-absolute_rootfs() {
-	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
-}
-
-beyond_runc() {
-	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]] && skip "beyond runc 1.1.5 (runc 1.2 and crun have idmapped mounts)"
-	return 0
-}
-
 # A user namespace whose root is host uid/gid 100000.
 userns_100000() {
 	absolute_rootfs
@@ -185,7 +174,7 @@ userns_100000() {
 
 @test "user namespace: a mount's uidMappings and gidMappings make it an idmapped mount" {
 	requires_ns user
-	beyond_runc
+	beyond_runc "beyond runc 1.1.5 (runc 1.2 and crun have idmapped mounts)"
 	mkdir -m 0755 "$TEST_DIR/ids"
 	chmod 0711 "$BATS_RUN_TMPDIR" "$TEST_DIR"
 	touch "$TEST_DIR/ids/file"

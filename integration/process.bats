@@ -339,18 +339,6 @@ echo "ls /dev: $(ls /dev | tr "\n" " ")"'
 	done
 }
 
-# Skips when the runtime under test is runc (a behaviour beyond runc 1.1.5).
-beyond_runc() {
-	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]] && skip "beyond runc 1.1.5"
-	return 0
-}
-
-# runc refuses a rootfs reached through a symlink: the tests below also run with
-# WHALEBOX=/usr/sbin/runc.
-absolute_rootfs() {
-	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
-}
-
 @test "process.cwd that only root can enter works for another user (chdir before and after the user switch, as runc)" {
 	absolute_rootfs
 	update_config '.process.user = {"uid": 1000, "gid": 1000}

@@ -22,10 +22,6 @@ teardown() {
 	teardown_bundle
 }
 
-is_runc() {
-	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]]
-}
-
 # The option field of every mountinfo line in $output whose mount point is DIR or below it.
 options_below() {
 	awk -v dir="$1" '$5 == dir || index($5, dir "/") == 1 { print $6 }' <<<"$output"

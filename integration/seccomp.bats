@@ -327,12 +327,6 @@ start_agent() {
 	[[ "$output" == *"seccomp agent"* ]]
 }
 
-# runc refuses a rootfs reached through a symlink: the tests below also run with
-# WHALEBOX=/usr/sbin/runc.
-absolute_rootfs() {
-	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
-}
-
 @test "a syscall newer than every one the profile names gets ENOSYS, not the default errno (runc's ENOSYS stub)" {
 	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers of x86_64"
 	absolute_rootfs
@@ -364,7 +358,7 @@ absolute_rootfs() {
 }
 
 @test "an init killed by the seccomp filter during setup is reported as such (beyond runc 1.1.5, which hangs)" {
-	[[ "$("$WHALEBOX" --version 2>/dev/null)" == runc* ]] && skip "runc 1.1.5 waits forever here"
+	beyond_runc "runc 1.1.5 waits forever here"
 	# The init sends its last setup message with sendmsg, after the filter is in place.
 	allow_all_but '{"names": ["sendmsg"], "action": "SCMP_ACT_KILL_PROCESS"}'
 	set_cmd true
