@@ -127,7 +127,8 @@ status_field() {
 	update_config '.process.cwd = "tmp"'
 	wb_run test_busybox
 	[ "$status" -ne 0 ]
-	[[ "$output" == *cwd* ]]
+	# runc: "Cwd must be an absolute path"
+	[[ "${output,,}" == *"cwd"*"absolute"* ]]
 }
 
 @test "rlimits: soft and hard limits" {
