@@ -13,7 +13,8 @@
 # pure cgroup v2 host too; and two tests of integration/killed.bats (a create killed in its
 # prestart hook, the default-cgroup fallback of delete --force), which find and remove a
 # half-made container's cgroups on v2 (the suite's random-kill rounds take about 15 minutes
-# under TCG, so they run on the host only; all five passed in the VM on 2026-12-06).
+# under TCG, so they run on the host only; all five passed in the VM on 2026-12-06). The two
+# add about 100 s under TCG (40 s and 59 s on a loaded machine).
 # A new suite that needs cgroup v2 joins DEFAULT_SUITES. Suites
 # that need systemd as PID 1 (the systemd cgroup driver) run in a separate boot with
 # VM_SYSTEMD=1 (wb-vm --systemd): the plain boot has no systemd or D-Bus.
