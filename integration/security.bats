@@ -187,6 +187,42 @@ attack_runtime_binary() {
 	! grep -q '^seen ' "$TEST_DIR/attack.log"
 }
 
+# The exploit of CVE-2019-5736 itself: the process that `exec` starts is a script whose
+# interpreter is #!/proc/self/exe, so the kernel runs the runtime's own binary as a
+# process of the container (dumpable, with the container's capabilities). Here it is
+# `update -r -` reading its stdin for a second, long enough for the attack to open its
+# /proc/PID/exe and, once it has exited, write through that fd. A runtime whose exec'd
+# process is the binary on disk (not a sealed copy) has the copy overwritten. Newer
+# kernels (6.18 here) do not find such an interpreter outside the container's mount
+# namespace at all: skipped there.
+@test "CVE-2019-5736: a #!/proc/self/exe process started by exec cannot overwrite the runtime binary" {
+	copy_rootfs
+	plant_exe_attack
+	printf '#!/proc/self/exe update\n' >rootfs/bin/evil
+	chmod 755 rootfs/bin/evil
+	cp "$WHALEBOX" "$TEST_DIR/whalebox-copy"
+	sha256sum <"$TEST_DIR/whalebox-copy" >"$TEST_DIR/sha.before"
+	set_cmd sh /attack.sh 600
+	WHALEBOX=$TEST_DIR/whalebox-copy wb run -d test_busybox
+	[ "$status" -eq 0 ]
+	local i out
+	for ((i = 0; i < 3; i++)); do
+		out=$(sleep 1 | "$TEST_DIR/whalebox-copy" --root "$ROOT" exec test_busybox /bin/evil -r - 2>&1) || true
+	done
+	# The attack's writers retry for 3 s after they opened the exe.
+	sleep 4
+	sort rootfs/tmp/attack.log | uniq -c >&2
+	echo "last exec: $out" >&2
+	sha256sum <"$TEST_DIR/whalebox-copy" >"$TEST_DIR/sha.after"
+	if [[ "$out" == *"exec /bin/evil: No such file or directory"* ]]; then
+		skip "this kernel does not run #!/proc/self/exe from outside the mount namespace"
+	fi
+	# The attack was staged: it saw the runtime's binary run in the container.
+	grep -q '^seen ' rootfs/tmp/attack.log
+	! grep -q '^written ' rootfs/tmp/attack.log
+	diff "$TEST_DIR/sha.before" "$TEST_DIR/sha.after"
+}
+
 # --- (c) mount destinations through symlinks -------------------------------------------
 
 @test "a mount destination through a symlink out of the rootfs lands inside the rootfs" {
