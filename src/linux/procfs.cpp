@@ -81,6 +81,22 @@ UniqueFd open_proc_self_file(const std::string& name, int flags, ProcSelf whose)
     return open_beneath(root, self + "/" + name, flags);
 }
 
+UniqueFd reopen_fd(int fd, int flags) {
+    const std::string what = "reopen fd " + std::to_string(fd) + " through /proc/thread-self/fd";
+    UniqueFd root = open_proc_root();
+    std::string self = read_self_link(root, "thread-self");
+    UniqueFd fd_dir = open_beneath(root, self + "/fd", O_PATH | O_DIRECTORY);
+    UniqueFd file(sys().openat(fd_dir.get(), std::to_string(fd).c_str(), flags | O_CLOEXEC, 0));
+    if (!file) throw_errno(what);
+    struct stat want {};
+    struct stat got {};
+    if (sys().fstatat(fd, "", &want, AT_EMPTY_PATH) < 0 || sys().fstatat(file.get(), "", &got, AT_EMPTY_PATH) < 0)
+        throw_errno(what);
+    if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
+        throw Error(what + ": reached another file, refusing to use it", EINVAL);
+    return file;
+}
+
 void write_all_to(int fd, std::string_view value, const std::string& what) {
     while (!value.empty()) {
         ssize_t n = ::write(fd, value.data(), value.size());

@@ -37,6 +37,12 @@ UniqueFd open_proc_self_file(const std::string& name, int flags, ProcSelf whose 
 // Writes `value` to /proc/self/<name> through open_proc_self_file(name, O_WRONLY, whose).
 void write_proc_self_file(const std::string& name, std::string_view value, ProcSelf whose = ProcSelf::process);
 
+// Opens the file that `fd` (an O_PATH fd: the exec fifo) refers to again with `flags`,
+// through the calling thread's fd directory reached as above (/proc/thread-self/fd, the
+// link read from the verified /proc); only the last step, the fd's own magic link, is
+// followed. The file reached must be the one `fd` refers to (same device and inode).
+UniqueFd reopen_fd(int fd, int flags);
+
 // Writes all of `value` to `fd`; errors read "<what>: <strerror>".
 void write_all_to(int fd, std::string_view value, const std::string& what);
 

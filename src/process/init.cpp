@@ -18,6 +18,7 @@
 #include "linux/loopback.hpp"
 #include "linux/path_in_root.hpp"
 #include "linux/process_attrs.hpp"
+#include "linux/procfs.hpp"
 #include "process/child_log.hpp"
 #include "process/process_setup.hpp"
 #include "process/seccomp_agent.hpp"
@@ -65,8 +66,12 @@ state::OciState state_in_container(const state::OciState& state, state::Status s
 // end stays open until execve (O_CLOEXEC): `start` reads on to EOF, so a failure before
 // the exec (a startContainer hook, the execve itself) reaches it as text.
 UniqueFd wait_for_start(int fifo_fd) {
-    UniqueFd fifo(::open(linux::fd_path(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fifo) _exit(127);
+    UniqueFd fifo;
+    try {
+        fifo = linux::reopen_fd(fifo_fd, O_WRONLY);
+    } catch (const Error&) {
+        _exit(127);
+    }
     ::close(fifo_fd);
     if (::write(fifo.get(), "0", 1) != 1) _exit(127);
     return fifo;

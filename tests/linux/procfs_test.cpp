@@ -124,5 +124,36 @@ TEST(LinuxProcfs, TimeOffsetsGoToSelf) {
                                                          "openat2(fd, 1/timens_offsets)"}));
 }
 
+// The exec fifo's write end (the init, waiting for `start`): reopened through the
+// thread's fd directory of a verified /proc, only the fd's own link followed.
+TEST(LinuxProcfs, AnFdIsReopenedThroughTheThreadSelfFdDirectoryOfAVerifiedProc) {
+    RecordingSyscalls rec;
+    rec.statfs_type = PROC_SUPER_MAGIC;
+    rec.links["thread-self"] = "7/task/8";
+    ScopedSyscalls scoped(rec);
+    UniqueFd fifo = reopen_fd(5, O_WRONLY);
+    EXPECT_TRUE(fifo);
+    EXPECT_EQ(proc_walk(rec), (std::vector<std::string>{"open(/proc, 0x2b0000)", "readlinkat(fd, thread-self)",
+                                                         "openat2(fd, 7/task/8/fd)"}));
+    EXPECT_EQ(rec.named("openat"), (std::vector<std::string>{"openat(fd, 5, 0x80001)"}));
+}
+
+TEST(LinuxProcfs, AReopenRefusesAProcThatIsNotProcfsAndAnotherFile) {
+    RecordingSyscalls rec;
+    rec.statfs_type = 0x01021994;  // TMPFS_MAGIC
+    {
+        ScopedSyscalls scoped(rec);
+        EXPECT_EQ(error_of([] { reopen_fd(5, O_WRONLY); }),
+                  "/proc is not the root of a procfs: refusing to write under it");
+        EXPECT_EQ(rec.index_of("openat("), -1);
+    }
+    RecordingSyscalls other;
+    other.statfs_type = PROC_SUPER_MAGIC;
+    other.next_stat_inos = {1, 12, 13};  // /proc's root, then the fd and what its link reached
+    ScopedSyscalls scoped(other);
+    EXPECT_EQ(error_of([] { reopen_fd(5, O_WRONLY); }),
+              "reopen fd 5 through /proc/thread-self/fd: reached another file, refusing to use it");
+}
+
 }  // namespace
 }  // namespace wb::linux

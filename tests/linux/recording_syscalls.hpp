@@ -46,6 +46,7 @@ public:
     mode_t stat_mode = S_IFDIR | 0755;  // what fstatat reports: st_mode, st_rdev, st_ino
     dev_t stat_rdev = 0;
     ino_t stat_ino = 1;
+    std::vector<ino_t> next_stat_inos;  // when not empty, the st_ino of the next fstatat calls, in order
     std::map<std::string, int> umask_value{{"umask", 022}};
     // What capget reports, and the bounding set PR_CAPBSET_READ reads (PR_CAPBSET_DROP
     // clears a bit of it). Bit N is capability N.
@@ -172,6 +173,10 @@ public:
         st->st_mode = stat_mode;
         st->st_rdev = stat_rdev;
         st->st_ino = stat_ino;
+        if (!next_stat_inos.empty()) {
+            st->st_ino = next_stat_inos.front();
+            next_stat_inos.erase(next_stat_inos.begin());
+        }
         return 0;
     }
     int statfs(const char* path, struct statfs* buf) override {
