@@ -100,7 +100,7 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     rec.lifecycle = opts.lifecycle;
     if (rec.lifecycle.stop_signal.empty()) rec.lifecycle.stop_signal = image.config.stop_signal;
     rec.config.stop_signal = image.config.stop_signal;
-    prepare_lifecycle(rec.lifecycle);  // lifecycle_spec.hpp: the --userns range
+    prepare_lifecycle(rec.lifecycle, c.layout);  // lifecycle_spec.hpp: the --userns range
     resolve_volumes(c.layout, opts.volumes, rec.id);  // volumes.hpp: named, anonymous, bind sources
     for (const auto& v : opts.volumes)
         if (v.type != "tmpfs") rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));

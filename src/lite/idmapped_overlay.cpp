@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/capability.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "util/error.hpp"
@@ -28,10 +31,38 @@ UniqueFd idmapped_clone(const std::string& path, int userns_fd) {
     return tree;
 }
 
-void set_fd(int fsfd, const char* key, int fd, const std::string& what) {
-    if (::fsconfig(fsfd, FSCONFIG_SET_FD, key, nullptr, fd) < 0)
-        throw_errno(std::string("overlay ") + key + " " + what + " (idmapped layers need Linux 6.13 or later)");
-}
+
+// overlayfs works on its upper layer with the credentials of whoever created it. Through
+// the idmapped upper mount host root (0) is not mapped (EOVERFLOW), the container's root
+// is: for the creation, our fsuid/fsgid are the range's first ids and the capabilities
+// the change of fsuid drops are raised again. Restored when it goes.
+class CreatorCredentials {
+public:
+    explicit CreatorCredentials(const IdRange& range) {
+        if (::syscall(SYS_capget, &header_, saved_) < 0) throw_errno("capget");
+        ::setfsgid(range.gid_start);
+        ::setfsuid(range.uid_start);
+        __user_cap_data_struct raised[2] = {saved_[0], saved_[1]};
+        raised[0].effective = raised[0].permitted;
+        raised[1].effective = raised[1].permitted;
+        if (::syscall(SYS_capset, &header_, raised) < 0) {
+            restore();
+            throw_errno("capset");
+        }
+    }
+    ~CreatorCredentials() { restore(); }
+    CreatorCredentials(const CreatorCredentials&) = delete;
+    CreatorCredentials& operator=(const CreatorCredentials&) = delete;
+
+private:
+    void restore() {
+        ::setfsuid(0);
+        ::setfsgid(0);
+        ::syscall(SYS_capset, &header_, saved_);
+    }
+    __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct saved_[2]{};
+};
 
 }  // namespace
 
@@ -74,26 +105,56 @@ UniqueFd make_userns_fd(const IdRange& range) {
     return ns;
 }
 
+namespace {
+
+// overlayfs takes only layers attached in the caller's mount namespace (it clones them
+// privately): the idmapped clones are put over the layer paths in a private mount
+// namespace of our own and the overlay is made there; we are back in ours on return.
+// Nothing of this shows in the host's namespace. Returns the detached overlay mount.
+UniqueFd create_overlay_in_private_ns(const OverlayDirs& d, const IdRange& range, int userns_fd) {
+    UniqueFd host_ns(::open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC));
+    UniqueFd cwd(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!host_ns || !cwd) throw_errno("open our mount namespace");
+    if (::unshare(CLONE_NEWNS) < 0) throw_errno("unshare mount namespace");
+    struct Return {
+        int ns, dir;
+        ~Return() {
+            if (::setns(ns, CLONE_NEWNS) < 0 || ::fchdir(dir) < 0) std::abort();  // never left behind
+        }
+    } back{host_ns.get(), cwd.get()};
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) throw_errno("make / private");
+    auto cover = [&](const std::string& path) {
+        UniqueFd clone = idmapped_clone(path, userns_fd);
+        if (::move_mount(clone.get(), "", AT_FDCWD, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            throw_errno("attach the idmapped mount of " + path);
+    };
+    for (const auto& l : d.lower) cover(l);
+    // upper and work must be on one mount: an idmapped clone of the directory above both.
+    cover(d.upper.substr(0, d.upper.rfind('/')));
+    UniqueFd fsfd(::fsopen("overlay", FSOPEN_CLOEXEC));
+    if (!fsfd) throw_errno("fsopen overlay");
+    auto set = [&](const char* key, const std::string& value) {
+        if (::fsconfig(fsfd.get(), FSCONFIG_SET_STRING, key, value.c_str(), 0) < 0)
+            throw_errno(std::string("overlay option ") + key + "=" + value);
+    };
+    for (const auto& l : d.lower) set("lowerdir+", l);
+    set("upperdir", d.upper);
+    set("workdir", d.work);
+    {
+        CreatorCredentials creator(range);
+        if (::fsconfig(fsfd.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) throw_errno("create overlay");
+    }
+    UniqueFd mnt(::fsmount(fsfd.get(), FSMOUNT_CLOEXEC, 0));
+    if (!mnt) throw_errno("fsmount overlay");
+    return mnt;
+}
+
+}  // namespace
+
 void mount_overlay_idmapped(const OverlayDirs& d, const IdRange& range) {
     if (is_mount_point(d.merged)) return;
     UniqueFd userns = make_userns_fd(range);
-    UniqueFd fsfd(::fsopen("overlay", FSOPEN_CLOEXEC));
-    if (!fsfd) throw_errno("fsopen overlay");
-    for (const auto& l : d.lower) {
-        UniqueFd layer = idmapped_clone(l, userns.get());
-        set_fd(fsfd.get(), "lowerdir+", layer.get(), l);
-    }
-    // upper and work must be on one mount: an idmapped clone of the directory above both.
-    std::string parent = d.upper.substr(0, d.upper.rfind('/'));
-    UniqueFd top = idmapped_clone(parent, userns.get());
-    UniqueFd upper(::openat(top.get(), d.upper.substr(parent.size() + 1).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    UniqueFd work(::openat(top.get(), d.work.substr(d.work.rfind('/') + 1).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!upper || !work) throw_errno("open upper/work of " + parent);
-    set_fd(fsfd.get(), "upperdir", upper.get(), d.upper);
-    set_fd(fsfd.get(), "workdir", work.get(), d.work);
-    if (::fsconfig(fsfd.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) throw_errno("create overlay");
-    UniqueFd mnt(::fsmount(fsfd.get(), FSMOUNT_CLOEXEC, 0));
-    if (!mnt) throw_errno("fsmount overlay");
+    UniqueFd mnt = create_overlay_in_private_ns(d, range, userns.get());
     if (::move_mount(mnt.get(), "", AT_FDCWD, d.merged.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
         throw_errno("mount overlay on " + d.merged);
 }

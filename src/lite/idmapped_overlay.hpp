@@ -1,10 +1,10 @@
 // The overlay workspace of a --userns container: every layer (the image's, and the
 // container's upper/work) is an idmapped mount (mount_setattr MOUNT_ATTR_IDMAP) that shows
-// the files' ids 0..size-1 as the container's subordinate range, and overlayfs (6.13 and
-// later) takes the layers as file descriptors (fsconfig FSCONFIG_SET_FD "lowerdir+",
-// "upperdir", "workdir"). The layers on disk keep their ids: images stay shared with every
-// other container, commit and export see the files as without --userns, and nothing is
-// copied or chowned.
+// the files' ids 0..size-1 as the container's subordinate range, attached over the layer
+// paths in a short-lived private mount namespace where the overlay is created (with the
+// container root's fsuid, which the idmapped upper maps). The layers on disk keep their
+// ids: images stay shared with every other container, commit and export see the files as
+// without --userns, and nothing is copied or chowned.
 #pragma once
 #include <sys/types.h>
 

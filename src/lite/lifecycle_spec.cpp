@@ -1,5 +1,6 @@
 #include "lite/lifecycle_spec.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,8 +50,15 @@ IdRange subordinate_range(const std::string& name) {
     return r;
 }
 
-void prepare_lifecycle(LifecycleSettings& s) {
-    if (s.userns.rfind("remap:", 0) == 0) s.userns_range = subordinate_range(s.userns.substr(6));
+void prepare_lifecycle(LifecycleSettings& s, const Layout& layout) {
+    if (s.userns.rfind("remap:", 0) != 0) return;
+    s.userns_range = subordinate_range(s.userns.substr(6));
+    for (const auto& dir : {layout.root, layout.containers_dir()}) {
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) < 0) throw_errno("stat " + dir);
+        if ((st.st_mode & 0011) != 0011 && ::chmod(dir.c_str(), (st.st_mode & 07777) | 0011) < 0)
+            throw_errno("chmod " + dir);
+    }
 }
 
 void apply_lifecycle_to_spec(oci::Spec& spec, const LifecycleSettings& s) {

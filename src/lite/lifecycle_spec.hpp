@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 
+#include "lite/common.hpp"
 #include "lite/lifecycle_options.hpp"
 #include "oci/spec.hpp"
 
@@ -20,8 +21,10 @@ std::string init_binary_path();
 // there is none.
 IdRange subordinate_range(const std::string& name);
 
-// Resolves what run needs before the spec is built (the userns range).
-void prepare_lifecycle(LifecycleSettings& s);
+// Resolves what run needs before the spec is built: the userns range, and search
+// permission for others on --root and its containers/ (docker's 0711 under userns-remap),
+// which the container's root, an unprivileged id on the host, needs to reach its rootfs.
+void prepare_lifecycle(LifecycleSettings& s, const Layout& layout);
 
 // --init: the init binary bind-mounted read-only at /sbin/docker-init and put in front of
 // the args ("/sbin/docker-init", "--", ...). --userns remap: a user namespace with root
