@@ -75,3 +75,173 @@ lite_spec() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"is not a device node"* ]]
 }
+
+@test "lite-runflags: --restart on-failure:N restarts N times, always until stop; stop is for good" {
+	lite run -d --name fail --network none --restart on-failure:2 busybox sh -c 'echo run; exit 3'
+	[ "$status" -eq 0 ]
+	wait_status fail 15 'Exited \(3\)'
+	[ "$(__lite logs fail | grep -c run)" -eq 3 ]
+	[ "$(jq -c '.lifecycle | [.restartPolicy.Name, .restartPolicy.MaximumRetryCount, .restartCount]' \
+		"$LITE_ROOT/containers/$(lite_id fail)/container.json")" = '["on-failure",2,2]' ]
+	# on-failure leaves a clean exit alone.
+	lite run -d --name ok --network none --restart on-failure busybox true
+	wait_status ok 10 'Exited \(0\)'
+	[ "$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id ok)/container.json")" -eq 0 ]
+	# always: a container that exits comes back; stop ends it for good.
+	lite run -d --name always --network none --restart always busybox sh -c 'sleep 0.3'
+	[ "$status" -eq 0 ]
+	for i in $(seq 1 50); do
+		[ "$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id always)/container.json")" -ge 2 ] && break
+		sleep 0.2
+	done
+	[ "$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id always)/container.json")" -ge 2 ]
+	lite stop -t 1 always
+	[ "$status" -eq 0 ]
+	wait_status always 5 'Exited'
+	count=$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id always)/container.json")
+	sleep 1
+	wait_status always 1 'Exited'
+	[ "$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id always)/container.json")" -eq "$count" ]
+	# kill with KILL is a stop by hand too; start makes the policy apply again.
+	lite run -d --name us --network none --restart unless-stopped busybox sleep 100
+	lite kill us
+	wait_status us 5 'Exited \(137\)'
+	lite start us
+	wait_status us 5 '^.*Up '
+	lite rm -f us
+	[ "$status" -eq 0 ]
+	lite run --rm --network none --restart always busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"Conflicting options: --restart and --rm"* ]]
+	lite run --network none --restart sometimes busybox true
+	[ "$status" -eq 125 ]
+}
+
+@test "lite-runflags: --init runs docker-init as PID 1, which reaps zombies and forwards signals" {
+	[ -x "$(dirname "$WHALEBOX_LITE")/whalebox-lite-init" ] || skip "build whalebox-lite-init"
+	lite run --rm --network none --init busybox sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; echo $$'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/sbin/docker-init -- sh -c cat /proc/1/cmdline | tr \"\\0\" \" \"; echo; echo \$\$ " ]
+	[ "${lines[1]}" != 1 ]
+	# A zombie left by an orphan is reaped by the init.
+	lite run --rm --network none --init busybox sh -c '(sleep 0.2 &); sleep 1; ps -o pid,ppid,stat,comm | grep -c " Z " || true'
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = 0 ]
+	# The exit status passes through; stop's SIGTERM reaches sh (which PID 1 would ignore).
+	lite run --rm --network none --init busybox sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	lite run -d --name trap --network none --init busybox sh -c 'trap "echo got TERM; exit 0" TERM; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	lite stop -t 5 trap
+	[ "$status" -eq 0 ]
+	wait_status trap 5 'Exited \(0\)'
+	[ "$(__lite logs trap)" = "got TERM" ]
+	lite run --rm --network none --init busybox nosuchcommand
+	[ "$status" -eq 127 ]
+}
+
+@test "lite-runflags: --stop-signal and --stop-timeout are used by stop; the image's StopSignal too" {
+	lite run -d --name sig --network none --stop-signal USR1 busybox sh -c 'trap "echo got USR1; exit 0" USR1; trap "" TERM; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	lite stop sig
+	[ "$status" -eq 0 ]
+	wait_status sig 5 'Exited \(0\)'
+	[ "$(__lite logs sig)" = "got USR1" ]
+	# A container that ignores the signal is killed after --stop-timeout (not 10 s).
+	lite run -d --name slow --network none --stop-timeout 1 busybox sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+	start=$(date +%s)
+	lite stop slow
+	[ "$status" -eq 0 ]
+	[ $(( $(date +%s) - start )) -lt 5 ]
+	wait_status slow 5 'Exited \(137\)'
+	# -t overrides it.
+	lite start slow
+	start=$(date +%s)
+	lite stop -t 0 slow
+	[ $(( $(date +%s) - start )) -lt 3 ]
+	# StopSignal from the image config.
+	lite_mkimage docker "$LITE_DIR/img.tar" stopsig:1
+	"$LITE_PYTHON" - "$LITE_DIR/img.tar" <<'PY'
+import hashlib, io, json, sys, tarfile
+src = sys.argv[1]
+members = {}
+with tarfile.open(src) as t:
+    for m in t.getmembers():
+        members[m.name] = t.extractfile(m).read()
+manifest = json.loads(members["manifest.json"])
+cfg = json.loads(members[manifest[0]["Config"]])
+cfg["config"]["StopSignal"] = "SIGUSR2"
+cfg["config"]["Cmd"] = ["sh", "-c", "trap 'echo got USR2; exit 0' USR2; trap '' TERM; while :; do sleep 0.1; done"]
+data = json.dumps(cfg).encode()
+del members[manifest[0]["Config"]]
+name = hashlib.sha256(data).hexdigest() + ".json"
+members[name] = data
+manifest[0]["Config"] = name
+members["manifest.json"] = json.dumps(manifest).encode()
+with tarfile.open(src, "w") as t:
+    for n, d in members.items():
+        i = tarfile.TarInfo(n); i.size = len(d); i.mode = 0o644
+        t.addfile(i, io.BytesIO(d))
+PY
+	lite load -i "$LITE_DIR/img.tar"
+	[ "$status" -eq 0 ]
+	lite run -d --name imgsig --network none stopsig:1
+	[ "$status" -eq 0 ]
+	lite stop -t 5 imgsig
+	wait_status imgsig 5 'Exited \(0\)'
+	[ "$(__lite logs imgsig)" = "got USR2" ]
+	lite run --rm --network none --stop-signal BOGUS busybox true
+	[ "$status" -eq 125 ]
+}
+
+@test "lite-runflags: -itd works without a terminal on the caller's side" {
+	lite run -itd --name itd --network none busybox sh
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+	wait_status itd 5 'Up '
+	lite exec itd readlink /proc/1/fd/0
+	[[ "$output" == /dev/pts/* ]]
+	# -it in the foreground still needs one, as docker's.
+	lite run -it --rm --network none busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"the input device is not a TTY"* ]]
+}
+
+# whalebox-lite with /etc/subuid and /etc/subgid giving "whalebox-lite" 300000:65536, in a
+# mount namespace of its own (the host's files are left alone).
+lite_remapped() {
+	printf 'whalebox-lite:300000:65536\n' >"$LITE_DIR/subid"
+	local out
+	out=$(mktemp "$LITE_DIR/output.XXXXXX")
+	status=0
+	unshare -m sh -c 'mount --bind "$0" /etc/subuid && mount --bind "$0" /etc/subgid && shift && exec "$@"' \
+		"$LITE_DIR/subid" x nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
+		"$@" </dev/null >"$out" 2>&1 || status=$?
+	output=$(cat "$out")
+	lines=()
+	[ -n "$output" ] && mapfile -t lines <<<"$output"
+	echo "whalebox-lite $* (status=$status): $output" >&2
+}
+
+@test "lite-runflags: --userns remap maps root to /etc/subuid's range; the image stays readable" {
+	chmod 711 "$LITE_DIR"  # the container's root must reach its rootfs (mktemp made it 0700)
+	lite_remapped run --rm --network none --userns remap busybox sh -c 'cat /proc/self/uid_map; id -u; stat -c %u /bin/busybox; echo hi >/new; stat -c %u /new; cat /etc/passwd >/dev/null && echo readable'
+	[ "$status" -eq 0 ]
+	[ "$(echo ${lines[0]})" = "0 300000 65536" ]
+	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" = 0 ]
+	[ "${lines[4]}" = readable ]
+	# The write layer keeps unshifted ids on disk; commit works as without --userns.
+	lite_remapped run --name un --network none --userns remap busybox sh -c 'echo data >/file'
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %u "$LITE_ROOT/containers/$(lite_id un)/upper/file")" = 0 ]
+	[ "$(jq -c .lifecycle.usernsRange "$LITE_ROOT/containers/$(lite_id un)/container.json")" = '{"gid":300000,"size":65536,"uid":300000}' ]
+	lite run --rm --network none --userns=host busybox cat /proc/self/uid_map
+	[ "$(echo $output)" = "0 0 4294967295" ]
+	lite run --rm --network none --userns remap:nosuchentry busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'no subordinate range for "nosuchentry" in /etc/subuid'* ]]
+	lite run --rm --network none --userns bogus busybox true
+	[ "$status" -eq 125 ]
+}

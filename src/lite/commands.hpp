@@ -1,10 +1,12 @@
 // One function per whalebox-lite command; main.cpp parses flags and calls exactly one.
 // Each returns the exit status; failures throw (wb::Error -> 125, ExitError -> its code).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "lite/lifecycle.hpp"
+#include "lite/log_query.hpp"
 #include "lite/run_options.hpp"
 #include "lite/table.hpp"
 
@@ -20,7 +22,7 @@ int cmd_inspect(const LiteContext& c, const std::vector<std::string>& refs);
 // Containers.
 int cmd_run(const LiteContext& c, RunOptions opts);
 int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc);
-int cmd_logs(const LiteContext& c, const std::string& ref, bool follow, int64_t tail);
+int cmd_logs(const LiteContext& c, const std::string& ref, const LogQuery& query);
 struct ExecRequest {
     std::string ref;
     std::vector<std::string> command;
@@ -32,9 +34,9 @@ struct ExecRequest {
     std::string user;
 };
 int cmd_exec(const LiteContext& c, const ExecRequest& req);
-int cmd_stop(const LiteContext& c, const std::vector<std::string>& refs, int timeout);
+int cmd_stop(const LiteContext& c, const std::vector<std::string>& refs, std::optional<int> timeout);
 int cmd_start(const LiteContext& c, const std::vector<std::string>& refs);
-int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, int timeout);
+int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, std::optional<int> timeout);
 int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const std::string& signal);
 int cmd_rm(const LiteContext& c, const std::vector<std::string>& refs, bool force, bool volumes = false);
 int cmd_commit(const LiteContext& c, const std::string& ref, const std::string& image);

@@ -13,6 +13,7 @@
 #include "lite/bundle.hpp"
 #include "lite/commands.hpp"
 #include "lite/image_ops.hpp"
+#include "lite/lifecycle_spec.hpp"
 #include "lite/log_file.hpp"
 #include "lite/network_attach.hpp"
 #include "lite/overlay.hpp"
@@ -49,24 +50,12 @@ struct CreateRollback {
     }
 };
 
-int parse_signal(const std::string& text) {
-    if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
-        int n = std::atoi(text.c_str());
-        if (n <= 0 || n >= NSIG) throw Error("invalid signal: " + text);
-        return n;
-    }
-    std::string name = text;
-    for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (name.rfind("SIG", 0) == 0) name = name.substr(3);
-    for (int s = 1; s < NSIG; ++s)
-        if (const char* abbrev = sigabbrev_np(s); abbrev && name == abbrev) return s;
-    throw Error("invalid signal: " + text);
-}
-
 }  // namespace
 
 int cmd_run(const LiteContext& c, RunOptions opts) {
-    if (opts.tty && opts.interactive && !::isatty(STDIN_FILENO)) throw Error("the input device is not a TTY");
+    // docker run -itd from a caller without a terminal works: the container gets a pty.
+    if (opts.tty && opts.interactive && !opts.detach && !::isatty(STDIN_FILENO))
+        throw Error("the input device is not a TTY");
     c.layout.ensure();
     release_stale_networks(c);
     ImageStore images(c.layout);
@@ -108,6 +97,10 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     rec.auto_remove = opts.auto_remove;
     rec.tty = opts.tty;
     rec.interactive = opts.interactive;
+    rec.lifecycle = opts.lifecycle;
+    if (rec.lifecycle.stop_signal.empty()) rec.lifecycle.stop_signal = image.config.stop_signal;
+    rec.config.stop_signal = image.config.stop_signal;
+    prepare_lifecycle(rec.lifecycle, c.layout);  // lifecycle_spec.hpp: the --userns range
     resolve_volumes(c.layout, opts.volumes, rec.id);  // volumes.hpp: named, anonymous, bind sources
     for (const auto& v : opts.volumes)
         if (v.type != "tmpfs") rec.volumes.push_back(v.host + ":" + v.container + (v.readonly ? ":ro" : ""));
@@ -123,6 +116,7 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     ResolvedUser user = resolve_user(rec.config.user, paths.rootfs);
     oci::Spec spec = build_spec(image.config, opts, paths, user);
     check_executable(paths.rootfs, spec.process->args.front(), spec.process->env);
+    apply_lifecycle_to_spec(spec, rec.lifecycle);  // --init, --userns
     apply_network_request(c, network, dir, spec);
     fs::write_file_atomic(dir + "/config.json", oci::serialize_spec(spec), 0600, fs::Sync::no_fsync);
     rollback.armed = false;
@@ -156,10 +150,10 @@ int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc) {
     return 0;
 }
 
-int cmd_logs(const LiteContext& c, const std::string& ref, bool follow, int64_t tail) {
+int cmd_logs(const LiteContext& c, const std::string& ref, const LogQuery& query) {
     ContainerStore store(c.layout);
     ContainerRecord r = store.resolve(ref);
-    print_log(store.dir(r.id) + "/container.log", tail, follow, [&] {
+    print_log(store.dir(r.id) + "/container.log", query, [&] {
         if (!store.exists(r.id)) return false;
         return container_alive(c, store.load(r.id));
     });
@@ -221,7 +215,7 @@ int cmd_exec(const LiteContext& c, const ExecRequest& req) {
     return status;
 }
 
-int cmd_stop(const LiteContext& c, const std::vector<std::string>& refs, int timeout) {
+int cmd_stop(const LiteContext& c, const std::vector<std::string>& refs, std::optional<int> timeout) {
     ContainerStore store(c.layout);
     int rc = 0;
     for (const auto& ref : refs) {
@@ -262,7 +256,7 @@ int cmd_start(const LiteContext& c, const std::vector<std::string>& refs) {
     return rc;
 }
 
-int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, int timeout) {
+int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, std::optional<int> timeout) {
     ContainerStore store(c.layout);
     for (const auto& ref : refs) {
         ContainerRecord r = store.resolve(ref);
@@ -275,7 +269,7 @@ int cmd_restart(const LiteContext& c, const std::vector<std::string>& refs, int 
 }
 
 int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const std::string& signal) {
-    int sig = parse_signal(signal);
+    int sig = parse_signal_name(signal);
     ContainerStore store(c.layout);
     int rc = 0;
     for (const auto& ref : refs) {
@@ -283,6 +277,8 @@ int cmd_kill(const LiteContext& c, const std::vector<std::string>& refs, const s
             ContainerRecord r = store.resolve(ref);
             if (!container_running(c, r))
                 throw Error("Cannot kill container: " + ref + ": Container " + r.id + " is not running");
+            // docker: KILL or the container's stop signal is a stop by hand (no restart).
+            if (sig == SIGKILL || sig == stop_signal_of(r.lifecycle)) mark_manually_stopped(c, r.id);
             runtime::kill(c.runtime, r.id, sig, false);
             std::cout << ref << std::endl;
         } catch (const Error& e) {

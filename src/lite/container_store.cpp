@@ -34,7 +34,8 @@ std::string container_to_json(const ContainerRecord& r) {
               {"tty", r.tty},
               {"interactive", r.interactive},
               {"volumes", r.volumes},
-              {"error", r.error}};
+              {"error", r.error},
+              {"lifecycle", lifecycle_to_json(r.lifecycle)}};
     return j.dump(2) + "\n";
 }
 
@@ -60,6 +61,7 @@ ContainerRecord container_from_json(const std::string& text) {
         r.interactive = j.value("interactive", false);
         r.volumes = json_strings(j, "volumes");
         r.error = j.value("error", "");
+        if (auto l = j.find("lifecycle"); l != j.end()) r.lifecycle = lifecycle_from_json(*l);
         return r;
     } catch (const json::exception& e) {
         throw Error(std::string("invalid container record: ") + e.what());
@@ -84,6 +86,9 @@ std::optional<size_t> resolve_reference(const std::vector<std::pair<std::string,
 }
 
 std::string status_text(const ContainerRecord& r, bool alive, int64_t now) {
+    if (alive && r.state == "restarting")  // its monitor waits before starting it again
+        return "Restarting (" + std::to_string(r.exit_code) + ") " +
+               human_duration(now - parse_rfc3339(r.finished_at)) + " ago";
     if (alive) return "Up " + human_duration(now - parse_rfc3339(r.started_at));
     if (r.state == "created") return "Created";
     if (r.state == "running") {

@@ -10,6 +10,7 @@
 
 #include "lite/common.hpp"
 #include "lite/image_store.hpp"
+#include "lite/lifecycle_options.hpp"
 #include "util/unique_fd.hpp"
 
 namespace wb::lite {
@@ -21,7 +22,7 @@ struct ContainerRecord {
     std::string image_id;  // "sha256:<hex>"
     std::vector<std::string> command;  // the process args
     ImageConfig config;                // what the container ran with (commit takes it)
-    std::string state = "created";     // created | running | exited
+    std::string state = "created";     // created | running | restarting (--restart) | exited
     int exit_code = 0;
     std::string created;
     std::string started_at;
@@ -33,6 +34,7 @@ struct ContainerRecord {
     bool interactive = false;           // -i: with -d, stdin stays open (a pipe the monitor holds)
     std::vector<std::string> volumes;   // -v specs as given
     std::string error;                  // why the last start failed
+    LifecycleSettings lifecycle;        // restart policy, --init, stop signal/timeout, userns
 };
 
 std::string container_to_json(const ContainerRecord& r);

@@ -43,8 +43,10 @@ std::string json_string_or_empty(const json& j, const char* key) {
 }
 
 json image_config_to_json(const ImageConfig& c) {
-    return {{"Cmd", c.cmd}, {"Entrypoint", c.entrypoint}, {"Env", c.env}, {"WorkingDir", c.working_dir},
-            {"User", c.user}};
+    json j = {{"Cmd", c.cmd}, {"Entrypoint", c.entrypoint}, {"Env", c.env}, {"WorkingDir", c.working_dir},
+              {"User", c.user}};
+    if (!c.stop_signal.empty()) j["StopSignal"] = c.stop_signal;
+    return j;
 }
 
 ImageConfig image_config_from_json(const json& c) {
@@ -54,6 +56,7 @@ ImageConfig image_config_from_json(const json& c) {
     out.env = json_strings(c, "Env");
     out.working_dir = json_string_or_empty(c, "WorkingDir");
     out.user = json_string_or_empty(c, "User");
+    out.stop_signal = json_string_or_empty(c, "StopSignal");
     return out;
 }
 
@@ -80,6 +83,7 @@ std::string image_config_document(const ImageRecord& r) {
     if (!r.config.entrypoint.empty()) cfg["Entrypoint"] = r.config.entrypoint;
     if (!r.config.env.empty()) cfg["Env"] = r.config.env;
     if (!r.config.working_dir.empty()) cfg["WorkingDir"] = r.config.working_dir;
+    if (!r.config.stop_signal.empty()) cfg["StopSignal"] = r.config.stop_signal;
     if (!r.config.user.empty()) cfg["User"] = r.config.user;
     json doc = {{"architecture", "amd64"},
                 {"os", "linux"},

@@ -17,6 +17,7 @@ struct ImageConfig {
     std::vector<std::string> env;
     std::string working_dir;
     std::string user;
+    std::string stop_signal;  // "StopSignal" ("" = none)
 };
 
 // The record form of an ImageConfig ({"Cmd": [...], "Entrypoint": ..., "Env", "WorkingDir",

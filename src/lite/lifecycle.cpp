@@ -16,6 +16,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "lite/child_wait.hpp"
+#include "lite/idmapped_overlay.hpp"
 #include "lite/image_store.hpp"
 #include "lite/log_file.hpp"
 #include "lite/network_attach.hpp"
@@ -33,60 +35,13 @@ namespace {
 
 std::string merged_dir(const LiteContext& c, const std::string& id) { return c.layout.container_dir(id) + "/merged"; }
 
-int status_code(int wstatus) {
-    if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
-    if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
-    return 255;
-}
-
-int wait_child(pid_t pid) {
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return 255;
-    return status_code(st);
-}
-
-UniqueFd pidfd_open(pid_t pid) { return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))); }
-
-// Waits until pred() is false or timeout_ms passes; true when it turned false.
-template <typename F>
-bool wait_until_not(F pred, int timeout_ms) {
-    for (int waited = 0;; waited += 20) {
-        if (!pred()) return true;
-        if (waited >= timeout_ms) return false;
-        ::usleep(20000);
-    }
-}
-
-// A short-lived private directory for the console socket (sun_path holds 108 bytes).
-struct SocketDir {
-    std::string dir;
-    std::string path;
-    SocketDir() {
-        char tmpl[] = "/tmp/whalebox-lite-XXXXXX";
-        if (!::mkdtemp(tmpl)) throw_errno("mkdtemp");
-        dir = tmpl;
-        path = dir + "/console.sock";
-    }
-    ~SocketDir() {
-        ::unlink(path.c_str());
-        ::rmdir(dir.c_str());
-    }
-};
-
 // runtime::run in the foreground.
 int run_in_foreground(const runtime::Context& ctx, const runtime::CreateOptions& opts) {
     return runtime::run(ctx, opts, false);
 }
 
-void redirect_stdio_to_null() {
-    int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null < 0) return;
-    for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
-    if (null > 2) ::close(null);
-}
+}  // namespace
 
-// Records that the container started under monitor `pid`.
 void record_start(const LiteContext& c, const std::string& id, pid_t monitor) {
     ContainerStore store(c.layout);
     UniqueFd lock = store.lock(id);
@@ -101,133 +56,12 @@ void record_start(const LiteContext& c, const std::string& id, pid_t monitor) {
     store.save(r);
 }
 
+namespace {
+
 void destroy_files(const LiteContext& c, const std::string& id) {
     release_network(c, id);
     unmount_if_mounted(merged_dir(c, id));
     remove_tree_same_fs(c.layout.container_dir(id));
-}
-
-// The monitor: runs the container through runtime::run in a child ("runner") whose stdio
-// are pipes into container.log, tells the starting command (ready_fd) whether the start
-// worked, and records the exit.
-int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
-    ContainerStore store(c.layout);
-    ContainerRecord rec = store.load(id);
-    std::string dir = store.dir(id);
-    UniqueFd log(::open((dir + "/container.log").c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
-    if (!log) throw_errno("open " + dir + "/container.log");
-    LogWriter writer(log.get());
-
-    int out[2], err[2], msg[2], in[2] = {-1, -1};
-    if (::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0 || ::pipe2(msg, O_CLOEXEC) < 0)
-        throw_errno("pipe");
-    // docker run -di: the container's stdin stays open (nothing is ever written, there is
-    // no attach) until the container exits, so `sh` waits instead of reading EOF.
-    if (rec.interactive && !rec.tty && ::pipe2(in, O_CLOEXEC) < 0) throw_errno("pipe");
-    UniqueFd stdin_hold(in[1]);
-    std::optional<SocketDir> sock;
-    UniqueFd listener;
-    runtime::CreateOptions opts = create_options(c, rec);
-    if (rec.tty) {
-        sock.emplace();
-        listener = listen_unix(sock->path);
-        opts.console_socket = sock->path;
-    }
-    std::string pid_file = dir + "/init.pid";
-    ::unlink(pid_file.c_str());
-    opts.pid_file = pid_file;
-
-    record_start(c, id, ::getpid());
-    try {
-        attach_network(c, id);
-    } catch (const Error& e) {
-        fs::write_all(ready_fd, std::string("error 125 ") + e.what());
-        ::close(ready_fd);
-        record_exit(c, id, kExitLiteError, e.what());
-        return 0;
-    }
-    pid_t runner = ::fork();
-    if (runner < 0) throw_errno("fork");
-    if (runner == 0) {
-        ::close(ready_fd);
-        stdin_hold.reset();
-        int null = in[0] >= 0 ? in[0] : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        ::dup2(null, 0);
-        ::dup2(out[1], 1);
-        ::dup2(err[1], 2);
-        try {
-            _exit(run_in_foreground(c.runtime, opts));
-        } catch (const std::exception& e) {
-            fs::write_all(msg[1], e.what());
-            _exit(exit_code_for_start_error(e.what()));
-        }
-    }
-    ::close(out[1]);
-    ::close(err[1]);
-    ::close(msg[1]);
-    if (in[0] >= 0) ::close(in[0]);
-    UniqueFd out_r(out[0]), err_r(err[0]), msg_r(msg[0]);
-    UniqueFd runner_fd = pidfd_open(runner);
-    UniqueFd master;
-    bool reported = false;
-    auto report = [&](const std::string& line) {
-        if (reported) return;
-        fs::write_all(ready_fd, line);
-        ::close(ready_fd);
-        reported = true;
-    };
-
-    char buf[65536];
-    auto pump = [&](UniqueFd& fd, int stream) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
-        if (n <= 0) {
-            fd.reset();
-            return;
-        }
-        writer.feed(stream, buf, static_cast<size_t>(n));
-    };
-    for (;;) {
-        struct pollfd p[5] = {{out_r.get(), POLLIN, 0},
-                              {err_r.get(), POLLIN, 0},
-                              {listener.get(), POLLIN, 0},
-                              {master.get(), POLLIN, 0},
-                              {runner_fd.get(), POLLIN, 0}};
-        int n = ::poll(p, 5, reported ? -1 : 10);
-        if (n < 0 && errno != EINTR) break;
-        if (p[0].revents) pump(out_r, 0);
-        if (p[1].revents) pump(err_r, 1);
-        if (p[2].revents) {
-            try {
-                master = accept_console_master(listener.get());
-                listener.reset();
-            } catch (const Error& e) {
-                writer.feed(1, e.what(), std::strlen(e.what()));
-            }
-        }
-        if (p[3].revents) pump(master, 0);
-        if (!reported && fs::exists(pid_file)) report("ok\n");
-        if (p[4].revents) break;
-    }
-    int status = wait_child(runner);
-    // Whatever the container wrote before it exited; processes it left behind that still
-    // hold the pipes are not waited for.
-    for (UniqueFd* fd : {&out_r, &err_r, &master}) {
-        if (!*fd) continue;
-        ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
-        while (*fd) {
-            ssize_t n = ::read(fd->get(), buf, sizeof buf);
-            if (n <= 0) break;
-            writer.feed(fd == &err_r ? 1 : 0, buf, static_cast<size_t>(n));
-        }
-    }
-    writer.flush();
-    std::string error = fs::read_all(msg_r.get());
-    if (!error.empty()) report("error " + std::to_string(status) + " " + error);
-    else report("ok\n");
-    ::unlink(pid_file.c_str());
-    record_exit(c, id, status, error);
-    return 0;
 }
 
 }  // namespace
@@ -242,7 +76,7 @@ bool container_running(const LiteContext& c, const ContainerRecord& r) {
 }
 
 bool container_alive(const LiteContext& c, const ContainerRecord& r) {
-    return container_running(c, r) || (r.state == "running" && monitor_alive(r));
+    return container_running(c, r) || ((r.state == "running" || r.state == "restarting") && monitor_alive(r));
 }
 
 pid_t container_pid(const LiteContext& c, const ContainerRecord& r) {
@@ -264,7 +98,8 @@ void mount_workspace(const LiteContext& c, const ContainerRecord& r) {
     d.work = dir + "/work";
     d.merged = dir + "/merged";
     for (const auto& p : {d.upper, d.work, d.merged}) fs::mkdir_all(p, 0755);
-    mount_overlay(d);
+    if (r.lifecycle.userns_range.size > 0) mount_overlay_idmapped(d, r.lifecycle.userns_range);  // --userns
+    else mount_overlay(d);
 }
 
 runtime::CreateOptions create_options(const LiteContext& c, const ContainerRecord& r) {
@@ -345,56 +180,21 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     return status;
 }
 
-void start_detached(const LiteContext& c, const std::string& id) {
-    int ready[2];
-    if (::pipe2(ready, O_CLOEXEC) < 0) throw_errno("pipe");
-    pid_t child = ::fork();
-    if (child < 0) throw_errno("fork");
-    if (child == 0) {
-        ::close(ready[0]);
-        ::setsid();
-        pid_t monitor = ::fork();
-        if (monitor != 0) _exit(monitor < 0 ? 1 : 0);
-        // Hold nothing of the caller's: a shell waiting for our stdout (or bats for fd 3)
-        // must not wait for the container.
-        redirect_stdio_to_null();
-        if (ready[1] != 3) {
-            ::dup3(ready[1], 3, O_CLOEXEC);
-            ready[1] = 3;
-        }
-        ::close_range(4, ~0U, 0);
-        ::umask(022);
-        int code = 0;
-        try {
-            code = monitor_main(c, id, ready[1]);
-        } catch (const std::exception& e) {
-            fs::write_all(ready[1], std::string("error 125 ") + e.what());
-            code = kExitLiteError;
-        }
-        _exit(code);
-    }
-    ::close(ready[1]);
-    UniqueFd ready_r(ready[0]);
-    wait_child(child);
-    std::string answer = fs::read_all(ready_r.get());
-    if (answer.rfind("ok", 0) == 0) return;
-    if (answer.rfind("error ", 0) == 0) {
-        std::string rest = answer.substr(6);
-        auto sp = rest.find(' ');
-        int code = std::atoi(rest.substr(0, sp).c_str());
-        throw ExitError(sp == std::string::npos ? "container failed to start" : rest.substr(sp + 1),
-                        code ? code : kExitLiteError);
-    }
-    throw ExitError("the container monitor exited before the container started", kExitLiteError);
+void mark_manually_stopped(const LiteContext& c, const std::string& id) {
+    ContainerStore store(c.layout);
+    if (!store.exists(id)) return;
+    UniqueFd lock = store.lock(id);
+    if (!store.exists(id)) return;
+    ContainerRecord r = store.load(id);
+    r.lifecycle.manually_stopped = true;
+    store.save(r);
 }
 
-void stop_container(const LiteContext& c, const ContainerRecord& r, int timeout) {
+void stop_container(const LiteContext& c, const ContainerRecord& r, std::optional<int> timeout) {
     ContainerStore store(c.layout);
-    auto alive = [&] {
-        ContainerRecord cur = store.exists(r.id) ? store.load(r.id) : r;
-        return container_running(c, cur) || (cur.state == "running" && monitor_alive(cur));
-    };
+    auto alive = [&] { return container_alive(c, store.exists(r.id) ? store.load(r.id) : r); };
     if (!alive()) return;
+    mark_manually_stopped(c, r.id);
     auto signal = [&](int sig) {
         try {
             runtime::kill(c.runtime, r.id, sig, false);
@@ -402,9 +202,10 @@ void stop_container(const LiteContext& c, const ContainerRecord& r, int timeout)
             log::debug("kill {}: {}", r.id, e.what());
         }
     };
-    signal(SIGTERM);
+    signal(stop_signal_of(r.lifecycle));  // --stop-signal, the image's StopSignal, or SIGTERM
+    int seconds = stop_timeout_of(r.lifecycle, timeout);
     bool killed = false;
-    if (!wait_until_not([&] { return container_running(c, r); }, timeout * 1000)) {
+    if (!wait_until_not([&] { return container_running(c, r); }, seconds < 0 ? -1 : seconds * 1000)) {
         signal(SIGKILL);
         killed = true;
         wait_until_not([&] { return container_running(c, r); }, 10000);
@@ -413,14 +214,14 @@ void stop_container(const LiteContext& c, const ContainerRecord& r, int timeout)
     if (!wait_until_not(alive, 10000)) throw Error("container " + r.name + " did not stop");
     if (!store.exists(r.id)) return;
     ContainerRecord cur = store.load(r.id);
-    if (cur.state == "running") {
+    if (cur.state == "running" || cur.state == "restarting") {
         // Nobody was waiting for it (its monitor died): clean up after it ourselves.
         try {
             runtime::remove(c.runtime, r.id, true);
         } catch (const Error& e) {
             log::debug("remove {}: {}", r.id, e.what());
         }
-        record_exit(c, r.id, killed ? 128 + SIGKILL : 128 + SIGTERM, "");
+        record_exit(c, r.id, killed ? 128 + SIGKILL : 128 + stop_signal_of(r.lifecycle), "");
     }
 }
 
@@ -428,12 +229,13 @@ void remove_container(const LiteContext& c, const ContainerRecord& r, bool force
     if (container_alive(c, r) && !force)
         throw Error("You cannot remove a running container " + r.id +
                     ". Stop the container before attempting removal or force remove");
+    mark_manually_stopped(c, r.id);  // its monitor must not start it again
     try {
         runtime::remove(c.runtime, r.id, true);
     } catch (const Error& e) {
         log::debug("remove {}: {}", r.id, e.what());
     }
-    if (r.state == "running" && !wait_until_not([&] { return monitor_alive(r); }, 5000)) {
+    if ((r.state == "running" || r.state == "restarting") && !wait_until_not([&] { return monitor_alive(r); }, 5000)) {
         UniqueFd pfd = pidfd_open(r.monitor_pid);
         if (pfd && monitor_alive(r)) ::syscall(SYS_pidfd_send_signal, pfd.get(), SIGKILL, nullptr, 0);
         wait_until_not([&] { return monitor_alive(r); }, 2000);

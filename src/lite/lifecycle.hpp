@@ -1,6 +1,7 @@
 // A lite container's life: the overlay workspace, running attached or under a detached
 // monitor, and recording how it ended; stop and rm.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "lite/common.hpp"
@@ -29,16 +30,24 @@ runtime::CreateOptions create_options(const LiteContext& c, const ContainerRecor
 // Runs the container in this process with our stdio (a pty proxied to our terminal with
 // -t); records start and exit. Returns the container's exit status.
 int run_attached(const LiteContext& c, const std::string& id, bool interactive);
-// Starts the container under a detached monitor (double fork, setsid) that logs its output
-// to container.log and records its exit; returns once it runs. Throws ExitError when it
-// could not start.
+// Starts the container under a detached monitor (monitor.cpp: double fork, setsid) that
+// logs its output to container.log, records its exit and restarts it as its --restart
+// policy says; returns once it runs. Throws ExitError when it could not start.
 void start_detached(const LiteContext& c, const std::string& id);
 
 // Records the end of a run, unmounts the workspace, and removes an --rm container.
 void record_exit(const LiteContext& c, const std::string& id, int status, const std::string& error);
 
-// SIGTERM, then SIGKILL after timeout seconds; returns once the exit is recorded.
-void stop_container(const LiteContext& c, const ContainerRecord& r, int timeout);
+// Records that the container was stopped by hand: its monitor does not restart it.
+void mark_manually_stopped(const LiteContext& c, const std::string& id);
+// Records that the container started under monitor `monitor` (its state "running").
+void record_start(const LiteContext& c, const std::string& id, pid_t monitor);
+
+// Marks the container stopped by hand (its restart policy no longer applies), sends its
+// stop signal (--stop-signal, the image's StopSignal, else SIGTERM), then SIGKILL after
+// timeout seconds (nullopt: its --stop-timeout, else 10; negative: no SIGKILL); returns
+// once the exit is recorded.
+void stop_container(const LiteContext& c, const ContainerRecord& r, std::optional<int> timeout);
 // Removes the container (force: kills a running one first). Never deletes below a mount.
 void remove_container(const LiteContext& c, const ContainerRecord& r, bool force);
 

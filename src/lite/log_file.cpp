@@ -3,12 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <deque>
 #include <nlohmann/json.hpp>
 
 #include "lite/common.hpp"
-#include "util/fs.hpp"
-#include "util/unique_fd.hpp"
 
 namespace wb::lite {
 
@@ -65,51 +62,6 @@ void LogWriter::flush() {
             write_entry(s, pending_[s]);
             pending_[s].clear();
         }
-}
-
-namespace {
-
-void emit(const std::string& line) {
-    if (auto e = parse_log_entry(line)) fs::write_all(e->stream == "stderr" ? 2 : 1, e->text);
-}
-
-}  // namespace
-
-void print_log_impl(const std::string& path, int64_t tail, bool follow, bool (*still_running)(void*), void* arg) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    std::string partial;
-    std::deque<std::string> last;
-    bool first = true;
-    for (;;) {
-        bool running = follow && still_running(arg);
-        if (!fd) fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-        if (fd) {
-            char buf[65536];
-            ssize_t n;
-            while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) {
-                partial.append(buf, static_cast<size_t>(n));
-                size_t start = 0, nl;
-                while ((nl = partial.find('\n', start)) != std::string::npos) {
-                    std::string line = partial.substr(start, nl - start);
-                    start = nl + 1;
-                    if (first && tail >= 0) {
-                        last.push_back(std::move(line));
-                        if (static_cast<int64_t>(last.size()) > tail) last.pop_front();
-                    } else {
-                        emit(line);
-                    }
-                }
-                partial.erase(0, start);
-            }
-        }
-        if (first) {
-            for (const auto& l : last) emit(l);
-            last.clear();
-            first = false;
-        }
-        if (!running) return;
-        ::usleep(100000);
-    }
 }
 
 }  // namespace wb::lite

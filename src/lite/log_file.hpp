@@ -30,15 +30,4 @@ private:
     std::string pending_[2];
 };
 
-// Prints entries of a log file: the last `tail` lines (-1: all) and, with follow, new
-// ones until still_running() turns false. stdout entries go to fd 1, stderr ones to fd 2.
-template <typename F>
-void print_log(const std::string& path, int64_t tail, bool follow, F still_running);
-void print_log_impl(const std::string& path, int64_t tail, bool follow, bool (*still_running)(void*), void* arg);
-
-template <typename F>
-void print_log(const std::string& path, int64_t tail, bool follow, F still_running) {
-    print_log_impl(path, tail, follow, [](void* a) { return (*static_cast<F*>(a))(); }, &still_running);
-}
-
 }  // namespace wb::lite

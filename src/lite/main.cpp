@@ -13,6 +13,7 @@
 #include "lite/cli_habits.hpp"
 #include "lite/cli_messages.hpp"
 #include "lite/commands.hpp"
+#include "lite/cli_lifecycle.hpp"
 #include "lite/network_cli.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -40,6 +41,7 @@ struct RunFlags {
     int64_t cpu_shares = -1, pids_limit = 0;
     std::vector<std::string> volumes, env, env_files, publish;
     RunHabitFlags habits;  // cli_habits.cpp
+    RunLifecycleFlags lifecycle;  // cli_lifecycle.cpp
 };
 
 void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteContext& ctx) {
@@ -69,6 +71,7 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
     run->add_option("--ip", f.opts.ip, "IPv4 address on a user-defined network");
     run->add_flag("--read-only", f.opts.read_only, "Mount the container's root filesystem as read only");
     add_run_habit_flags(run, f.habits);
+    add_run_lifecycle_flags(run, f.lifecycle);
     run->add_option("image", f.opts.image, "Image name or id")->required();
     run->add_option("command", f.opts.command, "Command and arguments (default: the image's)");
     run->callback([&] {
@@ -81,6 +84,7 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
             for (const auto& v : f.volumes) o.volumes.push_back(parse_volume(v));
             for (const auto& p : f.publish) o.publish.push_back(parse_publish(p));
             apply_run_habit_flags(f.habits, o);
+            apply_run_lifecycle_flags(f.lifecycle, o);
             for (const auto& file : f.env_files)
                 for (const auto& e : parse_env_file_text(wb::fs::read_file(file))) o.env.push_back(e);
             for (const auto& e : f.env)
@@ -101,6 +105,7 @@ int main(int argc, char** argv) {
     }
     FlagSyntax run_syntax = kRunSyntax;
     run_syntax.value_options.insert(run_habit_value_flags().begin(), run_habit_value_flags().end());
+    run_syntax.value_options.insert(run_lifecycle_value_flags().begin(), run_lifecycle_value_flags().end());
     if (sub < args.size() && args[sub] == "run") args = split_command_args(args, sub + 1, run_syntax);
     if (sub < args.size() && args[sub] == "exec") args = split_command_args(args, sub + 1, kExecSyntax);
 
@@ -159,24 +164,12 @@ int main(int argc, char** argv) {
     ps->add_flag("--no-trunc", no_trunc, "Don't truncate output");
     ps->callback([&] { action = [&] { return cmd_ps(ctx, all, quiet, no_trunc); }; });
 
-    bool follow = false;
-    std::string tail = "all";
+    LogFlags log_flags;
     std::string ref;
-    auto* logs = app.add_subcommand("logs", "Fetch the logs of a detached container");
-    logs->add_flag("-f,--follow", follow, "Follow log output");
-    logs->add_option("-n,--tail", tail, "Number of lines to show from the end of the logs")->capture_default_str();
+    auto* logs = app.add_subcommand("logs", "Fetch the logs of a container");
+    add_log_flags(logs, log_flags);  // cli_lifecycle.cpp
     logs->add_option("container", ref, "Container name or id")->required();
-    logs->callback([&] {
-        action = [&] {
-            int64_t n = -1;
-            if (tail != "all") {
-                char* end = nullptr;
-                n = std::strtoll(tail.c_str(), &end, 10);
-                if (tail.empty() || *end) throw wb::Error("invalid --tail value: " + tail);
-            }
-            return cmd_logs(ctx, ref, follow, n);
-        };
-    });
+    logs->callback([&] { action = [&] { return cmd_logs(ctx, ref, to_log_query(log_flags)); }; });
 
     ExecRequest exec_req;
     auto* exec = app.add_subcommand("exec", "Run a command in a running container");
@@ -191,9 +184,9 @@ int main(int argc, char** argv) {
     exec->add_option("command", exec_req.command, "Command and arguments")->required();
     exec->callback([&] { action = [&] { return cmd_exec(ctx, exec_req); }; });
 
-    int timeout = 10;
-    auto* stop = app.add_subcommand("stop", "Stop running containers (SIGTERM, SIGKILL after the timeout)");
-    stop->add_option("-t,--time", timeout, "Seconds to wait before killing the container")->capture_default_str();
+    std::optional<int> timeout;  // default: the container's --stop-timeout, else 10
+    auto* stop = app.add_subcommand("stop", "Stop running containers (the stop signal, SIGKILL after the timeout)");
+    stop->add_option("-t,--time", timeout, "Seconds to wait before killing the container (default 10)");
     stop->add_option("container", refs, "Container names or ids")->required();
     stop->callback([&] { action = [&] { return cmd_stop(ctx, refs, timeout); }; });
 
@@ -202,7 +195,7 @@ int main(int argc, char** argv) {
     start->callback([&] { action = [&] { return cmd_start(ctx, refs); }; });
 
     auto* restart = app.add_subcommand("restart", "Restart containers (stop, then start)");
-    restart->add_option("-t,--time", timeout, "Seconds to wait before killing the container")->capture_default_str();
+    restart->add_option("-t,--time", timeout, "Seconds to wait before killing the container (default 10)");
     restart->add_option("container", refs, "Container names or ids")->required();
     restart->callback([&] { action = [&] { return cmd_restart(ctx, refs, timeout); }; });
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lite/lifecycle_options.hpp"
 #include "lite/ports.hpp"
 #include "lite/run_extras.hpp"
 
@@ -45,6 +46,7 @@ struct RunOptions {
     std::string image;
     std::vector<std::string> command;  // CMD... (replaces the image's Cmd)
     RunExtras extra;                   // issue 17's flags (run_extras.hpp)
+    LifecycleSettings lifecycle;       // --restart, --init, --stop-*, --userns (lifecycle_options.hpp)
 };
 
 // docker's RAMInBytes: "64m", "64MB", "1g", "512k", "1.5g", "1048576" (binary units).
