@@ -139,11 +139,10 @@ int cmd_stats(const LiteContext& c, const std::vector<std::string>& refs, bool a
     std::vector<ContainerRecord> list;
     if (refs.empty()) {
         for (const auto& r : store.list())
-            if (container_running(c, r)) list.push_back(r);
+            if (all || container_running(c, r)) list.push_back(r);
     } else {
         for (const auto& ref : refs) list.push_back(store.resolve(ref));
     }
-    (void)all;
     // CPU % over a short window, as docker's first --no-stream sample.
     std::vector<std::optional<Sample>> first(list.size());
     for (size_t i = 0; i < list.size(); ++i) {
