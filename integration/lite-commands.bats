@@ -264,3 +264,9 @@ whiteout-kept" ]
 	_whalebox
 	[ "${COMPREPLY[*]}" = "text" ]
 }
+
+@test "lite-commands: help for every new command" {
+	for cmd in create top stats pause unpause attach cp history save info "container prune" "image prune" "system df"; do
+		"$WHALEBOX_LITE" $cmd --help | grep -q "Usage"
+	done
+}
