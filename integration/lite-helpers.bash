@@ -86,12 +86,12 @@ teardown_lite() {
 
 # The id of a container (by name).
 lite_id() {
-	__lite inspect "$1" | "$LITE_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])'
+	__lite inspect "$1" | "$LITE_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["Id"])'
 }
 
-# A field of `inspect NAME`.
+# A field of the lite record of `inspect NAME` (its "WhaleboxLite" object: pid, monitorPid, ...).
 lite_field() {
-	__lite inspect "$1" | "$LITE_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"
+	__lite inspect "$1" | "$LITE_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["WhaleboxLite"][sys.argv[1]])' "$2"
 }
 
 # Waits up to $2 seconds (default 10) until `ps -a` shows NAME with a STATUS matching $3.

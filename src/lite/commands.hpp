@@ -15,13 +15,22 @@ namespace wb::lite {
 // Images.
 int cmd_import(const LiteContext& c, const std::string& tarball, const std::string& name);
 int cmd_load(const LiteContext& c, const std::string& archive, const std::string& tag);
-int cmd_images(const LiteContext& c, bool quiet);
+int cmd_images(const LiteContext& c, bool quiet, const std::string& format = "");
 int cmd_rmi(const LiteContext& c, const std::vector<std::string>& refs, bool force);
-int cmd_inspect(const LiteContext& c, const std::vector<std::string>& refs);
+// docker's shape (container_view.hpp); format: a Go template per object; type: "",
+// "container" or "image".
+int cmd_inspect(const LiteContext& c, const std::vector<std::string>& refs, const std::string& format = "",
+                const std::string& type = "");
 
 // Containers.
 int cmd_run(const LiteContext& c, RunOptions opts);
-int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc);
+struct PsOptions {
+    bool all = false, quiet = false, no_trunc = false, size = false, latest = false;
+    int64_t last = -1;                 // -n: the last N created (-1: no limit)
+    std::vector<std::string> filters;  // --filter KEY=VALUE
+    std::string format;                // --format
+};
+int cmd_ps(const LiteContext& c, const PsOptions& o);
 int cmd_logs(const LiteContext& c, const std::string& ref, const LogQuery& query);
 struct ExecRequest {
     std::string ref;

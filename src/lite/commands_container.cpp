@@ -1,4 +1,4 @@
-// run, ps, logs, exec, stop, start, restart, kill, rm, export.
+// run, logs, exec, stop, start, restart, kill, rm, export.
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -121,33 +121,16 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     fs::write_file_atomic(dir + "/config.json", oci::serialize_spec(spec), 0600, fs::Sync::no_fsync);
     rollback.armed = false;
 
+    if (opts.create_only) {
+        std::cout << rec.id << std::endl;
+        return 0;
+    }
     if (opts.detach) {
         start_detached(c, rec.id);
         std::cout << rec.id << std::endl;
         return 0;
     }
     return run_attached(c, rec.id, opts.interactive);
-}
-
-int cmd_ps(const LiteContext& c, bool all, bool quiet, bool no_trunc) {
-    std::vector<std::vector<std::string>> rows;
-    if (!quiet) rows.push_back({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"});
-    release_stale_networks(c);
-    int64_t now = time(nullptr);
-    for (const auto& r : ContainerStore(c.layout).list()) {
-        bool alive = container_alive(c, r);
-        if (!all && !alive) continue;
-        std::string id = no_trunc ? r.id : r.id.substr(0, 12);
-        if (quiet) {
-            std::cout << id << "\n";
-            continue;
-        }
-        rows.push_back({id, r.image, command_cell(r.command, no_trunc),
-                        human_duration(now - parse_rfc3339(r.created)) + " ago", status_text(r, alive, now),
-                        ports_cell(c.layout, r.id), r.name});
-    }
-    std::cout << format_table(rows);
-    return 0;
 }
 
 int cmd_logs(const LiteContext& c, const std::string& ref, const LogQuery& query) {

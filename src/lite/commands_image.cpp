@@ -1,4 +1,4 @@
-// import, load, images, rmi, inspect, commit.
+// import, load, rmi, commit (images and inspect: commands_list.cpp).
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -23,30 +23,6 @@ int cmd_load(const LiteContext& c, const std::string& archive, const std::string
         if (r.tags.empty()) std::cout << "Loaded image ID: " << r.id << "\n";
         for (const auto& t : r.tags) std::cout << "Loaded image: " << t << "\n";
     }
-    return 0;
-}
-
-int cmd_images(const LiteContext& c, bool quiet) {
-    std::vector<std::vector<std::string>> rows;
-    if (!quiet) rows.push_back({"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"});
-    int64_t now = time(nullptr);
-    for (const auto& r : ImageStore(c.layout).list()) {
-        std::string short_id = r.id.substr(7, 12);
-        if (quiet) {
-            std::cout << short_id << "\n";
-            continue;
-        }
-        std::string created = human_duration(now - parse_rfc3339(r.created)) + " ago";
-        auto add = [&](const std::string& repo, const std::string& tag) {
-            rows.push_back({repo, tag, short_id, created, human_size(r.size)});
-        };
-        if (r.tags.empty()) add("<none>", "<none>");
-        for (const auto& t : r.tags) {
-            auto colon = t.rfind(':');
-            add(t.substr(0, colon), t.substr(colon + 1));
-        }
-    }
-    std::cout << format_table(rows);
     return 0;
 }
 
@@ -78,35 +54,6 @@ int cmd_rmi(const LiteContext& c, const std::vector<std::string>& refs, bool for
             rc = 1;
         }
     }
-    return rc;
-}
-
-int cmd_inspect(const LiteContext& c, const std::vector<std::string>& refs) {
-    json out = json::array();
-    int rc = 0;
-    ContainerStore containers(c.layout);
-    ImageStore images(c.layout);
-    for (const auto& ref : refs) {
-        if (auto ct = containers.find(ref)) {
-            json j = json::parse(container_to_json(*ct));
-            bool running = container_running(c, *ct);
-            j["running"] = running;
-            j["pid"] = running ? container_pid(c, *ct) : 0;
-            j["status"] = status_text(*ct, container_alive(c, *ct), time(nullptr));
-            j["dir"] = c.layout.container_dir(ct->id);
-            out.push_back(j);
-        } else if (auto im = images.find(ref)) {
-            json j = json::parse(image_to_json(*im));
-            json dirs = json::array();
-            for (const auto& l : im->layers) dirs.push_back(c.layout.layer_dir(l));
-            j["layerDirs"] = dirs;
-            out.push_back(j);
-        } else {
-            std::cerr << "Error: No such object: " << ref << "\n";
-            rc = 1;
-        }
-    }
-    std::cout << out.dump(4) << "\n";
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lite/container_store.hpp"
+#include "lite/format.hpp"
 #include "lite/network_attach.hpp"
 #include "lite/network_cli.hpp"
 #include "lite/network_config.hpp"
@@ -33,19 +34,21 @@ int cmd_network_create(const LiteContext& c, const NetworkCreateOptions& opts) {
     return 0;
 }
 
-int cmd_network_ls(const LiteContext& c, bool quiet) {
+int cmd_network_ls(const LiteContext& c, bool quiet, const std::string& format) {
     c.layout.ensure();
     release_stale_networks(c);
-    std::vector<std::vector<std::string>> rows;
-    if (!quiet) rows.push_back({"NETWORK ID", "NAME", "DRIVER", "SUBNET", "GATEWAY"});
+    std::vector<json> objects;
     for (const auto& n : NetworkStore(c.layout).list()) {
         if (quiet) {
             std::cout << n.id.substr(0, 12) << "\n";
             continue;
         }
-        rows.push_back({n.id.substr(0, 12), n.name, n.driver, n.subnet, n.gateway});
+        objects.push_back({{"ID", n.id.substr(0, 12)}, {"Name", n.name}, {"Driver", n.driver}, {"Scope", "local"},
+                           {"Subnet", n.subnet}, {"Gateway", n.gateway}});
     }
-    std::cout << format_table(rows);
+    if (quiet) return 0;
+    const std::string table = "{{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Subnet}}\t{{.Gateway}}";
+    std::cout << format_list(format.empty() ? "table " + table : format, objects, {{"ID", "NETWORK ID"}}, table);
     return 0;
 }
 
@@ -137,7 +140,7 @@ void add_network_commands(CLI::App& app, std::function<int()>& action, LiteConte
         NetworkCreateOptions create;
         std::vector<std::string> refs;
         bool quiet = false;
-        std::string ref, which, network, ip;
+        std::string ref, which, network, ip, format;
     };
     static Values v;
     auto* network = app.add_subcommand("network", "Manage networks (CNI bridge networks)");
@@ -152,7 +155,8 @@ void add_network_commands(CLI::App& app, std::function<int()>& action, LiteConte
     auto* ls = network->add_subcommand("ls", "List networks");
     ls->alias("list");
     ls->add_flag("-q,--quiet", v.quiet, "Only display network IDs");
-    ls->callback([&] { action = [&] { return cmd_network_ls(ctx, v.quiet); }; });
+    ls->add_option("--format", v.format, "Format output using a Go template ({{.Name}}, table, json)");
+    ls->callback([&] { action = [&] { return cmd_network_ls(ctx, v.quiet, v.format); }; });
 
     auto* inspect = network->add_subcommand("inspect", "Display detailed information on networks");
     inspect->add_option("network", v.refs, "Network names or ids")->required();

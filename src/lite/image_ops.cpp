@@ -22,25 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-// A scratch directory under ROOT/tmp, removed when done.
-struct ScratchDir {
-    std::string path;
-    explicit ScratchDir(const Layout& layout, const char* prefix) {
-        layout.ensure();
-        std::string tmpl = layout.tmp_dir() + "/" + prefix + "-XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        if (!::mkdtemp(buf.data())) throw_errno("mkdtemp " + tmpl);
-        path = buf.data();
-    }
-    ~ScratchDir() {
-        try {
-            remove_tree_same_fs(path);
-        } catch (const std::exception&) {
-        }
-    }
-};
-
 // Unpacks into a scratch dir, then renames it into place under the digest.
 std::string unpack_into_store(const Layout& layout, int fd, const std::string& key, const std::string& label,
                               uint64_t* size) {
@@ -164,6 +145,22 @@ std::vector<ArchiveImage> oci_layout_images(const std::string& root) {
 
 }  // namespace
 
+ScratchDir::ScratchDir(const Layout& layout, const char* prefix) {
+    layout.ensure();
+    std::string tmpl = layout.tmp_dir() + "/" + prefix + "-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    if (!::mkdtemp(buf.data())) throw_errno("mkdtemp " + tmpl);
+    path = buf.data();
+}
+
+ScratchDir::~ScratchDir() {
+    try {
+        remove_tree_same_fs(path);
+    } catch (const std::exception&) {
+    }
+}
+
 std::string store_layer(const Layout& layout, const std::string& tar_path, const std::string& key,
                         const std::string& label, uint64_t* size) {
     UniqueFd fd(::open(tar_path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -188,6 +185,8 @@ ImageRecord import_image(const Layout& layout, const std::string& tarball, const
     r.created = now_rfc3339();
     r.source = "import";
     r.size = size;
+    r.history = json::array({{{"created", r.created}, {"created_by", ""},
+                              {"comment", "Imported from " + tarball}}});
     r = finish_record(r);
     ImageStore(layout).save(r);
     return r;
@@ -251,6 +250,7 @@ std::vector<ImageRecord> load_images(const Layout& layout, const std::string& ar
         r.config = parse_image_config(config);
         r.created = config.value("created", now_rfc3339());
         r.source = "load";
+        if (auto h = config.find("history"); h != config.end() && h->is_array()) r.history = *h;
         r.id = sha256_digest(config_text);
         for (const auto& t : tag.empty() ? a.tags : std::vector<std::string>{tag}) r.tags.push_back(normalize_tag(t));
         ImageRecord shown = r;
@@ -276,6 +276,7 @@ ImageRecord commit_container(const Layout& layout, const ContainerRecord& c, con
         if (!out) throw_errno("create " + tar);
         PackOptions po;
         po.whiteouts_to_tar = true;
+        po.progress_label = "Committing the write layer";
         pack_tree(layout.container_dir(c.id) + "/upper", out.get(), po);
         if (::fsync(out.get()) < 0) throw_errno("fsync " + tar);
     }
@@ -288,6 +289,10 @@ ImageRecord commit_container(const Layout& layout, const ContainerRecord& c, con
     r.created = now_rfc3339();
     r.source = "commit";
     r.size = base.size + size;
+    r.history = base.history;
+    std::string by;
+    for (const auto& a : c.command) by += (by.empty() ? "" : " ") + a;
+    r.history.push_back({{"created", r.created}, {"created_by", by}});
     if (!name.empty()) r.tags = {normalize_tag(name)};
     r = finish_record(r);
     store.save(r);
@@ -302,7 +307,9 @@ void export_rootfs(const std::string& rootfs, const std::string& path) {
         if (!fd) throw_errno("create " + path);
         out = fd.get();
     }
-    pack_tree(rootfs, out, PackOptions{});
+    PackOptions po;
+    po.progress_label = "Exporting";
+    pack_tree(rootfs, out, po);
 }
 
 }  // namespace wb::lite

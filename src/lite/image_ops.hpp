@@ -9,6 +9,15 @@
 
 namespace wb::lite {
 
+// A scratch directory under ROOT/tmp, removed when done.
+struct ScratchDir {
+    std::string path;
+    ScratchDir(const Layout& layout, const char* prefix);
+    ~ScratchDir();
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+};
+
 // TARBALL ("-" = stdin) becomes a one-layer image tagged NAME with Cmd ["sh"].
 ImageRecord import_image(const Layout& layout, const std::string& tarball, const std::string& name);
 

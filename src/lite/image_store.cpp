@@ -23,6 +23,7 @@ std::string image_to_json(const ImageRecord& r) {
               {"created", r.created},
               {"source", r.source},
               {"size", r.size}};
+    if (!r.history.empty()) j["history"] = r.history;
     return j.dump(2) + "\n";
 }
 
@@ -71,6 +72,7 @@ ImageRecord image_from_json(const std::string& text) {
         r.created = json_string_or_empty(j, "created");
         r.source = json_string_or_empty(j, "source");
         r.size = j.value("size", uint64_t{0});
+        if (auto h = j.find("history"); h != j.end() && h->is_array()) r.history = *h;
         return r;
     } catch (const json::exception& e) {
         throw Error(std::string("invalid image record: ") + e.what());

@@ -37,6 +37,9 @@ struct ImageRecord {
     std::string created;  // RFC 3339
     std::string source;   // "import", "load", "commit"
     uint64_t size = 0;    // bytes unpacked
+    // The config's "history" as docker writes it ([{created, created_by, empty_layer,
+    // comment}], bottom first); empty when unknown.
+    nlohmann::json history = nlohmann::json::array();
 };
 
 std::string image_to_json(const ImageRecord& r);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lite/layer_unpack.hpp"
+#include "lite/progress.hpp"
 #include "lite/sha256.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
@@ -26,6 +27,7 @@ namespace {
 struct WriteContext {
     int fd = -1;
     Sha256 sha;
+    ProgressLine* progress = nullptr;
 };
 
 la_ssize_t write_callback(struct archive* a, void* data, const void* buf, size_t len) {
@@ -40,6 +42,7 @@ la_ssize_t write_callback(struct archive* a, void* data, const void* buf, size_t
             return -1;
         }
         c->sha.update(p, static_cast<size_t>(n));
+        if (c->progress) c->progress->add(static_cast<uint64_t>(n));
         p += n;
         left -= static_cast<size_t>(n);
     }
@@ -170,8 +173,10 @@ private:
 }  // namespace
 
 std::string pack_tree(const std::string& dir, int out_fd, const PackOptions& opts) {
+    ProgressLine progress(opts.progress_label);
     WriteContext ctx;
     ctx.fd = out_fd;
+    ctx.progress = &progress;
     struct archive* a = archive_write_new();
     std::unique_ptr<struct archive, int (*)(struct archive*)> guard(a, archive_write_free);
     archive_write_set_format_pax_restricted(a);

@@ -8,6 +8,8 @@ namespace wb::lite {
 struct PackOptions {
     // char 0:0 NAME -> empty .wh.NAME; trusted.overlay.opaque=y dir -> dir/.wh..wh..opq.
     bool whiteouts_to_tar = false;
+    // Shown with the bytes written on a terminal (stderr, progress.hpp); empty: quiet.
+    std::string progress_label;
 };
 
 // Writes the tree below dir to out_fd; never descends into another mount. Returns

@@ -14,6 +14,7 @@
 #include "lite/cli_messages.hpp"
 #include "lite/commands.hpp"
 #include "lite/cli_lifecycle.hpp"
+#include "lite/commands_lite.hpp"
 #include "lite/network_cli.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -44,8 +45,10 @@ struct RunFlags {
     RunLifecycleFlags lifecycle;  // cli_lifecycle.cpp
 };
 
-void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteContext& ctx) {
-    auto* run = app.add_subcommand("run", "Create and run a new container from an image");
+// run, and create (the same flags; the container is made, not started).
+void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteContext& ctx, const std::string& name) {
+    auto* run = app.add_subcommand(name, name == "create" ? "Create a new container (start starts it)"
+                                                          : "Create and run a new container from an image");
     run->set_help_flag("--help", "Print usage");
     run->add_flag("-t,--tty", f.opts.tty, "Allocate a pseudo-TTY");
     run->add_flag("-i,--interactive", f.opts.interactive, "Keep STDIN open");
@@ -74,9 +77,11 @@ void add_run(CLI::App& app, RunFlags& f, std::function<int()>& action, LiteConte
     add_run_lifecycle_flags(run, f.lifecycle);
     run->add_option("image", f.opts.image, "Image name or id")->required();
     run->add_option("command", f.opts.command, "Command and arguments (default: the image's)");
-    run->callback([&] {
-        action = [&] {
+    const bool create_only = name == "create";
+    run->callback([&, create_only] {
+        action = [&, create_only] {
             RunOptions o = f.opts;
+            o.create_only = create_only;
             if (!f.memory.empty()) o.memory = parse_memory_size(f.memory);
             if (!f.cpus.empty()) o.cpus = parse_cpus(f.cpus);
             if (f.cpu_shares >= 0) o.cpu_shares = static_cast<uint64_t>(f.cpu_shares);
@@ -106,7 +111,7 @@ int main(int argc, char** argv) {
     FlagSyntax run_syntax = kRunSyntax;
     run_syntax.value_options.insert(run_habit_value_flags().begin(), run_habit_value_flags().end());
     run_syntax.value_options.insert(run_lifecycle_value_flags().begin(), run_lifecycle_value_flags().end());
-    if (sub < args.size() && args[sub] == "run") args = split_command_args(args, sub + 1, run_syntax);
+    if (sub < args.size() && (args[sub] == "run" || args[sub] == "create")) args = split_command_args(args, sub + 1, run_syntax);
     if (sub < args.size() && args[sub] == "exec") args = split_command_args(args, sub + 1, kExecSyntax);
 
     LiteContext ctx;
@@ -137,10 +142,12 @@ int main(int argc, char** argv) {
     load->add_option("-t,--tag", tag, "Name the loaded image (archives with one image)");
     load->callback([&] { action = [&] { return cmd_load(ctx, archive.empty() ? "-" : archive, tag); }; });
 
-    bool quiet = false, force = false, all = false, no_trunc = false;
+    bool quiet = false, force = false;
     auto* images = app.add_subcommand("images", "List images");
+    std::string format, type;
     images->add_flag("-q,--quiet", quiet, "Only show image IDs");
-    images->callback([&] { action = [&] { return cmd_images(ctx, quiet); }; });
+    images->add_option("--format", format, "Format output using a Go template ({{.Repository}}, table, json)");
+    images->callback([&] { action = [&] { return cmd_images(ctx, quiet, format); }; });
 
     std::vector<std::string> refs;
     auto* rmi = app.add_subcommand("rmi", "Remove images (layers no other image uses go too)");
@@ -149,20 +156,30 @@ int main(int argc, char** argv) {
     rmi->callback([&] { action = [&] { return cmd_rmi(ctx, refs, force); }; });
 
     auto* inspect = app.add_subcommand("inspect", "Show the records of containers or images as JSON");
+    inspect->add_option("-f,--format", format, "Format output using a Go template ({{.State.Status}}, {{json .}})");
+    inspect->add_option("--type", type, "Only a container or an image")->check(CLI::IsMember({"container", "image"}));
     inspect->add_option("name", refs, "Container or image names or ids")->required();
-    inspect->callback([&] { action = [&] { return cmd_inspect(ctx, refs); }; });
+    inspect->callback([&] { action = [&] { return cmd_inspect(ctx, refs, format, type); }; });
 
     add_network_commands(app, action, ctx);
 
     // Containers.
-    RunFlags run_flags;
-    add_run(app, run_flags, action, ctx);
+    RunFlags run_flags, create_flags;
+    add_run(app, run_flags, action, ctx, "run");
+    add_run(app, create_flags, action, ctx, "create");
 
+    PsOptions ps_opts;
     auto* ps = app.add_subcommand("ps", "List containers");
-    ps->add_flag("-a,--all", all, "Show all containers (default shows just running)");
-    ps->add_flag("-q,--quiet", quiet, "Only display container IDs");
-    ps->add_flag("--no-trunc", no_trunc, "Don't truncate output");
-    ps->callback([&] { action = [&] { return cmd_ps(ctx, all, quiet, no_trunc); }; });
+    ps->add_flag("-a,--all", ps_opts.all, "Show all containers (default shows just running)");
+    ps->add_flag("-q,--quiet", ps_opts.quiet, "Only display container IDs");
+    ps->add_flag("--no-trunc", ps_opts.no_trunc, "Don't truncate output");
+    ps->add_flag("-s,--size", ps_opts.size, "Display total file sizes");
+    ps->add_option("-n,--last", ps_opts.last, "Show n last created containers (includes all states)");
+    ps->add_flag("-l,--latest", ps_opts.latest, "Show the latest created container (includes all states)");
+    ps->add_option("-f,--filter", ps_opts.filters, "Filter: name=, status=, ancestor=, label=, id=, exited=")
+        ->allow_extra_args(false);
+    ps->add_option("--format", ps_opts.format, "Format output using a Go template ({{.Names}}, table, json)");
+    ps->callback([&] { action = [&] { return cmd_ps(ctx, ps_opts); }; });
 
     LogFlags log_flags;
     std::string ref;
@@ -226,6 +243,8 @@ int main(int argc, char** argv) {
 
     HabitCli habits;
     add_habit_commands(app, habits, action, ctx);  // cli_habits.cpp: volume, ...
+    LiteCli lite_cli;
+    add_lite_commands(app, lite_cli, action, ctx);  // cli_commands.cpp: top, stats, cp, save, ...
 
     if (auto f = unknown_command(app, args, sub)) {
         std::cerr << f->message;

@@ -26,6 +26,7 @@ struct RunOptions {
     bool tty = false;          // -t
     bool interactive = false;  // -i
     bool detach = false;       // -d
+    bool create_only = false;  // `create`: made, not started (`start` starts it)
     bool auto_remove = false;  // --rm
     std::string name;
     std::optional<int64_t> memory;      // -m, bytes

@@ -1,0 +1,272 @@
+#!/usr/bin/env bats
+# whalebox-lite: the commands docker users reach for (issue 17, item 5): create, top,
+# stats, pause/unpause, cp, attach, history, save, info, container/image prune, system df.
+# Real containers, as root; each test has its own --root; --network none always.
+
+load lite-helpers
+
+setup() { setup_lite; }
+teardown() { teardown_lite; }
+
+@test "lite-commands: create makes a container that start starts" {
+	lite create --name made --network none busybox sh -c 'echo made-output; sleep 1000'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^[0-9a-f]{64}$ ]]
+	lite ps -a
+	[[ "$output" == *"Created"*"made"* ]]
+	lite ps -q
+	[ -z "$output" ]
+	lite start made
+	[ "$status" -eq 0 ]
+	lite ps
+	[[ "$output" == *"Up "*"made"* ]]
+	sleep 0.5
+	lite logs made
+	[[ "$output" == *made-output* ]]
+	lite create --network none nosuchimage
+	[ "$status" -eq 125 ]
+}
+
+@test "lite-commands: top lists the container's processes" {
+	lite run -d --name box --network none busybox sleep 1000
+	[ "$status" -eq 0 ]
+	lite top box
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "UID "*"PID"*"PPID"*"CMD"* ]]
+	[[ "$output" == *"sleep 1000"* ]]
+	lite stop -t 0 box
+	lite top box
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not running"* ]]
+}
+
+@test "lite-commands: stats --no-stream shows CPU %, MEM USAGE / LIMIT and PIDS from the cgroup" {
+	lite run -d --name box -m 64m --network none busybox sh -c 'sleep 1000 & sleep 1000; echo'
+	[ "$status" -eq 0 ]
+	lite stats --no-stream box
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "CONTAINER ID"*"NAME"*"CPU %"*"MEM USAGE / LIMIT"*"MEM %"*"PIDS"* ]]
+	[[ "${lines[1]}" == *box* ]]
+	[[ "${lines[1]}" == *"/ 64MiB"* ]]
+	lite stats --no-stream --format '{{.Name}} {{.PIDs}}' box
+	[ "$output" = "box 3" ]
+	lite stats --no-stream
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "lite-commands: pause freezes and unpause thaws" {
+	lite run -d --name box --network none busybox sleep 1000
+	lite pause box
+	[ "$status" -eq 0 ]
+	[ "$output" = box ]
+	lite ps
+	[[ "$output" == *"(Paused)"* ]]
+	lite pause box
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"already paused"* ]]
+	lite info --format '{{.ContainersPaused}}'
+	[ "$output" = 1 ]
+	lite unpause box
+	[ "$status" -eq 0 ]
+	lite exec box true
+	[ "$status" -eq 0 ]
+	lite unpause box
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not paused"* ]]
+}
+
+@test "lite-commands: cp copies files and directories both ways, running or stopped" {
+	lite run -d --name box --network none busybox sh -c 'mkdir -p /data/sub; echo inside >/data/sub/f; ln -s /etc/passwd /data/link; sleep 1000'
+	[ "$status" -eq 0 ]
+	sleep 0.3
+	lite cp box:/data/sub/f "$LITE_DIR/f"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$LITE_DIR/f")" = inside ]
+	lite cp box:/data "$LITE_DIR/"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$LITE_DIR/data/sub/f")" = inside ]
+	[ "$(readlink "$LITE_DIR/data/link")" = /etc/passwd ]
+	mkdir -p "$LITE_DIR/up/deep"
+	echo outside >"$LITE_DIR/up/deep/g"
+	chmod 0751 "$LITE_DIR/up/deep/g"
+	lite cp "$LITE_DIR/up" box:/tmp
+	[ "$status" -eq 0 ]
+	lite exec box stat -c %a /tmp/up/deep/g
+	[ "$output" = 751 ]
+	lite cp "$LITE_DIR/f" box:/renamed
+	lite exec box cat /renamed /tmp/up/deep/g
+	[ "$output" = "inside
+outside" ]
+	# A symlink in the container never leads out of its rootfs.
+	lite exec box ln -s / /escape
+	lite cp "$LITE_DIR/f" box:/escape/tmp/
+	[ "$status" -eq 0 ]
+	[ ! -e /tmp/f ] || [ "$(cat /tmp/f)" != inside ]
+	lite exec box cat /tmp/f
+	[ "$output" = inside ]
+	lite cp box:/nosuch "$LITE_DIR/x"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Could not find the file /nosuch"* ]]
+	lite stop -t 0 box
+	lite cp box:/renamed "$LITE_DIR/stopped"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$LITE_DIR/stopped")" = inside ]
+	lite cp "$LITE_DIR/up/deep/g" box:/stopped-in
+	[ "$status" -eq 0 ]
+	lite start box
+	lite exec box cat /stopped-in
+	[ "$output" = outside ]
+}
+
+@test "lite-commands: cp - streams a tar" {
+	lite run -d --name box --network none busybox sleep 1000
+	lite exec box sh -c 'mkdir /d; echo x >/d/one'
+	__lite cp box:/d - >"$LITE_DIR/d.tar"
+	tar -tf "$LITE_DIR/d.tar" | grep -q one
+	mkdir "$LITE_DIR/src" && echo two >"$LITE_DIR/src/two"
+	tar -C "$LITE_DIR/src" -c . | in_test_netns "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" cp - box:/d
+	lite exec box cat /d/two
+	[ "$output" = two ]
+}
+
+@test "lite-commands: attach follows a running container's output until it exits" {
+	lite run -d --name box --network none busybox sh -c 'echo before; sleep 2; echo after; exit 3'
+	sleep 0.5
+	lite attach box
+	[ "$status" -eq 3 ]
+	[[ "$output" == *after* ]]
+	[[ "$output" != *before* ]]
+	lite attach box
+	[ "$status" -eq 1 ]
+}
+
+@test "lite-commands: history shows the image's layers" {
+	lite history busybox
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "IMAGE"*"CREATED"*"CREATED BY"*"SIZE"*"COMMENT" ]]
+	[[ "${lines[1]}" == *"Imported from"* ]]
+	lite run --name box --network none busybox sh -c 'echo hi >/hi'
+	lite commit box withhi
+	lite history withhi
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == *"sh -c echo hi >/hi"* ]]
+	[[ "${lines[2]}" == "<missing>"* ]]
+	lite history -q withhi
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "lite-commands: save writes a docker-save archive that load reads back" {
+	lite run --name box --network none busybox sh -c 'echo saved >/saved; rm /bin/true'
+	lite commit box saveme:v1
+	lite rm box
+	lite save -o "$LITE_DIR/saved.tar" saveme:v1
+	[ "$status" -eq 0 ]
+	tar -tf "$LITE_DIR/saved.tar" | grep -q manifest.json
+	tar -tf "$LITE_DIR/saved.tar" | grep -q repositories
+	[ "$(tar -tf "$LITE_DIR/saved.tar" | grep -c 'layer.tar$')" -eq 2 ]
+	tar -xOf "$LITE_DIR/saved.tar" --wildcards '*manifest.json' | grep -q '"RepoTags":\["saveme:v1"\]'
+	lite rmi saveme:v1
+	lite load -i "$LITE_DIR/saved.tar"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Loaded image: saveme:v1"* ]]
+	lite run --rm --network none saveme:v1 sh -c 'cat /saved; test -e /bin/true || echo whiteout-kept'
+	[ "$output" = "saved
+whiteout-kept" ]
+	__lite save busybox >"$LITE_DIR/stdout.tar"
+	tar -tf "$LITE_DIR/stdout.tar" | grep -q manifest.json
+	lite history saveme:v1
+	[[ "$output" == *"echo saved"* ]]
+}
+
+@test "lite-commands: info, system df, container prune and image prune" {
+	lite info
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Containers: 0"* ]]
+	[[ "$output" == *"Images: 1"* ]]
+	[[ "$output" == *"Cgroup Version: "* ]]
+	lite run -d --name up --network none busybox sleep 1000
+	lite run --name gone --network none busybox sh -c 'echo x >/x'
+	lite system df
+	[[ "${lines[0]}" == "TYPE"*"TOTAL"*"ACTIVE"*"SIZE"*"RECLAIMABLE" ]]
+	[[ "${lines[1]}" == "Images"*" 1 "*" 1 "* ]]
+	[[ "${lines[2]}" == "Containers"*" 2 "*" 1 "* ]]
+	lite container prune -f
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Deleted Containers:"* ]]
+	[[ "$output" == *"Total reclaimed space:"* ]]
+	lite ps -a --format '{{.Names}}'
+	[ "$output" = up ]
+	lite run --name c2 --network none busybox true
+	lite commit c2
+	lite rm c2
+	lite images -q
+	[ "${#lines[@]}" -eq 2 ]
+	lite image prune -f
+	[[ "$output" == *"deleted: sha256:"* ]]
+	lite images -q
+	[ "${#lines[@]}" -eq 1 ]
+	lite image prune -a -f
+	lite images -q
+	[ "${#lines[@]}" -eq 1 ]  # busybox is used by "up"
+}
+
+@test "lite-commands: a progress line for save, export and commit on a terminal only" {
+	which script >/dev/null || skip "needs script(1)"
+	lite run --name box --network none busybox sh -c 'head -c 300000 /dev/urandom >/blob'
+	# Not a terminal: nothing on stderr.
+	__lite save -o "$LITE_DIR/quiet.tar" busybox 2>"$LITE_DIR/quiet.err"
+	[ ! -s "$LITE_DIR/quiet.err" ]
+	# A terminal (script gives the command a pty): the bytes written, per layer.
+	cmd="nsenter --net=$LITE_NETNS $WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE"
+	script -qec "$cmd save -o $LITE_DIR/tty.tar busybox" /dev/null >"$LITE_DIR/save.out"
+	grep -q 'Saving layer 1/1: ' "$LITE_DIR/save.out"
+	script -qec "$cmd commit box withblob" /dev/null >"$LITE_DIR/commit.out"
+	grep -q 'Committing the write layer: ' "$LITE_DIR/commit.out"
+	script -qec "$cmd export -o $LITE_DIR/e.tar box" /dev/null >"$LITE_DIR/export.out"
+	grep -q 'Exporting: ' "$LITE_DIR/export.out"
+	script -qec "$cmd import $LITE_DIR/busybox.tar again" /dev/null >"$LITE_DIR/import.out"
+	grep -q 'Importing: ' "$LITE_DIR/import.out"
+	script -qec "$cmd load -i $LITE_DIR/tty.tar" /dev/null >"$LITE_DIR/load.out"
+	grep -q 'Reading archive: ' "$LITE_DIR/load.out"
+}
+
+@test "lite-commands: bash completion for whalebox-lite and whalebox" {
+	source "$LITE_REPO/completion/whalebox-lite.bash"
+	source "$LITE_REPO/completion/whalebox.bash"
+	lite run -d --name compbox --network none busybox sleep 1000
+	COMP_WORDS=(whalebox-lite sta)
+	COMP_CWORD=1
+	_whalebox_lite
+	[ "${COMPREPLY[*]}" = "start stats" ]
+	COMP_WORDS=(whalebox-lite volume pr)
+	COMP_CWORD=2
+	_whalebox_lite
+	[ "${COMPREPLY[*]}" = "prune" ]
+	# Flags from the command's --help; names from ps with the line's --root.
+	COMP_WORDS=("$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" ps --fil)
+	COMP_CWORD=6
+	_whalebox_lite
+	[ "${COMPREPLY[*]}" = "--filter" ]
+	COMP_WORDS=("$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" stop comp)
+	COMP_CWORD=6
+	_whalebox_lite
+	[ "${COMPREPLY[*]}" = "compbox" ]
+	COMP_WORDS=("$WHALEBOX_LITE" --root "$LITE_ROOT" run busy)
+	COMP_CWORD=4
+	_whalebox_lite
+	[ "${COMPREPLY[*]}" = "busybox:latest" ]
+	COMP_WORDS=(whalebox che)
+	COMP_CWORD=1
+	_whalebox
+	[ "${COMPREPLY[*]}" = "checkpoint" ]
+	COMP_WORDS=(whalebox --log-format t)
+	COMP_CWORD=2
+	_whalebox
+	[ "${COMPREPLY[*]}" = "text" ]
+}
+
+@test "lite-commands: help for every new command" {
+	for cmd in create top stats pause unpause attach cp history save info "container prune" "image prune" "system df"; do
+		"$WHALEBOX_LITE" $cmd --help | grep -q "Usage"
+	done
+}

@@ -1,0 +1,45 @@
+// The rest of docker's everyday commands (issue 17, item 5): create, top, stats, pause,
+// unpause, attach, cp, history, save, info, container/image prune, system df.
+// cli_commands.cpp registers them; main.cpp calls add_lite_commands once.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lite/lifecycle.hpp"
+
+namespace wb::lite {
+
+// commands_process.cpp
+int cmd_top(const LiteContext& c, const std::string& ref);
+// One sample over half a second: CPU %, MEM USAGE / LIMIT, MEM %, PIDS (docker stats --no-stream).
+int cmd_stats(const LiteContext& c, const std::vector<std::string>& refs, bool all, const std::string& format);
+// pause (true) or unpause (false) each container.
+int cmd_pause(const LiteContext& c, const std::vector<std::string>& refs, bool pause);
+// Follows the container's output from now until it exits; returns its exit code.
+int cmd_attach(const LiteContext& c, const std::string& ref);
+
+// commands_cp.cpp: SRC and DST, one of them CONTAINER:PATH; "-" a tar stream.
+int cmd_cp(const LiteContext& c, const std::string& src, const std::string& dst);
+
+// commands_system.cpp
+int cmd_history(const LiteContext& c, const std::string& ref, bool quiet, bool no_trunc, const std::string& format);
+int cmd_info(const LiteContext& c, const std::string& format);
+int cmd_container_prune(const LiteContext& c, bool force);
+int cmd_image_prune(const LiteContext& c, bool all, bool force);
+int cmd_system_df(const LiteContext& c);
+
+// image_save.cpp: a docker-save archive of the images to output ("" = stdout).
+int cmd_save(const LiteContext& c, const std::vector<std::string>& refs, const std::string& output);
+
+// What the commands above parse into; lives as long as main's CLI::App.
+struct LiteCli {
+    std::string ref, target, format, output;
+    std::vector<std::string> refs;
+    bool all = false, quiet = false, force = false, no_trunc = false, no_stream = false;
+};
+
+void add_lite_commands(CLI::App& app, LiteCli& l, std::function<int()>& action, LiteContext& ctx);
+
+}  // namespace wb::lite
