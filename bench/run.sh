@@ -1,47 +1,78 @@
 #!/usr/bin/env bash
-# Side-by-side: `whalebox run`, `runc run` and `crun run` on the same busybox bundle with
-# process.args ["true"], BENCH_N runs each (default 50). Prints each runtime's median wall
-# time and median peak RSS, and the ratios whalebox/crun and whalebox/runc.
+# Side-by-side: whalebox, runc and crun on the same busybox bundle, every figure of issue
+# 18 in one run, each with its ratio to crun and to runc:
+#   - `RUNTIME run` of process.args ["true"]: median wall time (BENCH_N runs, default 50);
+#   - `RUNTIME exec CTR true` into a running container: median wall time (BENCH_N runs);
+#   - peak RSS of `run` (median of 10 runs under /usr/bin/time);
+#   - the binary's size on disk;
+#   - BENCH_PAR_N (default 200) runs, BENCH_PAR (default 4) at a time: runs per second;
+#   - with valgrind installed, whalebox's own instruction counts (callgrind), which do not
+#     depend on the machine's load: the start-up (`state` of a missing container) and the
+#     runtime process of `exec` until it re-executes;
+#   - with podman installed (and BENCH_LITE not 0), bench/lite.sh: whalebox-lite
+#     `run --rm` against podman.
+# The cgroup v2 figures need the VM; they are not taken here (see docs/performance.md).
 # Run as root from anywhere, after building whalebox (build/whalebox, or WHALEBOX=...).
 # Not part of CI. crun refuses this project's hybrid cgroup hosts, so it runs inside
 # `unshare -m` with the cgroup2 mount at /sys/fs/cgroup/unified unmounted there.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_N:-50}
+PAR_N=${BENCH_PAR_N:-200}
+PAR=${BENCH_PAR:-4}
 WHALEBOX=${WHALEBOX:-$repo/build/whalebox}
 
-# run_argv RUNTIME ID: sets ARGV to the command line of one `RUNTIME run`.
-run_argv() {
+# rt_cmd RUNTIME: sets CMD to the runtime's command with its state root.
+rt_cmd() {
 	case $1 in
-	whalebox) ARGV=("$WHALEBOX" --root "$work/state-whalebox" run -b "$work/bundle" "$2") ;;
-	*) ARGV=("$1" --root "$work/state-$1" run -b "$work/bundle" "$2") ;;
+	whalebox) CMD=("$WHALEBOX" --root "$work/state-whalebox") ;;
+	*) CMD=("$1" --root "$work/state-$1") ;;
 	esac
 }
 
-# bench_loop RUNTIME: one warm-up, then N timed runs (wall time from bash's
-# $EPOCHREALTIME, no fork around the measurement) and 10 runs under /usr/bin/time for
-# the peak RSS. Writes $work/RUNTIME.wall (microseconds), .rss (KB) and .fails.
-bench_loop() {
-	local rt=$1 i t0 t1 fails=0
-	: >"$work/$rt.wall"
-	: >"$work/$rt.rss"
-	local ARGV
-	run_argv "$rt" "bench-$$"
-	"${ARGV[@]}" </dev/null >/dev/null 2>&1 || true # warm-up
+# timed_loop OUT COMMAND...: N timed runs (bash's $EPOCHREALTIME around each, no fork
+# around the measurement); appends microseconds to OUT, counts failures in $fails.
+timed_loop() {
+	local out=$1 i t0 t1
+	shift
+	: >"$out"
 	for ((i = 0; i < N; i++)); do
 		t0=${EPOCHREALTIME/./}
-		if "${ARGV[@]}" </dev/null >/dev/null 2>"$work/err"; then
+		if "$@" </dev/null >/dev/null 2>"$work/err"; then
 			t1=${EPOCHREALTIME/./}
-			echo $((t1 - t0)) >>"$work/$rt.wall"
+			echo $((t1 - t0)) >>"$out"
 		else
 			fails=$((fails + 1))
-			echo "bench: $rt run failed: $(cat "$work/err")" >&2
+			echo "bench: $* failed: $(cat "$work/err")" >&2
 		fi
 	done
+}
+
+# bench_loop RUNTIME: every figure of one runtime. Writes $work/RUNTIME.wall, .exec
+# (microseconds), .rss (KB), .par (microseconds for the whole parallel batch) and .fails.
+bench_loop() {
+	local rt=$1 i t0 t1 CMD
+	fails=0
+	rt_cmd "$rt"
+	"${CMD[@]}" run -b "$work/bundle" "warm-$$" </dev/null >/dev/null 2>&1 || true # warm-up
+	timed_loop "$work/$rt.wall" "${CMD[@]}" run -b "$work/bundle" "bench-$$"
+	: >"$work/$rt.rss"
 	for ((i = 0; i < 10; i++)); do
-		/usr/bin/time -f '%M' -o "$work/time.out" "${ARGV[@]}" </dev/null >/dev/null 2>&1 &&
+		/usr/bin/time -f '%M' -o "$work/time.out" "${CMD[@]}" run -b "$work/bundle" "bench-$$" </dev/null >/dev/null 2>&1 &&
 			cat "$work/time.out" >>"$work/$rt.rss"
 	done
+	# exec: into one running container (sleep), after one warm-up exec.
+	"${CMD[@]}" run -d -b "$work/bundle-sleep" "exec-$$" </dev/null >/dev/null 2>"$work/err" ||
+		echo "bench: $rt run -d failed: $(cat "$work/err")" >&2
+	"${CMD[@]}" exec "exec-$$" true </dev/null >/dev/null 2>&1 || true
+	timed_loop "$work/$rt.exec" "${CMD[@]}" exec "exec-$$" true
+	"${CMD[@]}" delete -f "exec-$$" >/dev/null 2>&1 || true
+	# PAR_N runs, PAR at a time, each with its own id (xargs gives each stdin /dev/null).
+	t0=${EPOCHREALTIME/./}
+	seq "$PAR_N" | xargs -P "$PAR" -I{} "${CMD[@]}" run -b "$work/bundle" "par-$$-{}" >/dev/null 2>"$work/par.err" ||
+		{ fails=$((fails + 1)); echo "bench: $rt parallel runs failed: $(tail -1 "$work/par.err")" >&2; }
+	t1=${EPOCHREALTIME/./}
+	echo $((t1 - t0)) >"$work/$rt.par"
 	echo "$fails" >"$work/$rt.fails"
 }
 
@@ -80,28 +111,74 @@ trap cleanup EXIT
 mkdir -p "$work/bundle"
 cp -a "$repo/bundles/busybox/rootfs" "$work/bundle/rootfs"
 jq '.ociVersion = "1.0.2" | .process.args = ["true"] | .process.terminal = false' "$repo/bundles/busybox/config.json" >"$work/bundle/config.json"
+# The exec target: a copy of the rootfs (runc refuses a symlink), its init sleeping.
+mkdir -p "$work/bundle-sleep"
+cp -a "$work/bundle/rootfs" "$work/bundle-sleep/rootfs"
+jq '.process.args = ["sleep", "3600"]' "$work/bundle/config.json" >"$work/bundle-sleep/config.json"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-declare -A WALL RSS FAILS
+declare -A WALL EXEC RSS PAR SIZE FAILS
 for rt in whalebox runc crun; do
 	if [ "$rt" = crun ]; then
 		# The hybrid host: crun runs with the unified hierarchy unmounted, in a mount
 		# namespace of its own; the whole loop runs there so the timing is crun's alone.
-		unshare -m env BENCH_INNER=crun BENCH_WORK="$work" BENCH_N="$N" WHALEBOX="$WHALEBOX" bash "$0"
+		unshare -m env BENCH_INNER=crun BENCH_WORK="$work" BENCH_N="$N" BENCH_PAR_N="$PAR_N" BENCH_PAR="$PAR" \
+			WHALEBOX="$WHALEBOX" bash "$0"
 	else
 		bench_loop "$rt"
 	fi
 	WALL[$rt]=$(median <"$work/$rt.wall")
+	EXEC[$rt]=$(median <"$work/$rt.exec")
 	RSS[$rt]=$(median <"$work/$rt.rss")
+	PAR[$rt]=$(cat "$work/$rt.par")
 	FAILS[$rt]=$(cat "$work/$rt.fails")
+	case $rt in
+	whalebox) SIZE[$rt]=$(stat -Lc %s "$WHALEBOX") ;;
+	*) SIZE[$rt]=$(stat -Lc %s "$(command -v "$rt")") ;;
+	esac
 done
 
-echo "$N runs each of \`RUNTIME run\` with process.args [\"true\"] ($(date -u +%Y-%m-%d), $(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg))"
-printf '%-10s %16s %18s %8s\n' runtime "median wall ms" "median peak RSS KB" failures
-for rt in whalebox runc crun; do
-	printf '%-10s %16.2f %18s %8s\n' "$rt" "$(echo "${WALL[$rt]} / 1000" | bc -l)" "${RSS[$rt]}" "${FAILS[$rt]}"
-done
-ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
-echo "whalebox/crun: wall $(ratio "${WALL[whalebox]}" "${WALL[crun]}"), RSS $(ratio "${RSS[whalebox]}" "${RSS[crun]}")"
-echo "whalebox/runc: wall $(ratio "${WALL[whalebox]}" "${WALL[runc]}"), RSS $(ratio "${RSS[whalebox]}" "${RSS[runc]}")"
+ratio() { if [ "${2:-0}" = 0 ]; then printf -- '-'; else printf '%.2f' "$(echo "$1 / $2" | bc -l)"; fi; }
+ms() { printf '%.2f' "$(echo "$1 / 1000" | bc -l)"; }
+rate() { printf '%.1f' "$(echo "$PAR_N * 1000000 / $1" | bc -l)"; }
+
+echo "whalebox, runc and crun on one busybox bundle ($(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "runc: $(runc --version | head -1); crun: $(crun --version | head -1); whalebox: $WHALEBOX"
+echo
+printf '%-34s %12s %12s %12s %9s %9s\n' figure whalebox runc crun "wb/crun" "wb/runc"
+row() { # NAME whalebox runc crun (already formatted) RAW_WB RAW_RUNC RAW_CRUN
+	printf '%-34s %12s %12s %12s %9s %9s\n' "$1" "$2" "$3" "$4" "$(ratio "$5" "$7")" "$(ratio "$5" "$6")"
+}
+row "run, median ms ($N runs)" "$(ms "${WALL[whalebox]}")" "$(ms "${WALL[runc]}")" "$(ms "${WALL[crun]}")" \
+	"${WALL[whalebox]}" "${WALL[runc]}" "${WALL[crun]}"
+row "exec, median ms ($N runs)" "$(ms "${EXEC[whalebox]}")" "$(ms "${EXEC[runc]}")" "$(ms "${EXEC[crun]}")" \
+	"${EXEC[whalebox]}" "${EXEC[runc]}" "${EXEC[crun]}"
+row "run, median peak RSS KB" "${RSS[whalebox]}" "${RSS[runc]}" "${RSS[crun]}" "${RSS[whalebox]}" "${RSS[runc]}" "${RSS[crun]}"
+row "binary size KB" "$((SIZE[whalebox] / 1024))" "$((SIZE[runc] / 1024))" "$((SIZE[crun] / 1024))" \
+	"${SIZE[whalebox]}" "${SIZE[runc]}" "${SIZE[crun]}"
+# For the rate a higher figure is better: its ratio is whalebox's rate over the other's.
+printf '%-34s %12s %12s %12s %9s %9s\n' "$PAR_N runs, $PAR at a time, runs/s" "$(rate "${PAR[whalebox]}")" \
+	"$(rate "${PAR[runc]}")" "$(rate "${PAR[crun]}")" "$(ratio "${PAR[crun]}" "${PAR[whalebox]}")" \
+	"$(ratio "${PAR[runc]}" "${PAR[whalebox]}")"
+printf '%-34s %12s %12s %12s\n' "failures" "${FAILS[whalebox]}" "${FAILS[runc]}" "${FAILS[crun]}"
+echo "Aims (issue 18): run <= 0.70 x crun, exec <= 0.80 x crun, RSS <= 1.00 x crun, binary <= 2048 KB,"
+echo "parallel rate >= 1.25 x crun's."
+
+# Instruction counts: deterministic, so they mean something on a loaded machine too.
+if command -v valgrind >/dev/null; then
+	ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null </dev/null |
+		awk '/Collected/ { print $4 }' | tr -d ,; }
+	rt_cmd whalebox
+	"${CMD[@]}" run -d -b "$work/bundle-sleep" "ir-$$" </dev/null >/dev/null 2>&1 || true
+	echo
+	echo "whalebox instructions (callgrind, user space):"
+	echo "  start-up (state of a missing container): $(ir "${CMD[@]}" state "no-such-$$")"
+	echo "  exec, the runtime process until it re-executes from its sealed copy: $(ir "${CMD[@]}" exec "ir-$$" true)"
+	"${CMD[@]}" delete -f "ir-$$" >/dev/null 2>&1 || true
+fi
+
+if command -v podman >/dev/null && [ "${BENCH_LITE:-1}" != 0 ]; then
+	echo
+	BENCH_N=${BENCH_LITE_N:-20} WHALEBOX="$WHALEBOX" bash "$repo/bench/lite.sh"
+fi

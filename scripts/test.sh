@@ -19,10 +19,12 @@ FUZZ_DEPS=(clang libclang-rt-14-dev)
 # criu: checkpoint.bats.
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon
 	containernetworking-plugins iptables uidmap passwd slirp4netns criu)
+# bench/run.sh (not run here): crun, time and bc; valgrind for its instruction counts.
+BENCH_DEPS=(crun time bc valgrind)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh); the systemd driver's
 # suites in one that boots systemd (with D-Bus).
 VM_DEPS=(qemu-system-x86 linux-image-amd64 xz-utils systemd dbus)
-bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${FUZZ_DEPS[@]}" "${VM_DEPS[@]}" || exit 1
+bash scripts/deps.sh "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${FUZZ_DEPS[@]}" "${VM_DEPS[@]}" "${BENCH_DEPS[@]}" || exit 1
 
 passed=0
 failed=0

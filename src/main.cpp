@@ -27,15 +27,27 @@ bool takes_value(std::string_view flag) {
 }
 
 // The first argument that is not a global flag (or its value): the command's name; empty
-// when there is none.
-std::string command_word(int argc, char** argv) {
+// when there is none. `global_help`: whether -h, --help, -v or --version comes before it
+// (whalebox's own help or version, which lists or needs every command).
+std::string command_word(int argc, char** argv, bool* global_help = nullptr) {
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         if (a == "--") return i + 1 < argc ? argv[i + 1] : "";
         if (a.empty() || a[0] != '-') return std::string(a);
+        if (global_help && (a == "-h" || a == "--help" || a == "-v" || a == "--version")) *global_help = true;
         if (a.find('=') == std::string_view::npos && takes_value(a)) ++i;
     }
     return "";
+}
+
+// The command line names one command: only that one is added (CLI11 builds every option
+// of every command it is given, two thirds of the start-up's instructions); help, version,
+// aliases and unknown words get them all.
+void add_commands(CLI::App& app, wb::cli::Globals& globals, int argc, char** argv) {
+    bool global_help = false;
+    std::string word = command_word(argc, argv, &global_help);
+    if (global_help || word.empty() || word == "help" || word == "h" || !wb::cli::add_command(app, globals, word))
+        wb::cli::add_all_commands(app, globals);
 }
 
 // An unknown command is an error naming it, also when -h follows (as runc: "No help topic
@@ -114,7 +126,7 @@ int main(int argc, char** argv) {
         wb::log::debug("whalebox {} (pid {}): command {}, root {}", WHALEBOX_VERSION, ::getpid(),
                        parsed_command(app), globals.runtime.root);
     });
-    wb::cli::add_all_commands(app, globals);
+    add_commands(app, globals, argc, argv);
     if (auto status = check_command(app, argc, argv)) return *status;
 
     try {

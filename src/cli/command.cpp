@@ -25,6 +25,13 @@ void add_all_commands(CLI::App& app, Globals& globals) {
     for (auto& [name, add] : registry()) add(app, globals);
 }
 
+bool add_command(CLI::App& app, Globals& globals, const std::string& name) {
+    auto it = registry().find(name);
+    if (it == registry().end()) return false;
+    it->second(app, globals);
+    return true;
+}
+
 int parse_signal(const std::string& text) {
     if (text.empty()) throw Error("invalid signal: empty");
     if (text.find_first_not_of("0123456789") == std::string::npos) {

@@ -31,6 +31,10 @@ struct CommandRegistration {
 // Adds every registered command to the app, in name order.
 void add_all_commands(CLI::App& app, Globals& globals);
 
+// Adds only the command registered under `name` (not an alias); false when there is none.
+// Registering one command instead of all of them is most of CLI11's start-up cost.
+bool add_command(CLI::App& app, Globals& globals, const std::string& name);
+
 // Parses a signal name ("KILL", "SIGKILL", "kill") or number ("9"; 0 checks liveness);
 // throws wb::Error.
 int parse_signal(const std::string& text);
