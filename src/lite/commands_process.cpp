@@ -12,6 +12,7 @@
 #include "lite/commands_lite.hpp"
 #include "lite/format.hpp"
 #include "lite/log_file.hpp"
+#include "lite/log_query.hpp"
 #include "lite/table.hpp"
 #include "state/state.hpp"
 #include "util/error.hpp"
@@ -224,7 +225,10 @@ int cmd_attach(const LiteContext& c, const std::string& ref) {
     ContainerStore store(c.layout);
     ContainerRecord r = running_container(c, ref);
     // The output from now on (docker attach shows no history), until the container exits.
-    print_log(store.dir(r.id) + "/container.log", 0, true, [&] {
+    LogQuery from_now;
+    from_now.tail = 0;
+    from_now.follow = true;
+    print_log(store.dir(r.id) + "/container.log", from_now, [&] {
         if (!store.exists(r.id)) return false;
         return container_alive(c, store.load(r.id));
     });
