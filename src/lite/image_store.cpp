@@ -42,9 +42,19 @@ std::string json_string_or_empty(const json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+namespace {
+json exposed_ports_json(const std::vector<std::string>& ports) {
+    json out = json::object();
+    for (const auto& p : ports) out[p] = json::object();
+    return out;
+}
+}  // namespace
+
 json image_config_to_json(const ImageConfig& c) {
-    return {{"Cmd", c.cmd}, {"Entrypoint", c.entrypoint}, {"Env", c.env}, {"WorkingDir", c.working_dir},
-            {"User", c.user}};
+    json j = {{"Cmd", c.cmd}, {"Entrypoint", c.entrypoint}, {"Env", c.env}, {"WorkingDir", c.working_dir},
+              {"User", c.user}};
+    if (!c.exposed_ports.empty()) j["ExposedPorts"] = exposed_ports_json(c.exposed_ports);
+    return j;
 }
 
 ImageConfig image_config_from_json(const json& c) {
@@ -54,6 +64,8 @@ ImageConfig image_config_from_json(const json& c) {
     out.env = json_strings(c, "Env");
     out.working_dir = json_string_or_empty(c, "WorkingDir");
     out.user = json_string_or_empty(c, "User");
+    if (auto it = c.find("ExposedPorts"); it != c.end() && it->is_object())
+        for (const auto& [port, ignored] : it->items()) out.exposed_ports.push_back(port);
     return out;
 }
 
@@ -81,6 +93,7 @@ std::string image_config_document(const ImageRecord& r) {
     if (!r.config.env.empty()) cfg["Env"] = r.config.env;
     if (!r.config.working_dir.empty()) cfg["WorkingDir"] = r.config.working_dir;
     if (!r.config.user.empty()) cfg["User"] = r.config.user;
+    if (!r.config.exposed_ports.empty()) cfg["ExposedPorts"] = exposed_ports_json(r.config.exposed_ports);
     json doc = {{"architecture", "amd64"},
                 {"os", "linux"},
                 {"config", cfg},

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "lite/background_removal.hpp"
 #include "lite/image_store.hpp"
 #include "lite/log_file.hpp"
 #include "lite/network_attach.hpp"
@@ -138,14 +139,20 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     opts.pid_file = pid_file;
 
     record_start(c, id, ::getpid());
+    PendingNetwork network;
     try {
-        attach_network(c, id);
+        network = begin_attach_network(c, id);
     } catch (const Error& e) {
         fs::write_all(ready_fd, std::string("error 125 ") + e.what());
         ::close(ready_fd);
         record_exit(c, id, kExitLiteError, e.what());
         return 0;
     }
+    // The runner creates the container while the network's job runs and waits for its
+    // verdict before the start; the monitor reports "ok" only once the job succeeded.
+    opts.before_start = [&network] { finish_attach_network(network); };
+    UniqueFd network_job = network.job > 0 ? pidfd_open(network.job) : UniqueFd();
+    bool network_ready = network.job <= 0;
     pid_t runner = ::fork();
     if (runner < 0) throw_errno("fork");
     if (runner == 0) {
@@ -166,6 +173,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     ::close(err[1]);
     ::close(msg[1]);
     if (in[0] >= 0) ::close(in[0]);
+    network.verdict.reset();
     UniqueFd out_r(out[0]), err_r(err[0]), msg_r(msg[0]);
     UniqueFd runner_fd = pidfd_open(runner);
     UniqueFd master;
@@ -188,12 +196,13 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
         writer.feed(stream, buf, static_cast<size_t>(n));
     };
     for (;;) {
-        struct pollfd p[5] = {{out_r.get(), POLLIN, 0},
+        struct pollfd p[6] = {{out_r.get(), POLLIN, 0},
                               {err_r.get(), POLLIN, 0},
                               {listener.get(), POLLIN, 0},
                               {master.get(), POLLIN, 0},
-                              {runner_fd.get(), POLLIN, 0}};
-        int n = ::poll(p, 5, reported ? -1 : 10);
+                              {runner_fd.get(), POLLIN, 0},
+                              {network_job.get(), POLLIN, 0}};
+        int n = ::poll(p, 6, reported ? -1 : 10);
         if (n < 0 && errno != EINTR) break;
         if (p[0].revents) pump(out_r, 0);
         if (p[1].revents) pump(err_r, 1);
@@ -206,7 +215,15 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
             }
         }
         if (p[3].revents) pump(master, 0);
-        if (!reported && fs::exists(pid_file)) report("ok\n");
+        if (p[5].revents) {
+            int st = 0;
+            while (::waitpid(network.job, &st, 0) < 0 && errno == EINTR) {
+            }
+            network_ready = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+            network.job = -1;
+            network_job.reset();
+        }
+        if (!reported && network_ready && fs::exists(pid_file)) report("ok\n");
         if (p[4].revents) break;
     }
     int status = wait_child(runner);
@@ -226,6 +243,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
     if (!error.empty()) report("error " + std::to_string(status) + " " + error);
     else report("ok\n");
     ::unlink(pid_file.c_str());
+    network.reap();  // a create that failed early: the job ends before its DEL
     record_exit(c, id, status, error);
     return 0;
 }
@@ -277,7 +295,6 @@ runtime::CreateOptions create_options(const LiteContext& c, const ContainerRecor
 void record_exit(const LiteContext& c, const std::string& id, int status, const std::string& error) {
     ContainerStore store(c.layout);
     if (!store.exists(id)) return;  // removed meanwhile (rm -f)
-    bool remove = false;
     {
         UniqueFd lock = store.lock(id);
         if (!store.exists(id)) return;
@@ -289,17 +306,18 @@ void record_exit(const LiteContext& c, const std::string& id, int status, const 
         r.monitor_start_time = 0;
         r.error = error;
         store.save(r);
-        remove = r.auto_remove;
+        if (r.auto_remove) {
+            // run --rm: the caller does not wait for the network's teardown.
+            remove_anonymous_volumes(c.layout, id);  // docker run --rm takes them along
+            remove_in_background(c, id, std::move(lock));
+            return;
+        }
         release_network(c, id);
         try {
             unmount_if_mounted(merged_dir(c, id));
         } catch (const Error& e) {
             log::warn("{}", e.what());
         }
-    }
-    if (remove) {
-        destroy_files(c, id);
-        remove_anonymous_volumes(c.layout, id);  // docker run --rm takes them along
     }
 }
 
@@ -332,7 +350,9 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     int status = 0;
     std::string error;
     try {
-        attach_network(c, id);
+        // The network's job runs while the runtime creates the container.
+        PendingNetwork network = begin_attach_network(c, id);
+        opts.before_start = [&network] { finish_attach_network(network); };
         status = run_in_foreground(c.runtime, opts);
     } catch (const std::exception& e) {
         error = e.what();
