@@ -5,14 +5,17 @@
 # two lines differ only in the front end (podman + conmon against whalebox-lite); a third
 # line has podman with runc, its usual runtime here. Prints the medians and the ratios.
 # A second table compares whalebox-lite's own `run --rm` on the default bridge network (CNI
-# bridge + host-local + firewall, loopback) with `--network none`; whalebox-lite runs in a
+# bridge + host-local, loopback; firewall only where FORWARD drops; the DEL of --rm runs
+# behind the command) with `--network none`; whalebox-lite runs in a
 # network namespace the bench makes, so the bridge and its rules never touch the host's.
+# BENCH_ONLY=network runs only that second table (no podman needed).
 # Run as root after building (build/whalebox, build/whalebox-lite). Not part of CI.
 # podman's whole configuration, storage and cgroups live in a temp dir and below
 # /whalebox-test (integration/clients/podman-helpers.bash); everything is removed at exit.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_N:-20}
+ONLY=${BENCH_ONLY:-}
 WHALEBOX=$(realpath "${WHALEBOX:-$repo/build/whalebox}")
 WHALEBOX_LITE=$(realpath "${WHALEBOX_LITE:-$repo/build/whalebox-lite}")
 
@@ -20,7 +23,7 @@ WHALEBOX_LITE=$(realpath "${WHALEBOX_LITE:-$repo/build/whalebox-lite}")
 for bin in "$WHALEBOX" "$WHALEBOX_LITE"; do
 	[ -x "$bin" ] || { echo "bench: build it first: $bin" >&2; exit 1; }
 done
-for tool in podman conmon runc; do
+[ "$ONLY" = network ] || for tool in podman conmon runc; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install podman conmon runc)" >&2; exit 1; }
 done
 cmp -s /bin/busybox "$repo/bundles/busybox/rootfs/bin/busybox" || sh "$repo/bundles/make-busybox-rootfs.sh" >/dev/null
@@ -30,7 +33,7 @@ skip() { echo "bench: $*" >&2; exit 1; }
 export WHALEBOX
 # shellcheck source=../integration/clients/podman-helpers.bash
 source "$repo/integration/clients/podman-helpers.bash"
-podman_setup
+[ "$ONLY" = network ] || podman_setup
 lite_dir=$(mktemp -d /tmp/whalebox-bench-lite.XXXXXX)
 touch "$lite_dir/netns"
 unshare --net="$lite_dir/netns" ip link set lo up
@@ -41,7 +44,7 @@ cleanup() {
 		umount -l "$m" 2>/dev/null || true
 	done
 	rm -rf --one-file-system "$lite_dir"
-	podman_teardown
+	[ "$ONLY" = network ] || podman_teardown
 }
 trap cleanup EXIT
 
@@ -50,12 +53,12 @@ tar -C "$BUSYBOX_ROOTFS" -cf "$lite_dir/busybox.tar" .
 lite import "$lite_dir/busybox.tar" busybox >/dev/null
 
 # podman with runc: a second runtime entry whose state is in the same temp dir.
-cat >"$PODMAN_DIR/bin/runc-runtime" <<EOF
+[ "$ONLY" = network ] || cat >"$PODMAN_DIR/bin/runc-runtime" <<EOF
 #!/bin/sh
 exec runc --root "$PODMAN_DIR/runc-root" "\$@"
 EOF
-chmod +x "$PODMAN_DIR/bin/runc-runtime"
-sed -i "s|^whalebox = \[.*|&\nrunc = [\"$PODMAN_DIR/bin/runc-runtime\"]|" "$CONTAINERS_CONF"
+[ "$ONLY" = network ] || chmod +x "$PODMAN_DIR/bin/runc-runtime"
+[ "$ONLY" = network ] || sed -i "s|^whalebox = \[.*|&\nrunc = [\"$PODMAN_DIR/bin/runc-runtime\"]|" "$CONTAINERS_CONF"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
@@ -76,6 +79,8 @@ time_loop() {
 
 lite_us=$(time_loop lite lite run --rm --network none busybox true)
 lite_bridge_us=$(time_loop lite-bridge lite run --rm busybox true)
+load=$(cut -d' ' -f1 /proc/loadavg)
+if [ "$ONLY" != network ]; then
 podman_us=$(time_loop podman pm_run --rm "$PODMAN_IMAGE" true)
 podman_runc_us=$(time_loop podman-runc pm_run --runtime runc --rm "$PODMAN_IMAGE" true)
 
@@ -86,9 +91,10 @@ printf '%-28s %16.1f\n' "podman (whalebox)" "$(echo "$podman_us / 1000" | bc -l)
 printf '%-28s %16.1f\n' "podman (runc)" "$(echo "$podman_runc_us / 1000" | bc -l)"
 printf 'whalebox-lite/podman: %.3f (aim: 0.1 or less)\n' "$(echo "$lite_us / $podman_us" | bc -l)"
 printf 'whalebox-lite/podman+runc: %.3f\n' "$(echo "$lite_us / $podman_runc_us" | bc -l)"
-
 echo
-echo "whalebox-lite \`run --rm busybox true\`: default bridge network against --network none"
+fi
+
+echo "whalebox-lite \`run --rm busybox true\`: default bridge network against --network none ($N runs each, $(date -u +%Y-%m-%d), $(nproc) cpus, load average $load)"
 printf '%-28s %16s\n' "network" "median wall ms"
 printf '%-28s %16.1f\n' "none" "$(echo "$lite_us / 1000" | bc -l)"
 printf '%-28s %16.1f\n' "bridge (CNI)" "$(echo "$lite_bridge_us / 1000" | bc -l)"

@@ -217,6 +217,17 @@ leftovers() {
 	} | tr '\n' ' '
 }
 
+# Waits up to 10 s until leftovers $1 prints $2.
+wait_leftovers() {
+	local i
+	for i in $(seq 1 50); do
+		[ "$(leftovers "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	echo "leftovers $1: $(leftovers "$1")" >&2
+	return 1
+}
+
 @test "lite-network: nothing is left (veth, rules, leases, netns) after rm, rm -f, --rm and a dead monitor" {
 	lite run -d --name ga -p 18090:80 busybox sleep 1000
 	id=$(lite_id ga)
@@ -227,7 +238,8 @@ leftovers() {
 	lite run --name gb -p 18091:80 busybox true
 	lite rm gb
 	lite run --rm -p 18092:80 busybox true
-	[ "$(leftovers 18092)" = "0 0 0 0 " ]
+	# run --rm returns once the container has exited; the teardown finishes behind it.
+	wait_leftovers 18092 "0 0 0 0 "
 
 	# A monitor killed with its container: the next command gives the network back.
 	lite run -d --name gc -p 18093:80 busybox sleep 1000
@@ -242,4 +254,93 @@ leftovers() {
 	# Its port is free again.
 	lite run --rm -p 18093:80 busybox true
 	[ "$status" -eq 0 ]
+}
+
+@test "lite-network: stale networks are released: a dead monitor after a reboot, an interrupted --rm teardown" {
+	# A reboot: the monitor and the container are gone and so is the namespace's bind mount
+	# (here unmounted by hand); the next command gives back the address and the record.
+	lite run -d --name ra -p 18095:80 busybox sleep 1000
+	id=$(lite_id ra)
+	kill -9 "$(lite_field ra monitorPid)" "$(cat "$LITE_ROOT/containers/$id/init.pid")"
+	umount -l "$LITE_STATE/netns/$id"
+	sleep 0.5
+	lite ps -a
+	# The address and the namespace's file come back (DEL runs with CNI_NETNS empty; the
+	# veth died with the namespace, and a reboot takes the iptables rules too).
+	[ "$(leftovers "$id" | cut -d' ' -f3-4)" = "0 0" ]
+	[ ! -e "$LITE_ROOT/containers/$id/network-state.json" ]
+	lite run --rm -p 18095:80 busybox true
+	[ "$status" -eq 0 ]
+
+	# A run --rm whose background teardown died half-way (its directory renamed to
+	# ID.removing, nobody holding its lock): the next command finishes the job.
+	lite run -d --name rb -p 18096:80 busybox sleep 1000
+	id=$(lite_id rb)
+	kill -9 "$(lite_field rb monitorPid)" "$(cat "$LITE_ROOT/containers/$id/init.pid")"
+	sleep 0.5
+	mv "$LITE_ROOT/containers/$id" "$LITE_ROOT/containers/$id.removing"
+	[ "$(leftovers "$id")" != "0 0 0 0 " ]
+	lite ps -a
+	[[ "$output" != *rb* ]]
+	[ "$(leftovers "$id")" = "0 0 0 0 " ]
+	[ ! -e "$LITE_ROOT/containers/$id.removing" ]
+}
+
+@test "lite-network: network rm takes the bridge and its rules away" {
+	lite network create --subnet 10.66.0.0/24 tidy
+	[ "$status" -eq 0 ]
+	bridge=$(__lite network inspect tidy | "$LITE_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["Options"]["bridge"])')
+	lite run --rm --network tidy -p 18097:80 busybox true
+	[ "$status" -eq 0 ]
+	in_test_netns ip link show "$bridge"
+	lite network rm tidy
+	[ "$status" -eq 0 ]
+	run in_test_netns ip link show "$bridge"
+	[ "$status" -ne 0 ]
+	wait_leftovers 10.66.0 "0 0 0 0 "
+	[ "$(in_test_netns iptables-save | grep -c -e "$bridge" -e 10.66.0 || true)" -eq 0 ]
+	[ ! -e "$LITE_STATE/cni/networks/tidy" ]
+	# The same name and subnet can be made again and work.
+	lite network create --subnet 10.66.0.0/24 tidy
+	lite run --rm --network tidy busybox ip -4 -o addr show eth0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *10.66.0.* ]]
+}
+
+@test "lite-network: -P publishes every exposed port of the image to a free host port" {
+	"$LITE_PYTHON" - "$LITE_DIR/busybox.tar" "$LITE_DIR/exposed.tar" <<'PY'
+import hashlib, io, json, sys, tarfile
+base = open(sys.argv[1], "rb").read()
+diff = "sha256:" + hashlib.sha256(base).hexdigest()
+config = json.dumps({"architecture": "amd64", "os": "linux", "created": "2024-01-02T03:04:05Z",
+                     "config": {"Cmd": ["sh"], "ExposedPorts": {"80/tcp": {}, "53/udp": {}, "7/sctp": {}}},
+                     "rootfs": {"type": "layers", "diff_ids": [diff]}}).encode()
+cfg_name = hashlib.sha256(config).hexdigest() + ".json"
+manifest = json.dumps([{"Config": cfg_name, "RepoTags": ["exposed:1"], "Layers": ["base/layer.tar"]}]).encode()
+with tarfile.open(sys.argv[2], "w") as t:
+    for name, data in [(cfg_name, config), ("base/layer.tar", base), ("manifest.json", manifest)]:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+PY
+	lite load -i "$LITE_DIR/exposed.tar"
+	[ "$status" -eq 0 ]
+	lite run -d --name pall -P exposed:1 sh -c 'while true; do echo hello-all | nc -l -p 80; done'
+	[ "$status" -eq 0 ]
+	lite port pall
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$output" == *"53/udp -> 0.0.0.0:"* ]]
+	lite port pall 80
+	hostport=${output##*:}
+	[ "$hostport" -gt 0 ]
+	host_get 127.0.0.1 "$hostport"
+	[ "$output" = hello-all ]
+	# -p for an exposed port wins over -P's free port; without -P nothing is published.
+	lite run -d --name pmix -P -p 18098:80 exposed:1 sleep 1000
+	[ "$status" -eq 0 ]
+	lite port pmix 80
+	[ "$output" = "0.0.0.0:18098" ]
+	lite run -d --name pnone exposed:1 sleep 1000
+	lite port pnone
+	[ "$output" = "" ]
 }

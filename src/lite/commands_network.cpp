@@ -3,6 +3,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "lite/background_removal.hpp"
+#include "lite/bridge_device.hpp"
 #include "lite/container_store.hpp"
 #include "lite/format.hpp"
 #include "lite/network_attach.hpp"
@@ -81,6 +83,7 @@ int cmd_network_inspect(const LiteContext& c, const std::vector<std::string>& re
 
 int cmd_network_rm(const LiteContext& c, const std::vector<std::string>& refs) {
     c.layout.ensure();
+    finish_interrupted_removals(c, true);  // a run --rm's DEL still under way ends first
     release_stale_networks(c);
     NetworkStore store(c.layout);
     int rc = 0;
@@ -92,6 +95,9 @@ int cmd_network_rm(const LiteContext& c, const std::vector<std::string>& refs) {
             if (n.name == kDefaultNetwork) throw Error(n.name + " is a pre-defined network and cannot be removed");
             if (!endpoints_on(c, n.name).empty())
                 throw Error("error while removing network: network " + n.name + " id " + n.id + " has active endpoints");
+            // The bridge goes with the network (CNI's DEL leaves it; docker removes it too).
+            // Its masquerade, port and firewall rules were each container's, gone with it.
+            delete_bridge_device(n.bridge);
             store.remove(n);
             fs::remove_all(store.ipam_dir() + "/" + n.name);
             std::cout << ref << "\n";

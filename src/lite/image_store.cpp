@@ -43,10 +43,19 @@ std::string json_string_or_empty(const json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+namespace {
+json exposed_ports_json(const std::vector<std::string>& ports) {
+    json out = json::object();
+    for (const auto& p : ports) out[p] = json::object();
+    return out;
+}
+}  // namespace
+
 json image_config_to_json(const ImageConfig& c) {
     json j = {{"Cmd", c.cmd}, {"Entrypoint", c.entrypoint}, {"Env", c.env}, {"WorkingDir", c.working_dir},
               {"User", c.user}};
     if (!c.stop_signal.empty()) j["StopSignal"] = c.stop_signal;
+    if (!c.exposed_ports.empty()) j["ExposedPorts"] = exposed_ports_json(c.exposed_ports);
     return j;
 }
 
@@ -58,6 +67,8 @@ ImageConfig image_config_from_json(const json& c) {
     out.working_dir = json_string_or_empty(c, "WorkingDir");
     out.user = json_string_or_empty(c, "User");
     out.stop_signal = json_string_or_empty(c, "StopSignal");
+    if (auto it = c.find("ExposedPorts"); it != c.end() && it->is_object())
+        for (const auto& [port, ignored] : it->items()) out.exposed_ports.push_back(port);
     return out;
 }
 
@@ -87,6 +98,7 @@ std::string image_config_document(const ImageRecord& r) {
     if (!r.config.working_dir.empty()) cfg["WorkingDir"] = r.config.working_dir;
     if (!r.config.stop_signal.empty()) cfg["StopSignal"] = r.config.stop_signal;
     if (!r.config.user.empty()) cfg["User"] = r.config.user;
+    if (!r.config.exposed_ports.empty()) cfg["ExposedPorts"] = exposed_ports_json(r.config.exposed_ports);
     json doc = {{"architecture", "amd64"},
                 {"os", "linux"},
                 {"config", cfg},

@@ -18,10 +18,12 @@ struct ImageConfig {
     std::string working_dir;
     std::string user;
     std::string stop_signal;  // "StopSignal" ("" = none)
+    std::vector<std::string> exposed_ports;  // ExposedPorts: "80/tcp", "53/udp" (run -P)
 };
 
 // The record form of an ImageConfig ({"Cmd": [...], "Entrypoint": ..., "Env", "WorkingDir",
-// "User"}), shared by image and container records.
+// "User"}, and "ExposedPorts" in docker's form {"80/tcp": {}} when there are some), shared by
+// image and container records.
 nlohmann::json image_config_to_json(const ImageConfig& c);
 ImageConfig image_config_from_json(const nlohmann::json& j);
 // The strings at j[key]: an array of strings, one string, or none when absent or null.

@@ -18,6 +18,7 @@
 
 #include "lite/child_wait.hpp"
 #include "lite/idmapped_overlay.hpp"
+#include "lite/background_removal.hpp"
 #include "lite/image_store.hpp"
 #include "lite/log_file.hpp"
 #include "lite/network_attach.hpp"
@@ -112,7 +113,6 @@ runtime::CreateOptions create_options(const LiteContext& c, const ContainerRecor
 void record_exit(const LiteContext& c, const std::string& id, int status, const std::string& error) {
     ContainerStore store(c.layout);
     if (!store.exists(id)) return;  // removed meanwhile (rm -f)
-    bool remove = false;
     {
         UniqueFd lock = store.lock(id);
         if (!store.exists(id)) return;
@@ -124,17 +124,18 @@ void record_exit(const LiteContext& c, const std::string& id, int status, const 
         r.monitor_start_time = 0;
         r.error = error;
         store.save(r);
-        remove = r.auto_remove;
+        if (r.auto_remove) {
+            // run --rm: the caller does not wait for the network's teardown.
+            remove_anonymous_volumes(c.layout, id);  // docker run --rm takes them along
+            remove_in_background(c, id, std::move(lock));
+            return;
+        }
         release_network(c, id);
         try {
             unmount_if_mounted(merged_dir(c, id));
         } catch (const Error& e) {
             log::warn("{}", e.what());
         }
-    }
-    if (remove) {
-        destroy_files(c, id);
-        remove_anonymous_volumes(c.layout, id);  // docker run --rm takes them along
     }
 }
 
@@ -167,7 +168,9 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     int status = 0;
     std::string error;
     try {
-        attach_network(c, id);
+        // The network's job runs while the runtime creates the container.
+        PendingNetwork network = begin_attach_network(c, id);
+        opts.before_start = [&network] { finish_attach_network(network); };
         status = run_in_foreground(c.runtime, opts);
     } catch (const std::exception& e) {
         error = e.what();

@@ -89,14 +89,20 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
     opts.pid_file = pid_file;
 
     record_start(c, id, ::getpid());
+    PendingNetwork network;
     try {
-        attach_network(c, id);
+        network = begin_attach_network(c, id);
     } catch (const Error& e) {
         for (int fd : {out[0], out[1], err[0], err[1], msg[0], msg[1], in[0]})
             if (fd >= 0) ::close(fd);
         ready.send(std::string("error 125 ") + e.what());
         return {kExitLiteError, e.what()};
     }
+    // The runner creates the container while the network's job runs and waits for its
+    // verdict before the start; the monitor reports "ok" only once the job succeeded.
+    opts.before_start = [&network] { finish_attach_network(network); };
+    UniqueFd network_job = network.job > 0 ? pidfd_open(network.job) : UniqueFd();
+    bool network_ready = network.job <= 0;
     pid_t runner = ::fork();
     if (runner < 0) throw_errno("fork");
     if (runner == 0) {
@@ -117,6 +123,7 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
     ::close(err[1]);
     ::close(msg[1]);
     if (in[0] >= 0) ::close(in[0]);
+    network.verdict.reset();
     UniqueFd out_r(out[0]), err_r(err[0]), msg_r(msg[0]);
     UniqueFd runner_fd = pidfd_open(runner);
     UniqueFd master;
@@ -133,12 +140,13 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
     };
     bool started = false;
     for (;;) {
-        struct pollfd p[5] = {{out_r.get(), POLLIN, 0},
+        struct pollfd p[6] = {{out_r.get(), POLLIN, 0},
                               {err_r.get(), POLLIN, 0},
                               {listener.get(), POLLIN, 0},
                               {master.get(), POLLIN, 0},
-                              {runner_fd.get(), POLLIN, 0}};
-        int n = ::poll(p, 5, started ? -1 : 10);
+                              {runner_fd.get(), POLLIN, 0},
+                              {network_job.get(), POLLIN, 0}};
+        int n = ::poll(p, 6, started ? -1 : 10);
         if (n < 0 && errno != EINTR) break;
         if (p[0].revents) pump(out_r, 0);
         if (p[1].revents) pump(err_r, 1);
@@ -151,7 +159,15 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
             }
         }
         if (p[3].revents) pump(master, 0);
-        if (!started && fs::exists(pid_file)) {
+        if (p[5].revents) {
+            int st = 0;
+            while (::waitpid(network.job, &st, 0) < 0 && errno == EINTR) {
+            }
+            network_ready = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+            network.job = -1;
+            network_job.reset();
+        }
+        if (!started && network_ready && fs::exists(pid_file)) {
             started = true;
             ready.send("ok\n");
         }
@@ -175,6 +191,7 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
     if (!o.error.empty()) ready.send("error " + std::to_string(o.status) + " " + o.error);
     else ready.send("ok\n");
     ::unlink(pid_file.c_str());
+    network.reap();  // a create that failed early: the job ends before its DEL
     return o;
 }
 

@@ -6,7 +6,10 @@
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,8 +18,10 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "lite/background_removal.hpp"
 #include "lite/cni.hpp"
 #include "lite/container_store.hpp"
+#include "lite/forward_policy.hpp"
 #include "lite/network_config.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -77,29 +82,6 @@ void remove_netns(const std::string& path) {
     if (::umount2(path.c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         log::warn("unmount {}: {}", path, std::strerror(errno));
     ::unlink(path.c_str());
-}
-
-// Tries to bind the host socket a mapping needs (and picks a free port for 0).
-void reserve_host_port(PortMapping& p, const std::string& endpoint) {
-    int type = p.protocol == "udp" ? SOCK_DGRAM : SOCK_STREAM;
-    UniqueFd s(::socket(AF_INET, type | SOCK_CLOEXEC, 0));
-    if (!s) throw_errno("socket");
-    struct sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(p.host_port));
-    if (!p.host_ip.empty() && ::inet_pton(AF_INET, p.host_ip.c_str(), &a.sin_addr) != 1)
-        throw Error("invalid host IP " + p.host_ip);
-    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) {
-        // Go's words, as docker prints them: "address already in use".
-        std::string why = std::strerror(errno);
-        if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
-        std::string where = (p.host_ip.empty() ? "0.0.0.0" : p.host_ip) + ":" + std::to_string(p.host_port);
-        throw Error("driver failed programming external connectivity on endpoint " + endpoint +
-                    ": Error starting userland proxy: listen " + p.protocol + "4 " + where + ": bind: " + why);
-    }
-    socklen_t len = sizeof a;
-    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
-    p.host_port = ntohs(a.sin_port);
 }
 
 std::string strip_prefix(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
@@ -167,31 +149,31 @@ void refresh_hosts(const Layout& l, const std::string& network, const std::strin
     }
 }
 
-// docker's resolv.conf for a bridged container: the host's, without loopback nameservers
-// (they do not answer inside the container); Google's when none are left.
-std::string bridged_resolv_conf() {
-    std::string host, out;
-    fs::try_read_file("/etc/resolv.conf", host);
-    bool has_ns = false;
-    size_t pos = 0;
-    while (pos < host.size()) {
-        size_t nl = host.find('\n', pos);
-        std::string line = host.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-        pos = nl == std::string::npos ? host.size() : nl + 1;
-        if (line.rfind("nameserver", 0) == 0) {
-            std::string addr = line.substr(10);
-            addr.erase(0, addr.find_first_not_of(" \t"));
-            if (addr.rfind("127.", 0) == 0 || addr == "::1") continue;
-            has_ns = true;
-        }
-        out += line + "\n";
+// The plugins a start needs of a network's conflist: portmap only with ports to publish,
+// firewall only when the FORWARD policy could drop the container's traffic
+// (forward_policy.hpp). Each costs iptables runs at the start and at the end; the conflist
+// kept with the ADD result is this one, so DEL undoes exactly what ADD did.
+json plugins_needed(json conflist, bool publishes) {
+    bool firewall = forward_policy_may_drop();
+    json& plugins = conflist["plugins"];
+    for (size_t i = plugins.size(); i-- > 0;) {
+        std::string type = plugins[i].value("type", "");
+        if ((type == "portmap" && !publishes) || (type == "firewall" && !firewall)) plugins.erase(i);
     }
-    if (!has_ns) out += "nameserver 8.8.8.8\nnameserver 8.8.4.4\n";
-    return out;
+    return conflist;
 }
 
 CniTarget target_of(const json& state, const json& a, const std::string& id) {
     return {id, state.value("netns", ""), a.value("ifname", "eth0"), a.value("args", "")};
+}
+
+// DEL after the namespace is gone (a reboot, an unmounted netns): CNI_NETNS empty, as the
+// spec allows, so the plugins still give back what lives outside it (the address).
+CniTarget del_target_of(const json& state, const json& a, const std::string& id) {
+    CniTarget t = target_of(state, a, id);
+    struct statfs st {};
+    if (::statfs(t.netns.c_str(), &st) < 0 || static_cast<unsigned long>(st.f_type) != NSFS_MAGIC) t.netns.clear();
+    return t;
 }
 
 }  // namespace
@@ -199,12 +181,12 @@ CniTarget target_of(const json& state, const json& a, const std::string& id) {
 std::string netns_path(const Layout& layout, const std::string& id) { return layout.state_root + "/netns/" + id; }
 
 NetworkRequest make_network_request(const LiteContext& c, const RunOptions& opts, const std::string& name,
-                                    const std::string& hostname) {
+                                    const std::string& hostname, const std::vector<std::string>& exposed_ports) {
     NetworkRequest req;
     req.hostname = hostname;
     req.name = name;
     req.ip = opts.ip;
-    req.ports = opts.publish;
+    req.ports = opts.publish_all ? publish_exposed(exposed_ports, opts.publish) : opts.publish;
     const std::string& net = opts.net;
     if (net == "none" || net == "host") {
         req.mode = net;
@@ -277,25 +259,23 @@ void apply_network_request(const LiteContext& c, const NetworkRequest& req, cons
             if (fs::try_read_file(other_dir + f, text)) fs::write_file(dir + f, text);
         }
     }
-    if (req.mode == "cni") fs::write_file(dir + "/resolv.conf", bridged_resolv_conf());
+    if (req.mode == "cni") {
+        std::string host;
+        fs::try_read_file("/etc/resolv.conf", host);
+        fs::write_file(dir + "/resolv.conf", bridged_resolv_conf(host));
+    }
     for (auto& ns : spec.linux->namespaces)
         if (ns.type == "network") ns.path = path;
 }
 
-void attach_network(const LiteContext& c, const std::string& id) {
+PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id) {
+    PendingNetwork pending;
     std::string dir = c.layout.container_dir(id);
     NetworkRequest req = load_network_request(dir);
-    if (req.mode != "cni") return;
+    if (req.mode != "cni") return pending;
     NetworkStore networks(c.layout);
     NetworkRecord n = networks.resolve(req.network);
-    json conflist = networks.conflist(n);
-    if (req.ports.empty()) {
-        // Nothing to publish: portmap would only cost a start (the conflist kept with the
-        // result is this one, so DEL still undoes exactly what ADD did).
-        json& plugins = conflist["plugins"];
-        for (size_t i = plugins.size(); i-- > 0;)
-            if (plugins[i].value("type", "") == "portmap") plugins.erase(i);
-    }
+    json conflist = plugins_needed(networks.conflist(n), !req.ports.empty());
     std::string ns = netns_path(c.layout, id);
 
     json attachment = {{"network", n.name}, {"ifname", "eth0"}, {"conflist", conflist}, {"ip", ""}};
@@ -326,32 +306,86 @@ void attach_network(const LiteContext& c, const std::string& id) {
         state["attachments"] = json::array({attachment});
         write_state(dir, state);
     }
-    try {
-        cni_invoke("ADD", {{"cniVersion", "1.0.0"}, {"name", "lo"}, {"type", "loopback"}}, {id, ns, "lo", ""});
-        json result = cni_add_list(conflist, target_of(state, attachment, id), attachment["runtimeConfig"]);
-        attachment["result"] = result;
-        if (result.contains("ips") && !result["ips"].empty())
-            attachment["ip"] = strip_prefix(result["ips"][0].value("address", ""));
-        state["attachments"] = json::array({attachment});
-        write_state(dir, state);
-    } catch (const Error& e) {
-        remove_netns(ns);
-        ::unlink((dir + kStateFile).c_str());
-        throw Error("failed to set up the network of the container: " + std::string(e.what()));
+    int verdict[2];
+    if (::pipe2(verdict, O_CLOEXEC) < 0) throw_errno("pipe");
+    UniqueFd verdict_r(verdict[0]), verdict_w(verdict[1]);
+    pid_t job = ::fork();
+    if (job < 0) throw_errno("fork");
+    if (job == 0) {
+        verdict_r.reset();
+        std::string answer = "ok";
+        try {
+            // lo (the loopback plugin) and eth0 (the conflist) side by side.
+            pid_t lo = ::fork();
+            if (lo == 0) {
+                try {
+                    cni_invoke("ADD", {{"cniVersion", "1.0.0"}, {"name", "lo"}, {"type", "loopback"}}, {id, ns, "lo", ""});
+                    _exit(0);
+                } catch (const std::exception& e) {
+                    fs::write_all(STDERR_FILENO, std::string("loopback: ") + e.what() + "\n");
+                    _exit(1);
+                }
+            }
+            json result = cni_add_list(conflist, target_of(state, attachment, id), attachment["runtimeConfig"]);
+            int st = 0;
+            while (lo > 0 && ::waitpid(lo, &st, 0) < 0 && errno == EINTR) {
+            }
+            attachment["result"] = result;
+            if (result.contains("ips") && !result["ips"].empty())
+                attachment["ip"] = strip_prefix(result["ips"][0].value("address", ""));
+            state["attachments"] = json::array({attachment});
+            write_state(dir, state);
+            if (lo < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) throw Error("the loopback plugin failed to bring lo up");
+            refresh_hosts(c.layout, n.name);
+        } catch (const std::exception& e) {
+            release_network(c, id);
+            answer = "failed to set up the network of the container: " + std::string(e.what());
+        }
+        try {
+            fs::write_all(verdict_w.get(), answer);
+        } catch (const std::exception&) {
+        }
+        _exit(answer == "ok" ? 0 : 1);
     }
-    refresh_hosts(c.layout, n.name);
+    pending.job = job;
+    pending.verdict = std::move(verdict_r);
+    return pending;
+}
+
+void finish_attach_network(PendingNetwork& p) {
+    if (!p.verdict) return;
+    std::string answer = fs::read_all(p.verdict.get());
+    p.verdict.reset();
+    if (answer != "ok")
+        throw Error(answer.empty() ? "failed to set up the network of the container: the CNI job died" : answer);
+}
+
+void PendingNetwork::reap() noexcept {
+    if (job <= 0) return;
+    int st = 0;
+    while (::waitpid(job, &st, 0) < 0 && errno == EINTR) {
+    }
+    job = -1;
+}
+
+void attach_network(const LiteContext& c, const std::string& id) {
+    PendingNetwork p = begin_attach_network(c, id);
+    finish_attach_network(p);
 }
 
 void release_network(const LiteContext& c, const std::string& id) noexcept {
+    release_network_at(c, id, c.layout.container_dir(id));
+}
+
+void release_network_at(const LiteContext& c, const std::string& id, const std::string& dir) noexcept {
     try {
-        std::string dir = c.layout.container_dir(id);
         json state = read_state(dir);
         if (state.is_null()) return;
         std::vector<std::string> networks;
         for (const auto& a : state.value("attachments", json::array())) {
             networks.push_back(a.value("network", ""));
             try {
-                cni_del_list(a.at("conflist"), target_of(state, a, id), a.value("runtimeConfig", json::object()),
+                cni_del_list(a.at("conflist"), del_target_of(state, a, id), a.value("runtimeConfig", json::object()),
                              a.value("result", json(nullptr)));
             } catch (const std::exception& e) {
                 log::warn("network of {}: {}", id.substr(0, 12), e.what());
@@ -366,12 +400,17 @@ void release_network(const LiteContext& c, const std::string& id) noexcept {
 }
 
 void release_stale_networks(const LiteContext& c) {
+    finish_interrupted_removals(c);
     ContainerStore store(c.layout);
     for (const auto& r : store.list()) {
         if (!fs::exists(store.dir(r.id) + kStateFile) || container_alive(c, r)) continue;
-        UniqueFd lock = store.lock(r.id);
-        if (!store.exists(r.id) || container_alive(c, store.load(r.id))) continue;
-        release_network(c, r.id);
+        try {
+            UniqueFd lock = store.lock(r.id);
+            if (!store.exists(r.id) || container_alive(c, store.load(r.id))) continue;
+            release_network(c, r.id);
+        } catch (const Error& e) {
+            log::debug("network of {}: {}", r.id, e.what());  // removed meanwhile
+        }
     }
 }
 
@@ -418,10 +457,7 @@ void connect_network(const LiteContext& c, const ContainerRecord& r, const std::
     std::string ifname;
     for (int i = 0; ifname.empty(); ++i)
         if (std::find(used.begin(), used.end(), "eth" + std::to_string(i)) == used.end()) ifname = "eth" + std::to_string(i);
-    json conflist = networks.conflist(n);
-    json& plugins = conflist["plugins"];
-    for (size_t i = plugins.size(); i-- > 0;)
-        if (plugins[i].value("type", "") == "portmap") plugins.erase(i);
+    json conflist = plugins_needed(networks.conflist(n), false);
     json a = {{"network", n.name},    {"ifname", ifname},           {"conflist", conflist}, {"ip", ""},
               {"ports", json::array()}, {"runtimeConfig", json::object()}, {"result", nullptr},
               {"args", ip.empty() ? "" : "IgnoreUnknown=1;IP=" + ip}};

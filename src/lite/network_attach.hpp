@@ -9,6 +9,7 @@
 // network find each other by name through /etc/hosts, rewritten in place.
 #pragma once
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "lite/ports.hpp"
 #include "lite/run_options.hpp"
 #include "oci/spec.hpp"
+#include "util/unique_fd.hpp"
 
 namespace wb::lite {
 
@@ -41,8 +43,9 @@ std::string netns_path(const Layout& layout, const std::string& id);
 // Resolves run's flags: the network must exist (the default one is made when needed),
 // container:NAME must be running, --ip only on user-defined networks and inside their
 // subnet. Throws Error with docker's messages.
+// -P publishes exposed_ports (the image's ExposedPorts) too.
 NetworkRequest make_network_request(const LiteContext& c, const RunOptions& opts, const std::string& name,
-                                    const std::string& hostname);
+                                    const std::string& hostname, const std::vector<std::string>& exposed_ports);
 void save_network_request(const std::string& container_dir, const NetworkRequest& req);
 NetworkRequest load_network_request(const std::string& container_dir);
 
@@ -52,11 +55,37 @@ NetworkRequest load_network_request(const std::string& container_dir);
 void apply_network_request(const LiteContext& c, const NetworkRequest& req, const std::string& container_dir,
                            oci::Spec& spec);
 
-// Makes the netns and runs CNI ADD (no-op outside the cni mode). Undoes itself on failure.
+// A network being set up beside the container's create (the container's init waits on its
+// exec fifo meanwhile, so its namespace can be filled in parallel): a child process runs
+// CNI ADD (loopback and the conflist side by side) and writes its verdict into a pipe.
+struct PendingNetwork {
+    pid_t job = -1;    // the child; reaped by the destructor
+    UniqueFd verdict;  // "ok" or the error; none outside the cni mode
+    PendingNetwork() = default;
+    PendingNetwork(PendingNetwork&& o) noexcept : job(std::exchange(o.job, -1)), verdict(std::move(o.verdict)) {}
+    PendingNetwork& operator=(PendingNetwork&& o) noexcept {
+        reap();
+        job = std::exchange(o.job, -1);
+        verdict = std::move(o.verdict);
+        return *this;
+    }
+    ~PendingNetwork() { reap(); }
+    // Waits for the job to end (before anything may undo what it does).
+    void reap() noexcept;
+};
+// Checks and reserves the ports, makes the netns, records the attachment (so it is undone
+// even if we crash) and starts the job. Throws (docker's messages) before any job starts.
+PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id);
+// Waits for the job's verdict (a process forked after begin may wait too); throws Error
+// when ADD failed (the job has undone it already).
+void finish_attach_network(PendingNetwork& p);
+// Both in one (no-op outside the cni mode).
 void attach_network(const LiteContext& c, const std::string& id);
 // Runs CNI DEL with the kept result and removes the netns; no-op when not attached.
 // Never throws: failures are logged.
 void release_network(const LiteContext& c, const std::string& id) noexcept;
+// The same for a container whose directory is dir (one being removed: ID.removing).
+void release_network_at(const LiteContext& c, const std::string& id, const std::string& dir) noexcept;
 // Releases the network of every container that is no longer alive (its monitor died, or
 // the machine rebooted) but still holds one.
 void release_stale_networks(const LiteContext& c);

@@ -108,6 +108,26 @@ json network_conflist(const NetworkRecord& n, const std::string& ipam_dir) {
                                      {{"type", "firewall"}, {"backend", "iptables"}}})}};
 }
 
+std::string bridged_resolv_conf(const std::string& host) {
+    std::string out;
+    bool has_ns = false;
+    size_t pos = 0;
+    while (pos < host.size()) {
+        size_t nl = host.find('\n', pos);
+        std::string line = host.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        pos = nl == std::string::npos ? host.size() : nl + 1;
+        if (line.rfind("nameserver", 0) == 0) {
+            std::string addr = line.substr(10);
+            addr.erase(0, addr.find_first_not_of(" \t"));
+            if (addr.rfind("127.", 0) == 0 || addr == "::1") continue;
+            has_ns = true;
+        }
+        out += line + "\n";
+    }
+    if (!has_ns) out += "nameserver 8.8.8.8\nnameserver 8.8.4.4\n";
+    return out;
+}
+
 std::vector<NetworkRecord> NetworkStore::list_files() const {
     std::vector<NetworkRecord> out;
     DIR* d = ::opendir(dir().c_str());

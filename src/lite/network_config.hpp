@@ -47,6 +47,10 @@ NetworkRecord network_from_json(const nlohmann::json& j);
 // IPAM keeping its leases in ipam_dir, then portmap (portMappings capability) and firewall.
 nlohmann::json network_conflist(const NetworkRecord& n, const std::string& ipam_dir);
 
+// docker's resolv.conf for a bridged container from the host's: without loopback
+// nameservers (they do not answer inside the container); Google's when none are left.
+std::string bridged_resolv_conf(const std::string& host_resolv_conf);
+
 // The options of `network create`.
 struct NetworkCreateOptions {
     std::string name;

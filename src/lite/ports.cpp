@@ -1,8 +1,15 @@
 #include "lite/ports.hpp"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 
 #include "util/error.hpp"
+#include "util/unique_fd.hpp"
 
 namespace wb::lite {
 
@@ -78,6 +85,47 @@ json portmap_entry(const PortMapping& p) {
     json e = {{"hostPort", p.host_port}, {"containerPort", p.container_port}, {"protocol", p.protocol}};
     if (!p.host_ip.empty()) e["hostIP"] = p.host_ip;
     return e;
+}
+
+std::vector<PortMapping> publish_exposed(const std::vector<std::string>& exposed, std::vector<PortMapping> publish) {
+    for (const auto& spec : exposed) {
+        PortMapping p;
+        auto slash = spec.find('/');
+        p.protocol = slash == std::string::npos ? "tcp" : spec.substr(slash + 1);
+        std::string number = spec.substr(0, slash);
+        if ((p.protocol != "tcp" && p.protocol != "udp") || number.empty() || number.size() > 5 ||
+            number.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        p.container_port = std::stoi(number);
+        if (p.container_port < 1 || p.container_port > 65535) continue;
+        bool published = false;
+        for (const auto& q : publish)
+            if (q.container_port == p.container_port && q.protocol == p.protocol) published = true;
+        if (!published) publish.push_back(p);
+    }
+    return publish;
+}
+
+void reserve_host_port(PortMapping& p, const std::string& endpoint) {
+    int type = p.protocol == "udp" ? SOCK_DGRAM : SOCK_STREAM;
+    UniqueFd s(::socket(AF_INET, type | SOCK_CLOEXEC, 0));
+    if (!s) throw_errno("socket");
+    struct sockaddr_in a {};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(p.host_port));
+    if (!p.host_ip.empty() && ::inet_pton(AF_INET, p.host_ip.c_str(), &a.sin_addr) != 1)
+        throw Error("invalid host IP " + p.host_ip);
+    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) {
+        // Go's words, as docker prints them: "address already in use".
+        std::string why = std::strerror(errno);
+        if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+        std::string where = (p.host_ip.empty() ? "0.0.0.0" : p.host_ip) + ":" + std::to_string(p.host_port);
+        throw Error("driver failed programming external connectivity on endpoint " + endpoint +
+                    ": Error starting userland proxy: listen " + p.protocol + "4 " + where + ": bind: " + why);
+    }
+    socklen_t len = sizeof a;
+    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
+    p.host_port = ntohs(a.sin_port);
 }
 
 bool ports_clash(const PortMapping& a, const PortMapping& b) {

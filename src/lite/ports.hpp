@@ -29,6 +29,15 @@ PortMapping port_from_json(const nlohmann::json& j);
 // The portmap plugin's entry: {"hostPort","containerPort","protocol","hostIP"}.
 nlohmann::json portmap_entry(const PortMapping& p);
 
+// run -P: the mappings of -p, then one to a free host port (host_port 0, all addresses) for
+// each exposed port of the image ("80/tcp", "53/udp", "8080" meaning tcp) that -p does not
+// publish already. Protocols other than tcp and udp are left out.
+std::vector<PortMapping> publish_exposed(const std::vector<std::string>& exposed, std::vector<PortMapping> publish);
+
+// Tries to bind the host socket a mapping needs and picks a free port for host_port 0;
+// throws docker's "Error starting userland proxy: listen tcp4 ...: bind: ..." for endpoint.
+void reserve_host_port(PortMapping& p, const std::string& endpoint);
+
 // Whether two mappings want the same host socket (same protocol and port, addresses
 // equal or one of them every address).
 bool ports_clash(const PortMapping& a, const PortMapping& b);

@@ -20,6 +20,7 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach, bool keep) {
     Created created = create_container(ctx, o);
     state::Store store(ctx.root);
     try {
+        if (opts.before_start) opts.before_start();
         start_created(store, created.state);
     } catch (...) {
         try {

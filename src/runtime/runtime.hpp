@@ -37,6 +37,10 @@ struct CreateOptions {
     // The command may be replayed from the start in a sealed copy of the binary
     // (linux/sealed_exe.hpp) when the config calls for one: nothing was done before it.
     bool may_reexec = false;
+    // run only: called between create and start, while the init waits on the exec fifo
+    // (whalebox-lite finishes the container's network there, set up beside the create).
+    // An exception from it removes the container and is rethrown.
+    std::function<void()> before_start;
 };
 
 // Sets up the container and parks its init on the exec fifo. Rolls back on failure.

@@ -63,6 +63,17 @@ TEST(LitePorts, Clash) {
     EXPECT_FALSE(ports_clash(parse_publish("8080:80"), parse_publish("8080:80/udp")));
 }
 
+TEST(LitePorts, PublishExposed) {
+    // -P: a free host port for each exposed tcp/udp port that -p does not publish already.
+    auto out = publish_exposed({"80/tcp", "53/udp", "8080", "7/sctp", "x/tcp", "70000/tcp"}, {parse_publish("9000:80")});
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[0], parse_publish("9000:80"));
+    EXPECT_EQ(out[1], parse_publish("53/udp"));
+    EXPECT_EQ(out[2], parse_publish("8080"));
+    EXPECT_EQ(out[1].host_port, 0);
+    EXPECT_TRUE(publish_exposed({}, {}).empty());
+}
+
 TEST(LiteCni, ConflistAndPluginConf) {
     NetworkRecord n{"appnet", std::string(64, 'a'), "bridge", "172.18.0.0/16", "172.18.0.1", "wbl-aaaa", ""};
     json list = network_conflist(n, "/run/x/ipam");

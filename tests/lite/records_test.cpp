@@ -60,6 +60,16 @@ TEST(LiteRecords, ImageRoundTripAndId) {
     EXPECT_NE(sha256_digest(image_config_document(back)), r.id);
 }
 
+TEST(LiteRecords, ExposedPortsKeptInDockersForm) {
+    using nlohmann::json;
+    json j = json::parse(R"({"Cmd": ["sh"], "ExposedPorts": {"80/tcp": {}, "53/udp": {}}})");
+    ImageConfig c = image_config_from_json(j);
+    EXPECT_EQ(c.exposed_ports, (std::vector<std::string>{"53/udp", "80/tcp"}));
+    EXPECT_EQ(image_config_to_json(c)["ExposedPorts"], j["ExposedPorts"]);
+    // None: no key at all (records and image ids stay as they were).
+    EXPECT_FALSE(image_config_to_json(ImageConfig{}).contains("ExposedPorts"));
+}
+
 TEST(LiteRecords, Tags) {
     EXPECT_EQ(normalize_tag("busybox"), "busybox:latest");
     EXPECT_EQ(normalize_tag("busybox:1.36"), "busybox:1.36");

@@ -1,0 +1,81 @@
+#include "lite/background_removal.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "lite/network_attach.hpp"
+#include "lite/overlay.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace wb::lite {
+
+namespace {
+
+constexpr const char* kRemovingSuffix = ".removing";
+
+void finish_removal(const LiteContext& c, const std::string& id, const std::string& dir) noexcept {
+    release_network_at(c, id, dir);
+    try {
+        unmount_if_mounted(dir + "/merged");
+        remove_tree_same_fs(dir);
+    } catch (const std::exception& e) {
+        log::warn("remove {}: {}", dir, e.what());
+    }
+}
+
+}  // namespace
+
+void remove_in_background(const LiteContext& c, const std::string& id, UniqueFd lock) {
+    std::string dir = c.layout.container_dir(id), removing = dir + kRemovingSuffix;
+    if (::rename(dir.c_str(), removing.c_str()) < 0) {
+        finish_removal(c, id, dir);
+        return;
+    }
+    pid_t child = ::fork();
+    if (child < 0) {
+        finish_removal(c, id, removing);
+        return;
+    }
+    if (child == 0) {
+        ::setsid();
+        if (::fork() != 0) _exit(0);
+        // Hold nothing of the caller's (a shell reading our stdout must not wait for us)
+        // but the lock, as fd 3.
+        int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        for (int fd = 0; fd < 3 && null >= 0; ++fd) ::dup2(null, fd);
+        if (lock.get() != 3) ::dup3(lock.get(), 3, O_CLOEXEC);
+        ::close_range(4, ~0U, 0);
+        finish_removal(c, id, removing);
+        _exit(0);
+    }
+    int st = 0;
+    while (::waitpid(child, &st, 0) < 0 && errno == EINTR) {
+    }
+}
+
+void finish_interrupted_removals(const LiteContext& c, bool wait) {
+    std::vector<std::string> ids;
+    if (DIR* d = ::opendir(c.layout.containers_dir().c_str())) {
+        std::string suffix = kRemovingSuffix;
+        while (struct dirent* e = ::readdir(d)) {
+            std::string n = e->d_name;
+            if (n.size() == 64 + suffix.size() && n.compare(64, suffix.size(), suffix) == 0) ids.push_back(n.substr(0, 64));
+        }
+        ::closedir(d);
+    }
+    for (const auto& id : ids) {
+        std::string dir = c.layout.container_dir(id) + kRemovingSuffix;
+        UniqueFd lock(::open((dir + "/lock").c_str(), O_RDWR | O_CLOEXEC));
+        if (lock && ::flock(lock.get(), wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) continue;  // its remover is at work
+        if (::access(dir.c_str(), F_OK) == 0) finish_removal(c, id, dir);
+    }
+}
+
+}  // namespace wb::lite
