@@ -5,7 +5,9 @@
 # tests that need criu skip, saying why.
 #
 # As in cgroupv2.bats, each test's container goes below /sys/fs/cgroup/whalebox-test-criu
-# and state, bundles and rootfs live on the guest's fresh /tmp. Containers redirect
+# (in every hierarchy on a cgroup v1 host: VM_CGROUP_V1=1 integration/run-cgroupv2-vm.sh
+# boots the VM with a hybrid layout) and state, bundles and rootfs live on the guest's
+# fresh /tmp. Containers redirect
 # their own stdio to the container's /dev/null (criu cannot dump a file of the host's
 # mount namespace), or use a pty through --console-socket.
 
@@ -21,8 +23,8 @@ setup_file() {
 		why="criu is not installed"
 	elif ! out=$(criu check 2>&1); then
 		why="criu check fails on this kernel ($(echo "$out" | grep -m1 -i error)): run integration/run-cgroupv2-vm.sh"
-	elif [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
-		why="not a cgroup v2 host (run integration/run-cgroupv2-vm.sh)"
+	elif [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] && ! [ -d /sys/fs/cgroup/freezer ]; then
+		why="neither cgroup v2 nor a v1 freezer here (run integration/run-cgroupv2-vm.sh)"
 	fi
 	export CRIU_SKIP=$why
 	[ -z "$why" ] || return 0
@@ -34,9 +36,36 @@ setup_file() {
 }
 
 teardown_file() {
-	if [ -d "$CGROOT/$CGPARENT" ]; then
-		find "$CGROOT/$CGPARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	local dir
+	for dir in "$CGROOT/$CGPARENT" "$CGROOT"/*/"$CGPARENT"; do
+		[ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	return 0
+}
+
+# cgroup v1 (a hybrid or legacy host): the hierarchies whose placement the tests check.
+cgroup_v1() {
+	[ "$(stat -fc %T "$CGROOT")" != cgroup2fs ]
+}
+V1_CHECKED="memory freezer pids"
+
+# The container's cgroup directory for cgroup path CGPATH: the cgroup2 one, or on v1 the
+# memory hierarchy's.
+cgroup_dir_of() {
+	if cgroup_v1; then echo "$CGROOT/memory$1"; else echo "$CGROOT$1"; fi
+}
+
+# Fails unless process PID is in cgroup CGPATH (on v1: in each hierarchy of V1_CHECKED).
+in_cgroup() {
+	local pid=$1 cg=$2 c
+	if ! cgroup_v1; then
+		[ "$(cat "/proc/$pid/cgroup")" = "0::$cg" ] || fail "pid $pid: $(cat "/proc/$pid/cgroup"), not 0::$cg"
+		return
 	fi
+	for c in $V1_CHECKED; do
+		grep -qE "^[0-9]+:([^:]*,)?$c(,[^:]*)?:$cg\$" "/proc/$pid/cgroup" ||
+			fail "pid $pid is not in $c:$cg: $(cat "/proc/$pid/cgroup")"
+	done
 }
 
 setup() {
@@ -45,7 +74,7 @@ setup() {
 	[ -z "$CRIU_SKIP" ] || return 0
 	ln -sfn "$CRIU_ROOTFS" rootfs
 	CG=/$CGPARENT/t$BATS_TEST_NUMBER
-	CGDIR=$CGROOT$CG
+	CGDIR=$(cgroup_dir_of "$CG")
 	update_config --arg cg "$CG" '.linux.cgroupsPath = $cg'
 }
 
@@ -63,8 +92,12 @@ teardown() {
 	teardown_bundle
 	if [ -n "$CGDIR" ] && [ -d "$CGDIR" ]; then
 		echo "teardown: $CGDIR left behind" >&2
-		find "$CGDIR" -depth -type d -exec rmdir {} + 2>/dev/null || true
+		local dir
+		for dir in "$CGROOT$CG" "$CGROOT"/*"$CG"; do
+			[ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+		done
 	fi
+	return 0
 }
 
 # A container that counts in /dev/shm/count (a tmpfs criu dumps), five times a second.
@@ -128,7 +161,7 @@ run_counter() {
 	testcontainer test_criu running
 	pid=$(container_pid test_criu)
 	[ "$(cat "$TEST_DIR/pid")" = "$pid" ]
-	[ "$(cat "/proc/$pid/cgroup")" = "0::$CG" ]
+	in_cgroup "$pid" "$CG"
 	after=$(count_of test_criu)
 	[ "$after" -ge "$before" ]
 	goes_on_counting test_criu "$after"
@@ -236,8 +269,13 @@ start_recvtty() {
 	[ "$status" -eq 0 ]
 	wb restore -d --image-path "$TEST_DIR/image" test_criu
 	[ "$status" -eq 0 ]
-	[ "$(cat "$CGDIR/memory.max")" = 67108864 ]
-	[ "$(cat "$CGDIR/pids.max")" = 20 ]
+	if cgroup_v1; then
+		[ "$(cat "$CGDIR/memory.limit_in_bytes")" = 67108864 ]
+		[ "$(cat "$CGROOT/pids$CG/pids.max")" = 20 ]
+	else
+		[ "$(cat "$CGDIR/memory.max")" = 67108864 ]
+		[ "$(cat "$CGDIR/pids.max")" = 20 ]
+	fi
 	pid=$(container_pid test_criu)
 	grep -qx "$pid" "$CGDIR/cgroup.procs"
 	# pids.max holds: 30 more processes cannot all start.
@@ -275,6 +313,65 @@ start_recvtty() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"criu restore failed"* ]]
 	[ ! -e "$ROOT/test_other" ]
-	[ ! -d "$CGDIR-other" ]
+	[ ! -d "$(cgroup_dir_of "$CG-other")" ]
 	[ "$(cat "$CGDIR/cgroup.procs" | wc -l)" -ge 1 ]
+}
+
+@test "checkpoint/restore: restored into the cgroup of the restore's config" {
+	needs_criu
+	run_counter test_criu
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	[ ! -d "$CGDIR" ]
+	# criu is told the new cgroup (--cgroup-root), here another path than the dump's.
+	update_config --arg cg "$CG-moved" '.linux.cgroupsPath = $cg'
+	wb restore -d --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	pid=$(container_pid test_criu)
+	in_cgroup "$pid" "$CG-moved"
+	[ ! -d "$CGDIR" ]
+	goes_on_counting test_criu "$(count_of test_criu)"
+	wb delete -f test_criu
+	[ "$status" -eq 0 ]
+	[ ! -d "$(cgroup_dir_of "$CG-moved")" ]
+}
+
+@test "checkpoint/restore: prestart and createRuntime hooks run while criu restores, before the init runs" {
+	needs_criu
+	run_counter test_criu
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	# Each hook records the pid of its state and what that process is then (its comm:
+	# still criu's restorer, not the container's sh, at criu's setup-namespaces step).
+	cat >"$TEST_DIR/hook.sh" <<'EOF'
+#!/bin/sh
+pid=$(jq -r .pid)
+echo "$pid $(cat "/proc/$pid/comm")" >"$1"
+EOF
+	chmod +x "$TEST_DIR/hook.sh"
+	hook() {
+		jq -n --arg p "$TEST_DIR/hook.sh" --arg out "$TEST_DIR/$1" '{"path": $p, "args": ["hook.sh", $out]}'
+	}
+	update_config --argjson pre "$(hook prestart)" --argjson cr "$(hook createRuntime)" \
+		'.hooks = {"prestart": [$pre], "createRuntime": [$cr]}'
+	wb restore -d --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	pid=$(container_pid test_criu)
+	read -r pre_pid pre_comm _ <"$TEST_DIR/prestart"
+	read -r cr_pid cr_comm _ <"$TEST_DIR/createRuntime"
+	[ "$pre_pid" = "$pid" ]
+	[ "$cr_pid" = "$pid" ]
+	[ "$pre_comm" != sh ]
+	[ "$cr_comm" != sh ]
+	[ "$(cat "/proc/$pid/comm")" = sh ]
+	goes_on_counting test_criu "$(count_of test_criu)"
+	wb delete -f test_criu
+
+	# A failing prestart hook fails the restore, which leaves nothing behind.
+	update_config '.hooks = {"prestart": [{"path": "/bin/false"}]}'
+	wb restore -d --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"prestart hook"* ]]
+	[ ! -e "$ROOT/test_criu" ]
+	[ ! -d "$CGDIR" ]
 }

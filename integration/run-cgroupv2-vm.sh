@@ -6,6 +6,8 @@
 #   integration/run-cgroupv2-vm.sh [BATS ARGS...]     e.g. -f devices, --formatter tap
 #   VM_SUITES="integration/cgroupv2.bats" integration/run-cgroupv2-vm.sh
 #   VM_SYSTEMD=1 VM_SUITES="..." integration/run-cgroupv2-vm.sh    systemd as PID 1
+#   VM_CGROUP_V1=1 VM_SUITES="integration/checkpoint.bats" integration/run-cgroupv2-vm.sh
+#                                    a hybrid cgroup v1 layout instead (wb-vm --cgroup-v1)
 #
 # VM_SUITES (space-separated paths, relative to the repository) defaults to the suites
 # below: integration/cgroupv2.bats and the client suites (podman, containerd), so the
@@ -61,6 +63,7 @@ for path in "$REPO" "$WHALEBOX"; do
 	esac
 done
 [ "${VM_SYSTEMD:-0}" = 0 ] || vm_args+=(--systemd)
+[ "${VM_CGROUP_V1:-0}" = 0 ] || vm_args+=(--cgroup-v1)
 
 cd "$REPO"
 read -r -a entries <<<"${VM_SUITES:-$DEFAULT_SUITES}"

@@ -481,6 +481,88 @@ teardown() {
 	[[ "$output" == *"$msg"* ]]
 }
 
+# ---- podman container checkpoint / restore (criu) ---------------------------------------
+# podman calls the runtime's checkpoint (--image-path, --work-path, --leave-running ...)
+# and conmon its restore (--detach, --image-path, --work-path, --bundle, --pid-file).
+# criu 3.17 only works in the VM (integration/run-cgroupv2-vm.sh): elsewhere these skip.
+
+needs_criu() {
+	command -v criu >/dev/null || skip "criu is not installed"
+	criu check >/dev/null 2>&1 || skip "criu check fails on this kernel: run integration/run-cgroupv2-vm.sh"
+}
+
+# Waits until container NAME's /tmp/count is at least FROM; prints it.
+pm_count_past() {
+	local name=$1 from=$2 now i
+	for ((i = 0; i < 50; i++)); do
+		now=$(pm exec "$name" cat /tmp/count 2>/dev/null) || now=0
+		if [ "${now:-0}" -gt "$from" ]; then
+			echo "$now"
+			return 0
+		fi
+		sleep 0.2
+	done
+	fail "container $name: count $now, not past $from"
+}
+
+@test "podman container checkpoint and restore: a counter goes on counting" {
+	needs_criu
+	run pm_run -d --name counter "$PODMAN_IMAGE" \
+		sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; echo "tick $i"; sleep 0.2; done'
+	[ "$status" -eq 0 ]
+	local before after pid1 pid2
+	before=$(pm_count_past counter 1)
+	pid1=$(pm inspect --format '{{.State.Pid}}' counter)
+	run pm container checkpoint counter
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status counter)" != running ]
+	! [ -e "/proc/$pid1" ] || [ "$(awk '{ print $3 }' "/proc/$pid1/stat")" = Z ]
+
+	run pm container restore counter
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status counter)" = running ]
+	pid2=$(pm inspect --format '{{.State.Pid}}' counter)
+	[ -e "/proc/$pid2" ]
+	# The runtime's state agrees with podman's, and the count goes on from where it was.
+	[ "$("$PODMAN_DIR/bin/oci-runtime" state "$(pm inspect --format '{{.Id}}' counter)" | jq -r .pid)" = "$pid2" ]
+	after=$(pm_count_past counter "$before")
+	pm_count_past counter "$after" >/dev/null
+	# Its output still reaches podman's log (the new conmon's pipes).
+	local ticks
+	ticks=$(pm logs counter | grep -c tick)
+	for ((i = 0; i < 50; i++)); do
+		[ "$(pm logs counter | grep -c tick)" -gt "$ticks" ] && break
+		sleep 0.2
+	done
+	[ "$(pm logs counter | grep -c tick)" -gt "$ticks" ]
+	run pm stop -t 1 counter
+	[ "$status" -eq 0 ]
+}
+
+@test "podman container checkpoint --leave-running, then restore after rm" {
+	needs_criu
+	run pm_run -d --name kept "$PODMAN_IMAGE" \
+		sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; sleep 0.2; done'
+	[ "$status" -eq 0 ]
+	local before
+	before=$(pm_count_past kept 1)
+	run pm container checkpoint --leave-running --keep kept
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status kept)" = running ]
+	pm_count_past kept "$before" >/dev/null
+	# The container is stopped, then restored from the checkpoint it kept.
+	run pm stop -t 0 kept
+	[ "$status" -eq 0 ]
+	run pm container restore kept
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm_status kept)" = running ]
+	pm_count_past kept "$before" >/dev/null
+}
+
 # ---- podman's systemd cgroup manager (the default on systemd hosts) ---------------------
 # It calls the runtime with --systemd-cgroup and cgroupsPath machine.slice:libpod:<id>.
 # Needs systemd as PID 1 on cgroup v2: VM_SYSTEMD=1 integration/run-cgroupv2-vm.sh.

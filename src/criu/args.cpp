@@ -77,7 +77,52 @@ std::vector<std::string> restore_args(const RestoreRequest& r) {
     for (const auto& [fd, key] : r.inherit_fds) a.insert(a.end(), {"--inherit-fd", "fd[" + std::to_string(fd) + "]:" + key});
     if (!r.lsm_profile.empty()) a.insert(a.end(), {"--lsm-profile", r.lsm_profile});
     if (!r.lsm_mount_context.empty()) a.insert(a.end(), {"--lsm-mount-context", r.lsm_mount_context});
+    if (!r.action_script.empty()) a.insert(a.end(), {"--action-script", r.action_script});
     return a;
+}
+
+std::vector<std::string> cgroup_root_args(const std::string& proc_self_cgroup, const std::set<std::string>& managed) {
+    std::set<std::string> controllers;  // every single controller the manager drives
+    for (const auto& key : managed) {
+        size_t start = 0;
+        for (;;) {
+            size_t comma = key.find(',', start);
+            controllers.insert(key.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    }
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < proc_self_cgroup.size()) {
+        size_t end = proc_self_cgroup.find('\n', pos);
+        if (end == std::string::npos) end = proc_self_cgroup.size();
+        std::string line = proc_self_cgroup.substr(pos, end - pos);
+        pos = end + 1;
+        // ID:CONTROLLERS:PATH; the path may hold ':'.
+        size_t first = line.find(':');
+        size_t second = first == std::string::npos ? first : line.find(':', first + 1);
+        if (second == std::string::npos) continue;
+        std::string list = line.substr(first + 1, second - first - 1), path = line.substr(second + 1);
+        if (path.empty()) continue;
+        if (list.empty()) {
+            if (managed.count("")) out.insert(out.end(), {"--cgroup-root", path});
+            continue;
+        }
+        std::vector<std::string> names;
+        bool ours = false;
+        size_t start = 0;
+        for (;;) {
+            size_t comma = list.find(',', start);
+            names.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            ours |= names.back().size() > 0 && controllers.count(names.back()) > 0;
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        if (!ours) continue;
+        for (const auto& name : names) out.insert(out.end(), {"--cgroup-root", name + ":" + path});
+    }
+    return out;
 }
 
 std::string config_file(const std::map<std::string, std::string>& annotations, bool runc_conf_exists) {
@@ -91,6 +136,12 @@ std::optional<int> parse_version(const std::string& text) {
     if (!std::regex_search(text, m, version)) return std::nullopt;
     int major = std::stoi(m[1]), minor = std::stoi(m[2]), sub = m[3].matched ? std::stoi(m[3]) : 0;
     return major * 10000 + minor * 100 + sub;
+}
+
+std::string external_file_key(unsigned long mount_id, ino_t inode) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "file[%lx:%" PRIx64 "]", mount_id, static_cast<uint64_t>(inode));
+    return buf;
 }
 
 std::string tty_key(dev_t rdev, dev_t dev) {

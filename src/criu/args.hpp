@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,7 @@ struct RestoreRequest {
     std::string cgroup_root;  // path below the cgroup hierarchy's root ("/a/b")
     std::string lsm_profile;
     std::string lsm_mount_context;
+    std::string action_script;  // --action-script (criu/notify.hpp); "" = none
 };
 
 // Throws wb::Error for a mode criu does not know.
@@ -61,6 +63,14 @@ void validate_manage_cgroups_mode(const std::string& mode);
 
 std::vector<std::string> dump_args(const DumpRequest& r);
 std::vector<std::string> restore_args(const RestoreRequest& r);
+
+// criu's --cgroup-root arguments for a process just moved into the container's cgroup,
+// from its /proc/self/cgroup, one per controller as runc's: the controllers of every v1
+// hierarchy the manager drives (`managed`: the keys of Manager::controller_paths(), a key
+// may name co-mounted controllers "cpu,cpuacct" or a named hierarchy "name=systemd") as
+// "--cgroup-root CONTROLLER:PATH", and the cgroup2 path, when `managed` has "", as the
+// default root "--cgroup-root PATH". Lines of hierarchies not managed are left out.
+std::vector<std::string> cgroup_root_args(const std::string& proc_self_cgroup, const std::set<std::string>& managed);
 
 // The criu config file for a container, as runc chooses it: the org.criu.config
 // annotation when present (empty: none), else /etc/criu/runc.conf when it exists.
@@ -70,6 +80,9 @@ std::string config_file(const std::map<std::string, std::string>& annotations, b
 std::optional<int> parse_version(const std::string& text);
 // The oldest criu whalebox drives: 3.15 (cgroup v2 freezer and mounts).
 inline constexpr int min_version = 31500;
+
+// The criu key of an external file: file[MNT_ID:INODE] in hex.
+std::string external_file_key(unsigned long mount_id, ino_t inode);
 
 // The criu key of a tty: tty[RDEV:DEV] in hex.
 std::string tty_key(dev_t rdev, dev_t dev);

@@ -1,12 +1,14 @@
 #include "criu/run.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 
 #include "criu/args.hpp"
 #include "util/error.hpp"
@@ -38,14 +40,15 @@ std::string lookup(const std::string& name) {
 [[noreturn]] void exec_child(const std::string& criu, const std::vector<std::string>& args, const std::vector<int>& keep_fds,
                              const ChildSetup& setup) {
     try {
-        if (setup) setup();
+        std::vector<std::string> all = args;
+        if (setup) setup(all);
         for (int fd : keep_fds) {
             int flags = ::fcntl(fd, F_GETFD);
             if (flags < 0 || ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) throw_errno("keep fd " + std::to_string(fd));
         }
         std::vector<char*> argv;
         argv.push_back(const_cast<char*>(criu.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : all) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         ::execve(criu.c_str(), argv.data(), environ);
         throw_errno("exec " + criu);
@@ -91,11 +94,37 @@ std::string find_criu(const std::string& name) {
     return path;
 }
 
-int run(const std::string& criu, const std::vector<std::string>& args, const std::vector<int>& keep_fds, const ChildSetup& setup) {
+int run(const std::string& criu, const std::vector<std::string>& args, const std::vector<int>& keep_fds, const ChildSetup& setup,
+        Notifications* notifications, const NotifyHandler& on_report) {
     pid_t pid = ::fork();
     if (pid < 0) throw_errno("fork criu");
     if (pid == 0) exec_child(criu, args, keep_fds, setup);
-    return wait_for(pid);
+    if (!notifications) return wait_for(pid);
+    // Until criu exits: answer its action script's reports as they come.
+    std::exception_ptr failure;
+    for (;;) {
+        int status = 0;
+        pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done < 0 && errno != EINTR) throw_errno("wait for criu");
+        if (done == pid) {
+            if (failure) std::rethrow_exception(failure);
+            return status;
+        }
+        struct pollfd p {notifications->fd(), POLLIN, 0};
+        if (::poll(&p, 1, 20) < 0 && errno != EINTR) throw_errno("poll criu's notifications");
+        std::string action;
+        pid_t task = 0;
+        while (notifications->next(action, task)) {
+            bool ok = true;
+            try {
+                if (!failure) on_report(action, task);
+            } catch (...) {
+                failure = std::current_exception();
+                ok = false;
+            }
+            notifications->answer(ok && !failure);
+        }
+    }
 }
 
 std::string failure_message(const char* what, int wait_status, const std::string& log_path) {

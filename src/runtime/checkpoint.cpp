@@ -27,16 +27,29 @@ bool is_bind_mount(const oci::Mount& m) {
 
 // Mount points whose source is outside the container, which criu cannot dump: bind
 // mounts, masked files (/dev/null bound over them) and /dev/console (the pty).
-std::vector<std::string> external_mounts(const oci::Spec& spec, pid_t pid) {
+// `v1_hierarchies`: the controller keys of the container's v1 cgroups (empty on v2).
+std::vector<std::string> external_mounts(const oci::Spec& spec, pid_t pid, const std::vector<std::string>& v1_hierarchies) {
     std::vector<std::string> out;
     auto add = [&](const std::string& dest) {
         if (std::find(out.begin(), out.end(), dest) == out.end()) out.push_back(dest);
     };
-    // The cgroup2 mount shares its peer group with the host's: criu cannot rebuild that
-    // propagation, so it goes back as a bind mount of the new cgroup (as runc's).
-    for (const auto& m : spec.mounts)
-        if (is_bind_mount(m) || m.type == "cgroup" || m.type == "cgroup2") add(m.destination);
     std::string root = "/proc/" + std::to_string(pid) + "/root";
+    for (const auto& m : spec.mounts) {
+        if (is_bind_mount(m)) add(m.destination);
+        if (m.type != "cgroup" && m.type != "cgroup2") continue;
+        // v2: the cgroup2 mount shares its peer group with the host's: criu cannot rebuild
+        // that propagation, so it goes back as a bind mount of the new cgroup (as runc's).
+        // v1: a tmpfs criu dumps, with a bind mount of each hierarchy's cgroup in it.
+        if (v1_hierarchies.empty()) {
+            add(m.destination);
+            continue;
+        }
+        for (const auto& controller : v1_hierarchies) {
+            std::string dest = m.destination + "/" + cgroup_bind_name(controller);
+            struct stat st {};
+            if (::lstat((root + dest).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) add(dest);
+        }
+    }
     if (spec.linux) {
         for (const auto& p : spec.linux->masked_paths) {
             struct stat st {};
@@ -50,18 +63,52 @@ std::vector<std::string> external_mounts(const oci::Spec& spec, pid_t pid) {
     return out;
 }
 
-// The init's stdio: the link targets (runc's descriptors.json) and the ttys among them.
-void describe_stdio(pid_t pid, std::vector<std::string>& links, std::vector<std::string>& tty_keys) {
+// The mount id of a process's fd (fdinfo's mnt_id), -1 when unreadable.
+long mount_id_of(pid_t pid, int fd) {
+    std::string info;
+    if (!fs::try_read_file("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd), info)) return -1;
+    size_t pos = info.find("mnt_id:");
+    return pos == std::string::npos ? -1 : std::atol(info.c_str() + pos + 7);
+}
+
+// Whether mount id `id` is one of the process's mount namespace.
+bool mount_in_namespace_of(pid_t pid, long id) {
+    std::string mountinfo;
+    if (!fs::try_read_file("/proc/" + std::to_string(pid) + "/mountinfo", mountinfo)) return false;
+    std::string prefix = std::to_string(id) + " ";
+    for (size_t pos = 0; pos < mountinfo.size();) {
+        if (mountinfo.compare(pos, prefix.size(), prefix) == 0) return true;
+        size_t nl = mountinfo.find('\n', pos);
+        if (nl == std::string::npos) break;
+        pos = nl + 1;
+    }
+    return false;
+}
+
+// The init's stdio: the link targets (runc's descriptors.json), the ttys among them, and
+// the files of a mount outside the container's mount namespace (the host's /dev/null
+// conmon gives a container as stdin): criu cannot look those up, so they are external
+// files (file[MNT:INODE]) and restore hands criu the caller's fd of the same number.
+void describe_stdio(pid_t pid, std::vector<std::string>& links, std::vector<std::string>& tty_keys,
+                    std::vector<std::string>& recorded) {
     for (int fd = 0; fd < 3; ++fd) {
         std::string path = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
         char buf[PATH_MAX];
         ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
         links.push_back(n > 0 ? std::string(buf, static_cast<size_t>(n)) : "/dev/null");
         struct stat st {};
-        if (::stat(path.c_str(), &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) {
+        if (::stat(path.c_str(), &st) < 0) continue;
+        if (S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) {
             std::string key = criu::tty_key(st.st_rdev, st.st_dev);
             if (std::find(tty_keys.begin(), tty_keys.end(), key) == tty_keys.end()) tty_keys.push_back(key);
+            continue;
         }
+        if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) continue;
+        long mnt = mount_id_of(pid, fd);
+        if (mnt < 0 || mount_in_namespace_of(pid, mnt)) continue;
+        std::string key = criu::external_file_key(static_cast<unsigned long>(mnt), st.st_ino);
+        if (std::find(tty_keys.begin(), tty_keys.end(), key) == tty_keys.end()) tty_keys.push_back(key);
+        recorded.push_back(std::string(stdio_file_marker) + std::to_string(fd) + " " + key);
     }
 }
 
@@ -129,14 +176,19 @@ void checkpoint(const Context& ctx, const CheckpointOptions& opts) {
     req.parent_path = opts.parent_path;
     req.status_fd = opts.status_fd;
     req.page_server = opts.page_server;
+    std::vector<std::string> v1_hierarchies;
     if (c.cgroup) {
+        // criu freezes the tasks through the cgroup2 directory, or the v1 freezer's (on a
+        // hybrid host too, as runc's).
         auto paths = c.cgroup->controller_paths();
-        if (auto it = paths.find(""); it != paths.end()) req.freeze_cgroup = it->second;
-        else if (auto fr = paths.find("freezer"); fr != paths.end()) req.freeze_cgroup = fr->second;
+        bool unified = c.cgroup->mode() == cgroups::Mode::unified;
+        if (auto it = paths.find(unified ? "" : "freezer"); it != paths.end()) req.freeze_cgroup = it->second;
+        for (const auto& [controller, dir] : paths)
+            if (!unified && !controller.empty()) v1_hierarchies.push_back(controller);
     }
-    req.external_mounts = external_mounts(spec, c.state.pid);
-    std::vector<std::string> stdio;
-    describe_stdio(c.state.pid, stdio, req.external_keys);
+    req.external_mounts = external_mounts(spec, c.state.pid, v1_hierarchies);
+    std::vector<std::string> stdio, stdio_files;
+    describe_stdio(c.state.pid, stdio, req.external_keys, stdio_files);
     // A network namespace the config names is the caller's: criu leaves it out.
     if (spec.linux) {
         for (const auto& ns : spec.linux->namespaces) {
@@ -149,6 +201,7 @@ void checkpoint(const Context& ctx, const CheckpointOptions& opts) {
     // An init that is no session leader (no terminal: it keeps the caller's session) is
     // a shell job to criu, for the dump and the restore.
     std::vector<std::string> recorded = req.external_keys;
+    recorded.insert(recorded.end(), stdio_files.begin(), stdio_files.end());
     if (session_of(c.state.pid) != c.state.pid) {
         req.flags.shell_job = true;
         recorded.push_back(shell_job_marker);

@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,9 +8,12 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 #include "cgroups/missing_dirs.hpp"
 #include "criu/args.hpp"
+#include "criu/notify.hpp"
 #include "criu/run.hpp"
 #include "linux/console.hpp"
 #include "linux/syscalls.hpp"
@@ -81,15 +85,27 @@ Pty open_pty_for(const std::string& console_socket) {
     return p;
 }
 
-// The host path each external mount of the dump stands for now.
+// The host path each external mount of the dump stands for now. The cgroup mount is the
+// new cgroup2 directory on a cgroup v2 host; on v1 it is a tmpfs (criu restores it) with
+// one bind mount per hierarchy, DEST/NAME, of the new cgroup's directory there.
 std::string external_source(const std::string& dest, const oci::Spec& spec, const std::string& bundle, const Pty& pty,
-                            const std::string& cgroup_dir) {
+                            const std::map<std::string, std::string>& cgroup_paths, bool unified) {
+    for (const auto& m : spec.mounts) {
+        if (m.type != "cgroup" && m.type != "cgroup2") continue;
+        if (unified && m.destination == dest) {
+            auto it = cgroup_paths.find("");
+            if (it == cgroup_paths.end()) throw Error("cannot restore the cgroup mount " + dest + ": no cgroup v2 directory");
+            return it->second;
+        }
+        if (unified || dest.rfind(m.destination + "/", 0) != 0) continue;
+        std::string name = dest.substr(m.destination.size() + 1);
+        for (const auto& [controller, dir] : cgroup_paths) {
+            if (!controller.empty() && cgroup_bind_name(controller) == name) return dir;
+        }
+        throw Error("cannot restore the cgroup mount " + dest + ": no cgroup v1 hierarchy " + name + " here");
+    }
     for (const auto& m : spec.mounts) {
         if (m.destination != dest) continue;
-        if (m.type == "cgroup" || m.type == "cgroup2") {
-            if (cgroup_dir.empty()) throw Error("cannot restore the cgroup mount " + dest + ": no cgroup v2 directory");
-            return cgroup_dir;
-        }
         std::string src = m.source;
         if (!src.empty() && src.front() != '/') src = fs::join(bundle, src);
         return src;
@@ -140,13 +156,12 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     oci::Resources resources = lx.resources.value_or(oci::Resources{});
     add_default_device_rules(resources);
     cgroup->apply(resources);
-    if (cgroup->mode() == cgroups::Mode::unified) {
-        req.cgroup_root = cgroup->path();
-        if (req.cgroup_root.empty() || req.cgroup_root.front() != '/') req.cgroup_root.insert(0, "/");
-    }
-
-    std::string cgroup_dir;
-    if (auto paths = cgroup->controller_paths(); paths.count("")) cgroup_dir = paths.at("");
+    // criu restores the tasks into the cgroups criu itself is in (as runc's: --cgroup-root
+    // per controller, read from criu's /proc/self/cgroup once it joined the container's).
+    std::map<std::string, std::string> cgroup_paths = cgroup->controller_paths();
+    std::set<std::string> managed;
+    for (const auto& [controller, dir] : cgroup_paths) managed.insert(controller);
+    if (managed.empty()) managed.insert("");  // a manager that does not say: cgroup2
 
     // What the dump left outside the images: mounts, ttys, the network namespace, stdio.
     Pty pty;
@@ -161,6 +176,12 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     for (const auto& key : keys) {
         if (key == shell_job_marker) {
             req.flags.shell_job = true;
+        } else if (key.rfind(stdio_file_marker, 0) == 0) {
+            // "stdio-file N file[...]": our own fd N stands for the dumped external file.
+            std::string rest = key.substr(std::string(stdio_file_marker).size());
+            size_t space = rest.find(' ');
+            if (space == std::string::npos) throw Error("unreadable entry in " + std::string(external_keys_file) + ": " + key);
+            req.inherit_fds.emplace_back(std::atoi(rest.c_str()), rest.substr(space + 1));
         } else if (key.rfind("tty[", 0) == 0) {
             req.inherit_fds.emplace_back(pty.slave.get(), key);
         } else if (key.rfind("net[", 0) == 0) {
@@ -178,8 +199,23 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     for (size_t fd = 0; fd < stdio.size() && fd < 3; ++fd)
         if (stdio[fd].rfind("pipe:", 0) == 0) req.inherit_fds.emplace_back(static_cast<int>(fd), stdio[fd]);
     for (const auto& dest : read_string_list(fs::join(req.flags.image_path, external_mounts_file)))
-        req.external_mounts.emplace_back(dest, external_source(dest, spec, bundle, pty, cgroup_dir));
+        req.external_mounts.emplace_back(dest, external_source(dest, spec, bundle, pty, cgroup_paths,
+                                                               cgroup->mode() == cgroups::Mode::unified));
 
+    // runc runs the prestart and createRuntime hooks when criu has made the namespaces
+    // and the restored init is there, before it runs: criu's setup-namespaces step.
+    std::unique_ptr<criu::Notifications> notifications;
+    bool hooks = spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->create_runtime.empty());
+    if (hooks) {
+        notifications = std::make_unique<criu::Notifications>(work, std::vector<std::string>{"setup-namespaces"});
+        req.action_script = notifications->script();
+    }
+    auto run_hooks_at = [&](const std::string& action, pid_t task) {
+        if (action != "setup-namespaces") return;
+        state::OciState hook_state = state::oci_state(s, state::Status::created, task);
+        process::run_hooks(spec.hooks->prestart, hook_state, "prestart");
+        process::run_hooks(spec.hooks->create_runtime, hook_state, "createRuntime");
+    };
     req.root = rootfs;
     req.pid_file = fs::join(work, "whalebox-restore.pid");
     ::unlink(req.pid_file.c_str());
@@ -188,16 +224,22 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     for (const auto& a : args) line += " " + a;
     log::debug("criu{}", line);
 
+    // Unless --no-subreaper, we are the child subreaper of what criu leaves behind, as
+    // runc (the restored init itself is our child: criu restores it as its sibling).
+    if (!opts.no_subreaper && linux::sys().prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) throw_errno("become a child subreaper");
+
     // criu runs in the container's cgroup and in a mount namespace of its own, where the
     // rootfs is a mount point it can pivot into.
     cgroups::Manager* cg = cgroup.get();
-    int status = criu::run(criu_path, args, keep, [cg, &rootfs] {
+    int status = criu::run(criu_path, args, keep, [cg, &rootfs, &managed](std::vector<std::string>& criu_args) {
         cg->add_process(::getpid());
+        auto roots = criu::cgroup_root_args(fs::read_file("/proc/self/cgroup"), managed);
+        criu_args.insert(criu_args.end(), roots.begin(), roots.end());
         auto& sys = linux::sys();
         if (sys.unshare(CLONE_NEWNS) < 0) throw_errno("unshare mount namespace");
         if (sys.mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0) throw_errno("make / a slave");
         if (sys.mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) throw_errno("bind mount rootfs");
-    });
+    }, notifications.get(), run_hooks_at);
     std::string pid_text;
     pid_t pid = fs::try_read_file(req.pid_file, pid_text) ? std::atoi(pid_text.c_str()) : 0;
     // The restored init is our child (criu's sibling) from here on: killed if we fail.
@@ -213,12 +255,6 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
     s.cgroup_created = cgroup->created_dirs();
     s.creator_pid = 0;
     s.creator_start_time = 0;
-    // runc runs these once criu has set up the namespaces; here the init already runs.
-    if (spec.hooks) {
-        state::OciState hook_state = state::oci_state(s, state::Status::created, pid);
-        process::run_hooks(spec.hooks->prestart, hook_state, "prestart");
-        process::run_hooks(spec.hooks->create_runtime, hook_state, "createRuntime");
-    }
     store.save(s);
     if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(pid), 0644, fs::Sync::no_fsync);
     rollback.armed = false;

@@ -152,8 +152,10 @@ struct RestoreOptions {
     std::string pid_file;
     criu::CommonFlags criu;  // image path "" = ./checkpoint
     bool detach = false;
-    bool no_subreaper = false;  // accepted: the restored init is our child anyway
-    bool no_pivot = false;      // accepted: criu sets up the root itself
+    bool no_subreaper = false;  // don't become a child subreaper (PR_SET_CHILD_SUBREAPER)
+    // runc's Restore does not read it either: criu always pivots into the restored root
+    // (it has no other way). Accepted and ignored, as runc.
+    bool no_pivot = false;
     std::string lsm_profile;
     std::string lsm_mount_context;
 };

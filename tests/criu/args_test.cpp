@@ -152,5 +152,54 @@ TEST(CriuArgs, TtyKeyInHex) {
     EXPECT_EQ(tty_key(makedev(136, 0), 0x1a), "tty[8800:1a]");
 }
 
+TEST(CriuArgs, RestoreNamesTheActionScriptWhenGiven) {
+    RestoreRequest r;
+    r.flags.image_path = "/img";
+    r.root = "/rootfs";
+    EXPECT_FALSE(has(restore_args(r), "--action-script"));
+    r.action_script = "/work/whalebox-action-script.sh";
+    EXPECT_TRUE(has_pair(restore_args(r), "--action-script", "/work/whalebox-action-script.sh"));
+}
+
+TEST(CriuCgroupRoots, CgroupV2IsTheDefaultRoot) {
+    auto a = cgroup_root_args("0::/whalebox-test/c1\n", {""});
+    EXPECT_EQ(a, (std::vector<std::string>{"--cgroup-root", "/whalebox-test/c1"}));
+}
+
+TEST(CriuCgroupRoots, OnePerV1ControllerOfTheManagedHierarchies) {
+    // A hybrid host as this project's CI host: separate and co-mounted controllers, a
+    // named hierarchy, cgroup2 at unified/ and one hierarchy the manager does not drive.
+    const std::string text =
+        "12:cpu,cpuacct:/c1\n"
+        "11:memory:/c1\n"
+        "10:freezer:/c1\n"
+        "9:net_cls:/host/slice\n"
+        "1:name=systemd:/c1\n"
+        "0::/c1\n";
+    auto a = cgroup_root_args(text, {"cpu", "cpuacct", "memory", "freezer", "name=systemd", ""});
+    EXPECT_TRUE(has_pair(a, "--cgroup-root", "cpu:/c1"));
+    EXPECT_TRUE(has_pair(a, "--cgroup-root", "cpuacct:/c1"));
+    EXPECT_TRUE(has_pair(a, "--cgroup-root", "memory:/c1"));
+    EXPECT_TRUE(has_pair(a, "--cgroup-root", "freezer:/c1"));
+    EXPECT_TRUE(has_pair(a, "--cgroup-root", "name=systemd:/c1"));
+    EXPECT_TRUE(has_pair(a, "--cgroup-root", "/c1"));
+    EXPECT_FALSE(has_pair(a, "--cgroup-root", "net_cls:/host/slice"));
+    EXPECT_EQ(a.size(), 12u);
+}
+
+TEST(CriuCgroupRoots, ACoMountedKeyCoversEachOfItsControllers) {
+    auto a = cgroup_root_args("4:cpu,cpuacct:/a/b\n3:pids:/other\n", {"cpu,cpuacct"});
+    EXPECT_EQ(a, (std::vector<std::string>{"--cgroup-root", "cpu:/a/b", "--cgroup-root", "cpuacct:/a/b"}));
+}
+
+TEST(CriuCgroupRoots, ALegacyHostHasNoDefaultRoot) {
+    auto a = cgroup_root_args("2:memory:/c1\n0::/\n", {"memory"});
+    EXPECT_EQ(a, (std::vector<std::string>{"--cgroup-root", "memory:/c1"}));
+}
+
+TEST(CriuArgs, ExternalFileKeyIsHex) {
+    EXPECT_EQ(external_file_key(0x1a, 0x2f), "file[1a:2f]");
+}
+
 }  // namespace
 }  // namespace wb::criu
