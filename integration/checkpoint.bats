@@ -100,11 +100,13 @@ teardown() {
 	return 0
 }
 
-# A container that counts in /dev/shm/count (a tmpfs criu dumps), five times a second.
+# A container that counts in /dev/shm/count (a tmpfs criu dumps), five times a second. Each
+# count is written aside and renamed over the file, so a reader never finds it truncated
+# and still empty (an exec under emulation can land between `>`'s truncate and its write).
 # Its init leads its own session, as the runtime's init always does (runc's too): criu
 # refuses an init whose session leader is outside its pid namespace.
 set_counter() {
-	set_cmd sh -c 'exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count; sleep 0.2; done'
+	set_cmd sh -c 'exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count.new; mv /dev/shm/count.new /dev/shm/count; sleep 0.2; done'
 }
 
 count_of() {
@@ -240,7 +242,7 @@ start_recvtty() {
 	needs_criu
 	start_recvtty
 	update_config '.process.terminal = true'
-	set_cmd sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count; echo "tick-$i"; sleep 0.2; done'
+	set_cmd sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/dev/shm/count.new; mv /dev/shm/count.new /dev/shm/count; echo "tick-$i"; sleep 0.2; done'
 	wb run -d --console-socket "$CONSOLE_SOCKET" test_criu
 	[ "$status" -eq 0 ]
 	sleep 1
