@@ -137,7 +137,15 @@ teardown() { teardown_lite; }
 	[ "$status" -eq 0 ]
 	lite ps -aq
 	[ -z "$output" ]
-	[ -z "$(ls "$LITE_ROOT/containers")" ]
+	# The files and the network go in the background (ID.removing, out of ps at once).
+	local i left
+	for ((i = 0; i < 100; i++)); do
+		left=$(ls "$LITE_ROOT/containers")
+		[ -z "$left" ] && break
+		[[ "$left" == *.removing ]] || fail "left behind: $left"
+		sleep 0.1
+	done
+	[ -z "$left" ] || fail "not removed within 10 s: $left"
 }
 
 @test "lite: volume data survives rm -f" {

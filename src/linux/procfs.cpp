@@ -81,20 +81,34 @@ UniqueFd open_proc_self_file(const std::string& name, int flags, ProcSelf whose)
     return open_beneath(root, self + "/" + name, flags);
 }
 
-UniqueFd reopen_fd(int fd, int flags) {
-    const std::string what = "reopen fd " + std::to_string(fd) + " through /proc/thread-self/fd";
+namespace {
+std::string reopen_what(int fd) {
+    return "reopen fd " + std::to_string(fd) + " through /proc/thread-self/fd";
+}
+}  // namespace
+
+FdReopener::FdReopener(int fd) : fd_(fd) {
     UniqueFd root = open_proc_root();
     std::string self = read_self_link(root, "thread-self");
-    UniqueFd fd_dir = open_beneath(root, self + "/fd", O_PATH | O_DIRECTORY);
-    UniqueFd file(sys().openat(fd_dir.get(), std::to_string(fd).c_str(), flags | O_CLOEXEC, 0));
-    if (!file) throw_errno(what);
+    fd_dir_ = open_beneath(root, self + "/fd", O_PATH | O_DIRECTORY);
     struct stat want {};
+    if (sys().fstatat(fd, "", &want, AT_EMPTY_PATH) < 0) throw_errno(reopen_what(fd));
+    dev_ = want.st_dev;
+    ino_ = want.st_ino;
+}
+
+UniqueFd FdReopener::reopen(int flags) const {
+    UniqueFd file(sys().openat(fd_dir_.get(), std::to_string(fd_).c_str(), flags | O_CLOEXEC, 0));
+    if (!file) throw_errno(reopen_what(fd_));
     struct stat got {};
-    if (sys().fstatat(fd, "", &want, AT_EMPTY_PATH) < 0 || sys().fstatat(file.get(), "", &got, AT_EMPTY_PATH) < 0)
-        throw_errno(what);
-    if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
-        throw Error(what + ": reached another file, refusing to use it", EINVAL);
+    if (sys().fstatat(file.get(), "", &got, AT_EMPTY_PATH) < 0) throw_errno(reopen_what(fd_));
+    if (got.st_dev != dev_ || got.st_ino != ino_)
+        throw Error(reopen_what(fd_) + ": reached another file, refusing to use it", EINVAL);
     return file;
+}
+
+UniqueFd reopen_fd(int fd, int flags) {
+    return FdReopener(fd).reopen(flags);
 }
 
 void write_all_to(int fd, std::string_view value, const std::string& what) {

@@ -8,6 +8,8 @@
 // "self" and "thread-self" are symlinks, which the walk refuses: open_proc_self_file reads
 // them (readlinkat on the verified /proc fd) and walks the numeric path they name.
 #pragma once
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -42,6 +44,24 @@ void write_proc_self_file(const std::string& name, std::string_view value, ProcS
 // link read from the verified /proc); only the last step, the fd's own magic link, is
 // followed. The file reached must be the one `fd` refers to (same device and inode).
 UniqueFd reopen_fd(int fd, int flags);
+
+// reopen_fd in two steps, for the init, whose reopen (the blocking open of the exec fifo)
+// comes after its seccomp filter is in place: the constructor reaches the verified
+// /proc/thread-self/fd (openat2, readlinkat, fstatfs) and notes the file's identity;
+// reopen() then makes only the calls runc's init makes there, openat of the fd's own link,
+// and an fstat of what it reached. A profile that allows those (a filter that answers
+// openat2 with ENOSYS, say) does not stop the start.
+class FdReopener {
+public:
+    explicit FdReopener(int fd);
+    UniqueFd reopen(int flags) const;
+
+private:
+    int fd_;
+    UniqueFd fd_dir_;
+    dev_t dev_ = 0;
+    ino_t ino_ = 0;
+};
 
 // Writes all of `value` to `fd`; errors read "<what>: <strerror>".
 void write_all_to(int fd, std::string_view value, const std::string& what);

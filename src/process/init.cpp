@@ -65,10 +65,10 @@ state::OciState state_in_container(const state::OciState& state, state::Status s
 // Waits on the exec fifo for `start` and gives it the byte it reads. The returned write
 // end stays open until execve (O_CLOEXEC): `start` reads on to EOF, so a failure before
 // the exec (a startContainer hook, the execve itself) reaches it as text.
-UniqueFd wait_for_start(int fifo_fd) {
+UniqueFd wait_for_start(const linux::FdReopener& fifo_path, int fifo_fd) {
     UniqueFd fifo;
     try {
-        fifo = linux::reopen_fd(fifo_fd, O_WRONLY);
+        fifo = fifo_path.reopen(O_WRONLY);
     } catch (const Error&) {
         _exit(127);
     }
@@ -149,6 +149,9 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     std::string exe = find_executable(proc.args[0], proc.env);
     close_runtime_fds(cfg.preserve_fds, {sync.fd(), cfg.fifo_fd, console_fd});
     NotifyFdHandler on_notify = notify_fd_to_parent(spec, sync);
+    // The way to the exec fifo is made before the seccomp filter (which enter_identity may
+    // load) can refuse openat2 and friends; after it, only openat and fstat, as runc's.
+    const linux::FdReopener fifo_path(cfg.fifo_fd);
     enter_identity(proc, seccomp, on_notify);
     // With no_new_privileges the filter comes last, but still before `ready` (as runc): its
     // notify fd and its errors need the sync channel.
@@ -158,7 +161,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     linux::sys().prctl(PR_SET_PDEATHSIG, 0);
     sync.send(SyncType::ready);
     sync.close();
-    UniqueFd fifo = wait_for_start(cfg.fifo_fd);
+    UniqueFd fifo = wait_for_start(fifo_path, cfg.fifo_fd);
     try {
         // In the container, after start and before the user process (the spec's moment).
         if (spec.hooks && !spec.hooks->start_container.empty())
