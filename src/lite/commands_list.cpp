@@ -97,11 +97,7 @@ int cmd_inspect(const LiteContext& c, const std::vector<std::string>& refs, cons
             rc = 1;
         }
     }
-    if (!format.empty()) {
-        for (const auto& o : out) std::cout << render_template(format, o) << "\n";
-        return rc;
-    }
-    std::cout << out.dump(4) << "\n";
+    std::cout << inspect_output(out, format);
     return rc;
 }
 

@@ -119,6 +119,13 @@ std::string render_template(const std::string& tmpl, const json& obj) {
     return expand(unescape(tmpl), [&](const std::string& a) { return evaluate(a, obj); });
 }
 
+std::string inspect_output(const json& objects, const std::string& format) {
+    if (format.empty()) return objects.dump(4) + "\n";
+    std::string out;
+    for (const auto& o : objects) out += render_template(format, o) + "\n";
+    return out;
+}
+
 std::string format_list(const std::string& format, const std::vector<json>& objects,
                         const std::map<std::string, std::string>& headers, const std::string& default_table) {
     std::string f = format;

@@ -13,6 +13,10 @@ namespace wb::lite {
 // ("template parsing error: ...") for an action it does not know.
 std::string render_template(const std::string& tmpl, const nlohmann::json& obj);
 
+// What every inspect prints: the array of objects as indented JSON, or each object
+// through `format` (-f/--format) on a line of its own.
+std::string inspect_output(const nlohmann::json& objects, const std::string& format);
+
 // Every object through `format`, one line each; "table FMT" adds a header (headers maps
 // a field name to its title, else the name in capitals) and aligns columns split by tabs.
 // "json" alone is {{json .}}; "table" alone uses default_table.

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "lite/overlay.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -131,15 +132,7 @@ UniqueFd create_overlay_in_private_ns(const OverlayDirs& d, const IdRange& range
     for (const auto& l : d.lower) cover(l);
     // upper and work must be on one mount: an idmapped clone of the directory above both.
     cover(d.upper.substr(0, d.upper.rfind('/')));
-    UniqueFd fsfd(::fsopen("overlay", FSOPEN_CLOEXEC));
-    if (!fsfd) throw_errno("fsopen overlay");
-    auto set = [&](const char* key, const std::string& value) {
-        if (::fsconfig(fsfd.get(), FSCONFIG_SET_STRING, key, value.c_str(), 0) < 0)
-            throw_errno(std::string("overlay option ") + key + "=" + value);
-    };
-    for (const auto& l : d.lower) set("lowerdir+", l);
-    set("upperdir", d.upper);
-    set("workdir", d.work);
+    UniqueFd fsfd = overlay_fs_context(d);
     {
         CreatorCredentials creator(range);
         if (::fsconfig(fsfd.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) throw_errno("create overlay");

@@ -24,6 +24,17 @@ std::string escape(const std::string& path) {
 }
 
 void mount_with_fsconfig(const OverlayDirs& d) {
+    UniqueFd fsfd = overlay_fs_context(d);
+    if (::fsconfig(fsfd.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) throw_errno("create overlay");
+    UniqueFd mnt(::fsmount(fsfd.get(), FSMOUNT_CLOEXEC, 0));
+    if (!mnt) throw_errno("fsmount overlay");
+    if (::move_mount(mnt.get(), "", AT_FDCWD, d.merged.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        throw_errno("mount overlay on " + d.merged);
+}
+
+}  // namespace
+
+UniqueFd overlay_fs_context(const OverlayDirs& d) {
     UniqueFd fsfd(::fsopen("overlay", FSOPEN_CLOEXEC));
     if (!fsfd) throw_errno("fsopen overlay");
     auto set = [&](const char* key, const std::string& value) {
@@ -33,14 +44,8 @@ void mount_with_fsconfig(const OverlayDirs& d) {
     for (const auto& l : d.lower) set("lowerdir+", l);
     set("upperdir", d.upper);
     set("workdir", d.work);
-    if (::fsconfig(fsfd.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) throw_errno("create overlay");
-    UniqueFd mnt(::fsmount(fsfd.get(), FSMOUNT_CLOEXEC, 0));
-    if (!mnt) throw_errno("fsmount overlay");
-    if (::move_mount(mnt.get(), "", AT_FDCWD, d.merged.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        throw_errno("mount overlay on " + d.merged);
+    return fsfd;
 }
-
-}  // namespace
 
 std::string overlay_mount_data(const OverlayDirs& d) {
     std::string data = "lowerdir=";

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "util/unique_fd.hpp"
+
 namespace wb::lite {
 
 struct OverlayDirs {
@@ -15,6 +17,10 @@ struct OverlayDirs {
 
 // "lowerdir=a:b,upperdir=u,workdir=w" (characters overlayfs treats specially escaped).
 std::string overlay_mount_data(const OverlayDirs& d);
+
+// An overlay filesystem context (fsopen) with d's lowerdir+, upperdir and workdir set,
+// not yet created: the caller runs FSCONFIG_CMD_CREATE (with the credentials it needs).
+UniqueFd overlay_fs_context(const OverlayDirs& d);
 
 // True when path is the root of a mount.
 bool is_mount_point(const std::string& path);
