@@ -307,6 +307,45 @@ wait_leftovers() {
 	[[ "$output" == *10.66.0.* ]]
 }
 
+# The nft listing of network chain $1 in the test's namespace (status 1 when it is missing).
+masq_chain() {
+	in_test_netns nft list chain ip whalebox-lite "masq-$1" 2>&1
+}
+
+@test "lite-network: one masquerade rule per network, there while the network is, gone after network rm" {
+	command -v nft >/dev/null || skip "needs nft (apt-get install nftables) to read the rules"
+	lite network create --subnet 10.67.0.0/24 masq
+	[ "$status" -eq 0 ]
+	bridge=$(__lite network inspect masq | "$LITE_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["Options"]["bridge"])')
+	run masq_chain "$bridge"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"hook postrouting"* ]]
+	[[ "$output" == *"ip saddr 10.67.0.0/24 oifname != \"$bridge\" masquerade"* ]]
+	# A start adds no per-container NAT chain (the bridge plugin's ipMasq is off).
+	lite run -d --name m1 --network masq busybox sleep 1000
+	[ "$status" -eq 0 ]
+	[ "$(in_test_netns iptables-save -t nat | grep -c -e CNI- -e 10.67.0 || true)" -eq 0 ]
+	lite rm -f m1
+	# A start puts the rule back when it is gone (a reboot, a flushed ruleset).
+	in_test_netns nft delete table ip whalebox-lite
+	lite run --rm --network masq busybox true
+	[ "$status" -eq 0 ]
+	run masq_chain "$bridge"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ip saddr 10.67.0.0/24"*masquerade* ]]
+	# The default network's, made on its first use.
+	lite run --rm busybox true
+	run masq_chain wblite0
+	[[ "$output" == *"ip saddr 172.17.0.0/16 oifname != \"wblite0\" masquerade"* ]]
+	lite network rm masq
+	[ "$status" -eq 0 ]
+	run masq_chain "$bridge"
+	[ "$status" -ne 0 ]
+	[ "$(in_test_netns nft list table ip whalebox-lite | grep -c 10.67.0 || true)" -eq 0 ]
+	run masq_chain wblite0
+	[ "$status" -eq 0 ]
+}
+
 @test "lite-network: -P publishes every exposed port of the image to a free host port" {
 	"$LITE_PYTHON" - "$LITE_DIR/busybox.tar" "$LITE_DIR/exposed.tar" <<'PY'
 import hashlib, io, json, sys, tarfile

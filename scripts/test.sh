@@ -9,16 +9,17 @@ repo=$PWD
 build=${BUILD_DIR:-build}
 
 BUILD_DEPS=(cmake g++ make ccache pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
-	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev libsystemd-dev busybox-static jq)
+	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev libsystemd-dev libnftables-dev busybox-static jq)
 # clang + compiler-rt: the libFuzzer targets (tests/fuzz/run.sh).
 FUZZ_DEPS=(clang libclang-rt-14-dev)
 # containernetworking-plugins + iptables: whalebox-lite's networks (bridge, host-local,
-# portmap, firewall, loopback; the bridge's ipMasq, portmap and firewall run iptables).
+# portmap, firewall; portmap and firewall run iptables); nftables (the nft command):
+# lite-network.bats reads the networks' masquerade rules with it.
 # uidmap (newuidmap/newgidmap), passwd (useradd): integration/rootless.bats and
 # integration/clients/podman-rootless.bats (rootless podman; slirp4netns: its network);
 # criu: checkpoint.bats.
 TEST_DEPS=(bats python3 python3-jsonschema iproute2 util-linux procps runc containerd podman conmon
-	containernetworking-plugins iptables uidmap passwd slirp4netns criu)
+	containernetworking-plugins iptables nftables uidmap passwd slirp4netns criu)
 # bench/run.sh (not run here): crun, time and bc; valgrind for its instruction counts.
 BENCH_DEPS=(crun time bc valgrind)
 # The cgroup v2 suite runs in a VM (integration/run-cgroupv2-vm.sh); the systemd driver's

@@ -10,6 +10,7 @@
 #include "lite/network_attach.hpp"
 #include "lite/network_cli.hpp"
 #include "lite/network_config.hpp"
+#include "lite/network_masquerade.hpp"
 #include "lite/table.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -31,7 +32,14 @@ std::vector<std::pair<ContainerRecord, NetworkEndpoint>> endpoints_on(const Lite
 
 int cmd_network_create(const LiteContext& c, const NetworkCreateOptions& opts) {
     c.layout.ensure();
-    NetworkRecord n = NetworkStore(c.layout).create(opts);
+    NetworkStore store(c.layout);
+    NetworkRecord n = store.create(opts);
+    try {
+        ensure_network_masquerade(n);
+    } catch (const Error&) {
+        store.remove(n);
+        throw;
+    }
     std::cout << n.id << "\n";
     return 0;
 }
@@ -95,8 +103,10 @@ int cmd_network_rm(const LiteContext& c, const std::vector<std::string>& refs) {
             if (n.name == kDefaultNetwork) throw Error(n.name + " is a pre-defined network and cannot be removed");
             if (!endpoints_on(c, n.name).empty())
                 throw Error("error while removing network: network " + n.name + " id " + n.id + " has active endpoints");
-            // The bridge goes with the network (CNI's DEL leaves it; docker removes it too).
-            // Its masquerade, port and firewall rules were each container's, gone with it.
+            // The bridge and the network's masquerade rule go with the network (CNI's DEL
+            // leaves the bridge; docker removes both too). Port and firewall rules were each
+            // container's, gone with it.
+            if (network_masquerade_present(n)) remove_network_masquerade(n);
             delete_bridge_device(n.bridge);
             store.remove(n);
             fs::remove_all(store.ipam_dir() + "/" + n.name);

@@ -19,10 +19,12 @@
 #include <nlohmann/json.hpp>
 
 #include "lite/background_removal.hpp"
+#include "lite/bridge_device.hpp"
 #include "lite/cni.hpp"
 #include "lite/container_store.hpp"
 #include "lite/forward_policy.hpp"
 #include "lite/network_config.hpp"
+#include "lite/network_masquerade.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -151,14 +153,18 @@ void refresh_hosts(const Layout& l, const std::string& network, const std::strin
 
 // The plugins a start needs of a network's conflist: portmap only with ports to publish,
 // firewall only when the FORWARD policy could drop the container's traffic
-// (forward_policy.hpp). Each costs iptables runs at the start and at the end; the conflist
-// kept with the ADD result is this one, so DEL undoes exactly what ADD did.
+// (forward_policy.hpp). Each costs iptables runs at the start and at the end. The bridge's
+// ipMasq is off, also in conflists written before the network's own masquerade rule
+// (network_masquerade.hpp) replaced it. The conflist kept with the ADD result is this one,
+// so DEL undoes exactly what ADD did (an older container's kept one still has ipMasq on,
+// and its DEL removes its per-container chain).
 json plugins_needed(json conflist, bool publishes) {
     bool firewall = forward_policy_may_drop();
     json& plugins = conflist["plugins"];
     for (size_t i = plugins.size(); i-- > 0;) {
         std::string type = plugins[i].value("type", "");
         if ((type == "portmap" && !publishes) || (type == "firewall" && !firewall)) plugins.erase(i);
+        if (type == "bridge") plugins[i]["ipMasq"] = false;
     }
     return conflist;
 }
@@ -315,27 +321,16 @@ PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id)
         verdict_r.reset();
         std::string answer = "ok";
         try {
-            // lo (the loopback plugin) and eth0 (the conflist) side by side.
-            pid_t lo = ::fork();
-            if (lo == 0) {
-                try {
-                    cni_invoke("ADD", {{"cniVersion", "1.0.0"}, {"name", "lo"}, {"type", "loopback"}}, {id, ns, "lo", ""});
-                    _exit(0);
-                } catch (const std::exception& e) {
-                    fs::write_all(STDERR_FILENO, std::string("loopback: ") + e.what() + "\n");
-                    _exit(1);
-                }
-            }
+            // lo up by our own netlink call (the loopback plugin's job, without its Go
+            // start), the network's masquerade rule made sure of, then eth0 (the conflist).
+            bring_up_loopback(ns);
+            ensure_network_masquerade(n);
             json result = cni_add_list(conflist, target_of(state, attachment, id), attachment["runtimeConfig"]);
-            int st = 0;
-            while (lo > 0 && ::waitpid(lo, &st, 0) < 0 && errno == EINTR) {
-            }
             attachment["result"] = result;
             if (result.contains("ips") && !result["ips"].empty())
                 attachment["ip"] = strip_prefix(result["ips"][0].value("address", ""));
             state["attachments"] = json::array({attachment});
             write_state(dir, state);
-            if (lo < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) throw Error("the loopback plugin failed to bring lo up");
             refresh_hosts(c.layout, n.name);
         } catch (const std::exception& e) {
             release_network(c, id);
@@ -464,6 +459,7 @@ void connect_network(const LiteContext& c, const ContainerRecord& r, const std::
     attachments.push_back(a);
     write_state(dir, state);  // before ADD: a crash in the middle is undone too
     try {
+        ensure_network_masquerade(n);
         json result = cni_add_list(conflist, target_of(state, a, r.id), json::object());
         attachments.back()["result"] = result;
         if (result.contains("ips") && !result["ips"].empty())

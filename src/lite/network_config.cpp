@@ -100,7 +100,7 @@ json network_conflist(const NetworkRecord& n, const std::string& ipam_dir) {
                  {"routes", json::array({{{"dst", "0.0.0.0/0"}}})},
                  {"dataDir", ipam_dir}};
     json bridge = {{"type", "bridge"},     {"bridge", n.bridge}, {"isGateway", true},
-                   {"ipMasq", true},       {"hairpinMode", true}, {"ipam", ipam}};
+                   {"ipMasq", false},      {"hairpinMode", true}, {"ipam", ipam}};
     return {{"cniVersion", "1.0.0"},
             {"name", n.name},
             {"plugins", json::array({bridge,

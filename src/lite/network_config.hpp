@@ -43,7 +43,8 @@ struct NetworkRecord {
 nlohmann::json network_to_json(const NetworkRecord& n);
 NetworkRecord network_from_json(const nlohmann::json& j);
 
-// The CNI conflist of a network: bridge (gateway, masquerade, hairpin) with host-local
+// The CNI conflist of a network: bridge (gateway, hairpin; ipMasq off: the network's own
+// masquerade rule, network_masquerade.hpp, does the NAT) with host-local
 // IPAM keeping its leases in ipam_dir, then portmap (portMappings capability) and firewall.
 nlohmann::json network_conflist(const NetworkRecord& n, const std::string& ipam_dir);
 

@@ -2,6 +2,7 @@
 
 #include "lite/cni.hpp"
 #include "lite/network_config.hpp"
+#include "lite/network_masquerade.hpp"
 #include "lite/ports.hpp"
 #include "util/error.hpp"
 
@@ -82,6 +83,7 @@ TEST(LiteCni, ConflistAndPluginConf) {
     EXPECT_EQ(list["plugins"][0]["type"], "bridge");
     EXPECT_EQ(list["plugins"][0]["ipam"]["ranges"][0][0]["subnet"], "172.18.0.0/16");
     EXPECT_EQ(list["plugins"][0]["ipam"]["dataDir"], "/run/x/ipam");
+    EXPECT_EQ(list["plugins"][0]["ipMasq"], false);  // the network's own rule masquerades
     json rc = {{"portMappings", json::array({{{"hostPort", 8080}, {"containerPort", 80}, {"protocol", "tcp"}}})}};
     json prev = {{"cniVersion", "1.0.0"}, {"ips", json::array()}};
     // Only plugins declaring the capability get the runtimeConfig entry.
@@ -93,6 +95,22 @@ TEST(LiteCni, ConflistAndPluginConf) {
     json portmap = cni_plugin_conf(list, list["plugins"][1], rc, prev);
     EXPECT_EQ(portmap["runtimeConfig"]["portMappings"][0]["hostPort"], 8080);
     EXPECT_EQ(portmap["prevResult"], prev);
+}
+
+TEST(LiteMasquerade, OneChainPerNetworkInstalledAndRemovedInOneTransaction) {
+    NetworkRecord n{"appnet", std::string(64, 'a'), "bridge", "172.18.0.0/16", "172.18.0.1", "wbl-aaaa", ""};
+    EXPECT_EQ(masquerade_chain_name(n.bridge), "masq-wbl-aaaa");
+    EXPECT_EQ(masquerade_install_commands(n),
+              "add table ip whalebox-lite\n"
+              "add chain ip whalebox-lite masq-wbl-aaaa { type nat hook postrouting priority srcnat; }\n"
+              "flush chain ip whalebox-lite masq-wbl-aaaa\n"
+              "add rule ip whalebox-lite masq-wbl-aaaa ip saddr 172.18.0.0/16 oifname != \"wbl-aaaa\" masquerade\n");
+    // Made first, so the delete never fails on a chain that is not there.
+    EXPECT_EQ(masquerade_remove_commands(n),
+              "add table ip whalebox-lite\n"
+              "add chain ip whalebox-lite masq-wbl-aaaa { type nat hook postrouting priority srcnat; }\n"
+              "flush chain ip whalebox-lite masq-wbl-aaaa\n"
+              "delete chain ip whalebox-lite masq-wbl-aaaa\n");
 }
 
 TEST(LiteCni, MissingPluginIsAClearError) {
