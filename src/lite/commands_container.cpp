@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <utility>
 
 #include "lite/bundle.hpp"
 #include "lite/commands.hpp"
@@ -47,6 +48,21 @@ struct CreateRollback {
         } catch (const std::exception& e) {
             log::warn("cleanup of {}: {}", id, e.what());
         }
+    }
+};
+
+// A foreground run's network, begun before its workspace is mounted: when run fails before
+// the start, the job is waited for and its attachment given back (before CreateRollback
+// removes the directory).
+struct EarlyNetwork {
+    const LiteContext* c;
+    std::string id;
+    PendingNetwork job;
+    bool armed = false;
+    ~EarlyNetwork() {
+        if (!armed) return;
+        job.reap();
+        release_network(*c, id);
     }
 };
 
@@ -111,6 +127,22 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     store.save(rec);
     write_etc_files(dir, hostname, opts.net);
     save_network_request(dir, network);
+    // In the foreground the network's job (CNI ADD, which starts Go programs) begins now,
+    // beside the workspace's mount, the spec and the runtime's create. The start is
+    // recorded first, so a concurrent command never takes the container for a dead one
+    // holding a network (release_stale_networks).
+    // A refusal (a port taken) is left to run_attached, which begins it again and
+    // reports it as a failed start, as before.
+    EarlyNetwork early{&c, rec.id, {}};
+    if (!opts.create_only && !opts.detach && network.mode == "cni") {
+        record_start(c, rec.id, ::getpid());
+        try {
+            early.job = begin_attach_network(c, rec.id);
+            early.armed = true;
+        } catch (const Error& e) {
+            log::debug("the network of {}, begun early: {}", rec.id, e.what());
+        }
+    }
     mount_workspace(c, rec);
     BundlePaths paths{rec.id, dir, dir + "/merged"};
     ResolvedUser user = resolve_user(rec.config.user, paths.rootfs);
@@ -130,7 +162,8 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
         std::cout << rec.id << std::endl;
         return 0;
     }
-    return run_attached(c, rec.id, opts.interactive);
+    bool began = std::exchange(early.armed, false);
+    return run_attached(c, rec.id, opts.interactive, began ? &early.job : nullptr);
 }
 
 int cmd_logs(const LiteContext& c, const std::string& ref, const LogQuery& query) {

@@ -139,7 +139,7 @@ void record_exit(const LiteContext& c, const std::string& id, int status, const 
     }
 }
 
-int run_attached(const LiteContext& c, const std::string& id, bool interactive) {
+int run_attached(const LiteContext& c, const std::string& id, bool interactive, PendingNetwork* started) {
     ContainerStore store(c.layout);
     ContainerRecord rec = store.load(id);
     runtime::CreateOptions opts = create_options(c, rec);
@@ -169,7 +169,7 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive) 
     std::string error;
     try {
         // The network's job runs while the runtime creates the container.
-        PendingNetwork network = begin_attach_network(c, id);
+        PendingNetwork network = started ? std::move(*started) : begin_attach_network(c, id);
         opts.before_start = [&network] { finish_attach_network(network); };
         status = run_in_foreground(c.runtime, opts);
     } catch (const std::exception& e) {

@@ -27,9 +27,13 @@ void mount_workspace(const LiteContext& c, const ContainerRecord& r);
 // The bundle's runtime options for this container.
 runtime::CreateOptions create_options(const LiteContext& c, const ContainerRecord& r);
 
+struct PendingNetwork;  // network_attach.hpp
+
 // Runs the container in this process with our stdio (a pty proxied to our terminal with
-// -t); records start and exit. Returns the container's exit status.
-int run_attached(const LiteContext& c, const std::string& id, bool interactive);
+// -t); records start and exit. Returns the container's exit status. network: the network's
+// job when the caller began it already (run does, before the workspace is mounted, with the
+// start recorded first); otherwise it begins here.
+int run_attached(const LiteContext& c, const std::string& id, bool interactive, PendingNetwork* network = nullptr);
 // Starts the container under a detached monitor (monitor.cpp: double fork, setsid) that
 // logs its output to container.log, records its exit and restarts it as its --restart
 // policy says; returns once it runs. Throws ExitError when it could not start.

@@ -2,7 +2,8 @@
 // the container directory (network-request.json). Each start of a container on a CNI
 // network makes its network namespace — a bind mount of an nsfs file at
 // STATE_ROOT/netns/<id>, the path config.json names, so the runtime joins it — brings lo
-// up (CNI loopback), runs the network's conflist with ADD and keeps what ADD returned in
+// up (own netlink call), makes sure of the network's masquerade rule
+// (network_masquerade.hpp), runs the network's conflist with ADD and keeps what ADD returned in
 // network-state.json (written before ADD, so a crash mid-way is still undone). Its end
 // (record_exit, rm, rm -f, or the next command finding a container whose monitor died)
 // runs DEL with that very result, then unmounts the namespace. Peers on a user-defined
@@ -56,8 +57,8 @@ void apply_network_request(const LiteContext& c, const NetworkRequest& req, cons
                            oci::Spec& spec);
 
 // A network being set up beside the container's create (the container's init waits on its
-// exec fifo meanwhile, so its namespace can be filled in parallel): a child process runs
-// CNI ADD (loopback and the conflist side by side) and writes its verdict into a pipe.
+// exec fifo meanwhile, so its namespace can be filled in parallel): a child process brings
+// lo up, makes sure of the masquerade rule, runs CNI ADD and writes its verdict into a pipe.
 struct PendingNetwork {
     pid_t job = -1;    // the child; reaped by the destructor
     UniqueFd verdict;  // "ok" or the error; none outside the cni mode
