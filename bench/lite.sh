@@ -5,8 +5,8 @@
 # two lines differ only in the front end (podman + conmon against whalebox-lite); a third
 # line has podman with runc, its usual runtime here. Prints the medians and the ratios.
 # A second table compares whalebox-lite's own `run --rm` on the default bridge network (CNI
-# bridge + host-local, loopback; firewall only where FORWARD drops; the DEL of --rm runs
-# behind the command) with `--network none`; whalebox-lite runs in a
+# bridge + host-local, lo up by netlink, the network's one masquerade rule; firewall only
+# where FORWARD drops; the DEL of --rm runs behind the command) with `--network none`; whalebox-lite runs in a
 # network namespace the bench makes, so the bridge and its rules never touch the host's.
 # BENCH_ONLY=network runs only that second table (no podman needed).
 # Run as root after building (build/whalebox, build/whalebox-lite). Not part of CI.
