@@ -346,6 +346,32 @@ masq_chain() {
 	[ "$status" -eq 0 ]
 }
 
+@test "lite-network: a container reaches beyond the bridge only through the network's masquerade rule" {
+	command -v nft >/dev/null || skip "needs nft (apt-get install nftables) to remove the rule"
+	# An "outside" namespace of the test's own, on a veth from the test's namespace, with no
+	# route back to 172.17.0.0/16: its answers reach a container only when masqueraded.
+	touch "$LITE_DIR/outer"
+	unshare --net="$LITE_DIR/outer" ip link set lo up
+	nsenter --net="$LITE_DIR/outer" sleep 30 &
+	local holder=$!
+	sleep 0.2
+	in_test_netns ip link add wbout type veth peer name wbpeer
+	in_test_netns ip link set wbpeer netns "$holder"
+	kill "$holder"
+	in_test_netns ip addr add 10.200.0.1/24 dev wbout
+	in_test_netns ip link set wbout up
+	nsenter --net="$LITE_DIR/outer" ip addr add 10.200.0.2/24 dev wbpeer
+	nsenter --net="$LITE_DIR/outer" ip link set wbpeer up
+	lite run -d --name out busybox sleep 1000
+	[ "$status" -eq 0 ]
+	lite exec out ping -c 1 -W 2 10.200.0.2
+	[ "$status" -eq 0 ]
+	# Without the rule (a flushed ruleset) the answers go nowhere.
+	in_test_netns nft delete table ip whalebox-lite
+	lite exec out ping -c 1 -W 2 10.200.0.2
+	[ "$status" -ne 0 ]
+}
+
 @test "lite-network: -P publishes every exposed port of the image to a free host port" {
 	"$LITE_PYTHON" - "$LITE_DIR/busybox.tar" "$LITE_DIR/exposed.tar" <<'PY'
 import hashlib, io, json, sys, tarfile
