@@ -130,9 +130,8 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     // In the foreground the network's job (CNI ADD, which starts Go programs) begins now,
     // beside the workspace's mount, the spec and the runtime's create. The start is
     // recorded first, so a concurrent command never takes the container for a dead one
-    // holding a network (release_stale_networks).
-    // A refusal (a port taken) is left to run_attached, which begins it again and
-    // reports it as a failed start, as before.
+    // holding a network (release_stale_networks). A refusal (a port taken) is left to
+    // run_attached, which begins it again and reports it as a failed start, as before.
     EarlyNetwork early{&c, rec.id, {}};
     if (!opts.create_only && !opts.detach && network.mode == "cni") {
         record_start(c, rec.id, ::getpid());
