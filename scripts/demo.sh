@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The configure step needs every header scripts/test.sh's BUILD_DEPS names (libsystemd's and
+# libnftables' too, though whalebox opens those libraries only when it uses them).
 BUILD_DEPS=(cmake g++ make pkg-config git file nlohmann-json3-dev libspdlog-dev libcli11-dev
-	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev busybox-static jq)
+	libgtest-dev libgmock-dev libseccomp-dev libcap-dev libarchive-dev libsystemd-dev libnftables-dev
+	busybox-static jq)
 bash scripts/deps.sh "${BUILD_DEPS[@]}"
 
 build=${BUILD_DIR:-build}
