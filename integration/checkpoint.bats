@@ -377,3 +377,53 @@ EOF
 	[ ! -e "$ROOT/test_criu" ]
 	[ ! -d "$CGDIR" ]
 }
+
+@test "restore --no-subreaper: the restore adopts no orphans (by default it does, as runc's)" {
+	needs_criu
+	run_counter test_criu
+	wb checkpoint --image-path "$TEST_DIR/image" test_criu
+	[ "$status" -eq 0 ]
+	# The prestart hook, a child of the restore, leaves an orphan that records the pid of
+	# whoever adopts it once the hook has exited: the restore itself only as a subreaper.
+	cat >"$TEST_DIR/hook.sh" <<'EOF'
+#!/bin/sh
+cat >/dev/null
+sh -c 'ppid() { sed -n "s/^PPid:[[:space:]]*//p" /proc/$$/status; }
+while [ "$(ppid)" = "$2" ]; do sleep 0.05; done
+ppid >"$1.new"; mv "$1.new" "$1"' orphan "$1" "$$" </dev/null >/dev/null 2>&1 &
+EOF
+	chmod +x "$TEST_DIR/hook.sh"
+	update_config --arg p "$TEST_DIR/hook.sh" --arg out "$TEST_DIR/adopter" \
+		'.hooks = {"prestart": [{"path": $p, "args": ["hook.sh", $out]}]}'
+	local flag rpid rc i
+	for flag in default --no-subreaper; do
+		rm -f "$TEST_DIR/adopter"
+		# In the foreground (the test's background), so the restore lives on.
+		"$WHALEBOX" --root "$ROOT" restore ${flag#default} --image-path "$TEST_DIR/image" test_criu \
+			</dev/null >"$TEST_DIR/restore.out" 2>&1 3>&- &
+		rpid=$!
+		echo "# $flag: restore $rpid started" >&3
+		for ((i = 0; i < 300; i++)); do
+			[ -s "$TEST_DIR/adopter" ] && [ "$(container_status test_criu 2>/dev/null)" = running ] && break
+			sleep 0.1
+		done
+		[ -s "$TEST_DIR/adopter" ] || fail "no orphan recorded its adopter ($(cat "$TEST_DIR/restore.out"))"
+		if [ "$flag" = --no-subreaper ]; then
+			[ "$(cat "$TEST_DIR/adopter")" != "$rpid" ] || fail "the restore adopted the orphan despite --no-subreaper"
+		else
+			[ "$(cat "$TEST_DIR/adopter")" = "$rpid" ] || fail "adopted by $(cat "$TEST_DIR/adopter"), not the restore ($rpid)"
+		fi
+		echo "# $flag: adopter $(cat "$TEST_DIR/adopter")" >&3
+		goes_on_counting test_criu "$(count_of test_criu)"
+		echo "# $flag: counting" >&3
+		wb kill test_criu KILL
+		[ "$status" -eq 0 ]
+		echo "# $flag: killed" >&3
+		wait_for_exit "$rpid"
+		rc=0
+		wait "$rpid" || rc=$?
+		[ "$rc" -eq 137 ] || fail "restore exited $rc: $(cat "$TEST_DIR/restore.out")"
+		[ ! -e "$ROOT/test_criu" ]
+		[ ! -d "$CGDIR" ]
+	done
+}

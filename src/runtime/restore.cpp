@@ -263,6 +263,9 @@ int restore(const Context& ctx, const RestoreOptions& opts) {
         init.release();
         return 0;
     }
+    // The container is restored: others (delete, kill) may take its lock from here on, and
+    // our own remove below takes it again (a second flock of the state dir would wait for us).
+    lock = state::Lock{};
     int exit_status = wait_foreground(init);
     remove(ctx, opts.id, true);
     return exit_status;
