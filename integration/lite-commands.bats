@@ -270,3 +270,27 @@ whiteout-kept" ]
 		"$WHALEBOX_LITE" $cmd --help | grep -q "Usage"
 	done
 }
+
+@test "lite-commands: run --expose; commit keeps ExposedPorts and -P publishes them" {
+	lite run --name src --network none --expose 8080 --expose 53/udp --expose 9000-9001 busybox true
+	[ "$status" -eq 0 ]
+	lite inspect -f '{{json .Config.ExposedPorts}}' src
+	echo "$output" | jq -e '. == {"53/udp": {}, "8080/tcp": {}, "9000/tcp": {}, "9001/tcp": {}}'
+	lite commit src exposed:1
+	[ "$status" -eq 0 ]
+	lite inspect -f '{{json .Config.ExposedPorts}}' exposed:1
+	echo "$output" | jq -e '. == {"53/udp": {}, "8080/tcp": {}, "9000/tcp": {}, "9001/tcp": {}}'
+	# The default bridge, in the test's own network namespace.
+	lite run -d --name pub -P exposed:1 sleep 1000
+	[ "$status" -eq 0 ]
+	lite port pub
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$output" == *"8080/tcp -> 0.0.0.0:"* ]]
+	[[ "$output" == *"53/udp -> 0.0.0.0:"* ]]
+	lite run --rm --network none --expose 80/bogus busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid proto: bogus"* ]]
+	lite run --rm --network none --expose 90-80 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid range format for --expose: 90-80"* ]]
+}
