@@ -382,4 +382,13 @@ wait_in_container() {
 	lite cp -a ubox:/vol/f "$LITE_DIR/vf"
 	[ "$(cat "$LITE_DIR/vf")" = x ]
 	[ "$(stat -c %u:%g "$LITE_DIR/vf")" = 0:0 ]
+	# The tar streams carry the container's ids.
+	__lite cp ubox:/vol - | tar -tv --numeric-owner -f - | grep -E ' 0/0 .* (\./)?f$'
+	mkdir "$LITE_DIR/src"
+	echo t >"$LITE_DIR/src/t"
+	chown 5:6 "$LITE_DIR/src/t"
+	tar -C "$LITE_DIR/src" --numeric-owner -c . | in_test_netns "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" cp - ubox:/vol
+	lite exec ubox stat -c %u:%g /vol/t
+	[ "$output" = 5:6 ]
+	[ "$(stat -c %u:%g "$LITE_ROOT/volumes/uvol/_data/t")" = 5:6 ]
 }

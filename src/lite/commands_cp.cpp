@@ -152,7 +152,11 @@ void copy_out(int root, const std::string& path, const std::string& host, const 
     Source src = open_source(root, path, o.follow_link || host == "-");
     if (host == "-") {
         if (!is_dir_fd(src.fd.get())) throw Error("cp to -: " + path + " is not a directory");
-        pack_tree(src.path, STDOUT_FILENO, PackOptions{});
+        PackOptions p;
+        p.uid_base = range.uid_start;
+        p.gid_base = range.gid_start;
+        p.id_count = range.size;
+        pack_tree(src.path, STDOUT_FILENO, p);
         return;
     }
     struct stat st {};
@@ -176,6 +180,11 @@ void copy_in(const std::string& host, int root, const std::string& path, const C
         if (!target || !is_dir_fd(target.get())) throw Error("cp from -: " + path + " is not a directory in the container");
         UnpackOptions u;
         u.convert_whiteouts = false;
+        u.uid_shift = range.uid_start;
+        u.gid_shift = range.gid_start;
+        u.id_count = range.size;
+        std::optional<RangeRootCredentials> as_container_root;
+        if (range.size > 0) as_container_root.emplace(range);
         unpack_layer(STDIN_FILENO, linux::fd_path(target.get()), u);
         return;
     }
