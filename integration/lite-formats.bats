@@ -125,6 +125,8 @@ job2" ]
 	# Published: the host sockets; exposed only: null.
 	lite inspect -f '{{json .NetworkSettings.Ports}}' web
 	echo "$output" | jq -e '. == {"53/udp": null, "80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "18080"}]}'
+	lite inspect -f '{{(index (index .NetworkSettings.Ports "80/tcp") 0).HostPort}} {{index .NetworkSettings.Ports "53/udp"}}' web
+	[ "$output" = "18080 <no value>" ]
 	lite inspect -f '{{json .HostConfig.PortBindings}}' web
 	echo "$output" | jq -e '. == {"80/tcp": [{"HostIp": "", "HostPort": "18080"}]}'
 	# docker's defaults: policy "no", nothing exposed, no ports while not running.
