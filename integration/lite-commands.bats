@@ -270,3 +270,125 @@ whiteout-kept" ]
 		"$WHALEBOX_LITE" $cmd --help | grep -q "Usage"
 	done
 }
+
+@test "lite-commands: run --expose; commit keeps ExposedPorts and -P publishes them" {
+	lite run --name src --network none --expose 8080 --expose 53/udp --expose 9000-9001 busybox true
+	[ "$status" -eq 0 ]
+	lite inspect -f '{{json .Config.ExposedPorts}}' src
+	echo "$output" | jq -e '. == {"53/udp": {}, "8080/tcp": {}, "9000/tcp": {}, "9001/tcp": {}}'
+	lite commit src exposed:1
+	[ "$status" -eq 0 ]
+	lite inspect -f '{{json .Config.ExposedPorts}}' exposed:1
+	echo "$output" | jq -e '. == {"53/udp": {}, "8080/tcp": {}, "9000/tcp": {}, "9001/tcp": {}}'
+	# The default bridge, in the test's own network namespace.
+	lite run -d --name pub -P exposed:1 sleep 1000
+	[ "$status" -eq 0 ]
+	lite port pub
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$output" == *"8080/tcp -> 0.0.0.0:"* ]]
+	[[ "$output" == *"53/udp -> 0.0.0.0:"* ]]
+	lite run --rm --network none --expose 80/bogus busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid proto: bogus"* ]]
+	lite run --rm --network none --expose 90-80 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid range format for --expose: 90-80"* ]]
+}
+
+# Waits up to 5 seconds until `test -e PATH` holds in container $1.
+wait_in_container() {
+	local i
+	for i in $(seq 1 50); do
+		__lite exec "$1" sh -c "test -e $2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "lite-commands: cp sees the container's volumes and bind mounts; modes, mtimes, owners (-a) and -L as docker's" {
+	mkdir "$LITE_DIR/bind"
+	lite run -d --name box --network none -v vol:/vol -v "$LITE_DIR/bind:/bind" -v rovol:/ro:ro busybox \
+		sh -c 'echo in-volume >/vol/v; chown 123:456 /vol/v; chmod 604 /vol/v; touch -t 200102030405.06 /vol/v; ln -s /vol/v /vol/link; sleep 1000'
+	[ "$status" -eq 0 ]
+	wait_in_container box /vol/link
+	lite exec box stat -c %Y /vol/v
+	mtime=$output
+	# Out of a named volume: its file, mode and mtime; the caller's owners unless -a.
+	lite cp box:/vol/v "$LITE_DIR/v"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$LITE_DIR/v")" = in-volume ]
+	[ "$(stat -c '%u:%g %a %Y' "$LITE_DIR/v")" = "0:0 604 $mtime" ]
+	lite cp -a box:/vol/v "$LITE_DIR/va"
+	[ "$(stat -c %u:%g "$LITE_DIR/va")" = 123:456 ]
+	# A symlink is copied as itself; -L copies what it points to, resolved in the container.
+	lite cp box:/vol/link "$LITE_DIR/l"
+	[ "$(readlink "$LITE_DIR/l")" = /vol/v ]
+	lite cp -L box:/vol/link "$LITE_DIR/lf"
+	[ ! -L "$LITE_DIR/lf" ]
+	[ "$(cat "$LITE_DIR/lf")" = in-volume ]
+	# In: the container's root owns the copy by default, -a keeps the host's ids; mode and
+	# mtime kept; the data lands in the volume and the bind mount.
+	echo host >"$LITE_DIR/h"
+	chown 321:654 "$LITE_DIR/h"
+	chmod 640 "$LITE_DIR/h"
+	touch -d '2001-02-03 04:05:06' "$LITE_DIR/h"
+	lite cp "$LITE_DIR/h" box:/vol/h
+	[ "$status" -eq 0 ]
+	lite cp -a "$LITE_DIR/h" box:/bind/ha
+	[ "$status" -eq 0 ]
+	lite exec box stat -c '%u:%g %a %Y' /vol/h /bind/ha
+	[ "${lines[0]}" = "0:0 640 $(stat -c %Y "$LITE_DIR/h")" ]
+	[ "${lines[1]}" = "321:654 640 $(stat -c %Y "$LITE_DIR/h")" ]
+	[ "$(cat "$LITE_ROOT/volumes/vol/_data/h")" = host ]
+	[ "$(cat "$LITE_DIR/bind/ha")" = host ]
+	# A read-only volume stays read-only.
+	lite cp "$LITE_DIR/h" box:/ro/h
+	[ "$status" -eq 1 ]
+	[ ! -e "$LITE_ROOT/volumes/rovol/_data/h" ]
+	# Stopped, the volumes are still what cp sees; nothing stays mounted on the host.
+	lite stop -t 0 box
+	lite cp box:/vol/h "$LITE_DIR/h2"
+	[ "$(cat "$LITE_DIR/h2")" = host ]
+	lite cp "$LITE_DIR/h" box:/vol/stopped
+	[ "$status" -eq 0 ]
+	[ "$(cat "$LITE_ROOT/volumes/vol/_data/stopped")" = host ]
+	! grep -q "$LITE_DIR/root/containers" /proc/self/mountinfo
+}
+
+@test "lite-commands: cp under --userns shifts owners into and out of the container's range" {
+	chmod 711 "$LITE_DIR"  # the container's root must reach its rootfs (mktemp made it 0700)
+	# Made where /etc/subuid has the range, started here: its overlay is mounted in our
+	# mount namespace, not in lite_remapped's, which goes.
+	lite_remapped create --name ubox --network none --userns remap -v uvol:/vol busybox \
+		sh -c 'echo x >/vol/f; echo y >/f; chown 7:8 /f; sleep 1000'
+	[ "$status" -eq 0 ]
+	lite start ubox
+	[ "$status" -eq 0 ]
+	wait_in_container ubox /vol/f
+	echo host >"$LITE_DIR/h"
+	chown 321:654 "$LITE_DIR/h"
+	lite cp "$LITE_DIR/h" ubox:/h
+	[ "$status" -eq 0 ]
+	lite cp "$LITE_DIR/h" ubox:/vol/h
+	[ "$status" -eq 0 ]
+	lite cp -a "$LITE_DIR/h" ubox:/ha
+	[ "$status" -eq 0 ]
+	lite exec ubox stat -c %u:%g /h /vol/h /ha
+	[ "$(echo $output)" = "0:0 0:0 321:654" ]
+	# On disk the ids stay unshifted, as everything the container writes.
+	[ "$(stat -c %u:%g "$LITE_ROOT/volumes/uvol/_data/h")" = 0:0 ]
+	lite cp -a ubox:/f "$LITE_DIR/f"
+	[ "$(stat -c %u:%g "$LITE_DIR/f")" = 7:8 ]
+	lite cp -a ubox:/vol/f "$LITE_DIR/vf"
+	[ "$(cat "$LITE_DIR/vf")" = x ]
+	[ "$(stat -c %u:%g "$LITE_DIR/vf")" = 0:0 ]
+	# The tar streams carry the container's ids.
+	__lite cp ubox:/vol - | tar -tv --numeric-owner -f - | grep -E ' 0/0 .* (\./)?f$'
+	mkdir "$LITE_DIR/src"
+	echo t >"$LITE_DIR/src/t"
+	chown 5:6 "$LITE_DIR/src/t"
+	tar -C "$LITE_DIR/src" --numeric-owner -c . | in_test_netns "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" cp - ubox:/vol
+	lite exec ubox stat -c %u:%g /vol/t
+	[ "$output" = 5:6 ]
+	[ "$(stat -c %u:%g "$LITE_ROOT/volumes/uvol/_data/t")" = 5:6 ]
+}

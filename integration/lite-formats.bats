@@ -111,3 +111,28 @@ job2" ]
 	lite network ls --format 'table {{.Name}}\t{{.Driver}}'
 	[[ "${lines[0]}" == "NAME"*"DRIVER" ]]
 }
+
+@test "lite-formats: inspect has HostConfig.RestartPolicy, Config.ExposedPorts and NetworkSettings.Ports as docker" {
+	# A published port needs the default bridge: it lives in the test's own network namespace.
+	lite run -d --name web --restart on-failure:3 --expose 53/udp -p 18080:80 busybox sleep 1000
+	[ "$status" -eq 0 ]
+	lite inspect -f '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' web
+	[ "$output" = "on-failure 3" ]
+	lite inspect -f '{{json .HostConfig.RestartPolicy}}' web
+	echo "$output" | jq -e '. == {"Name": "on-failure", "MaximumRetryCount": 3}'
+	lite inspect -f '{{json .Config.ExposedPorts}}' web
+	echo "$output" | jq -e '. == {"53/udp": {}, "80/tcp": {}}'
+	# Published: the host sockets; exposed only: null.
+	lite inspect -f '{{json .NetworkSettings.Ports}}' web
+	echo "$output" | jq -e '. == {"53/udp": null, "80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "18080"}]}'
+	lite inspect -f '{{(index (index .NetworkSettings.Ports "80/tcp") 0).HostPort}} {{index .NetworkSettings.Ports "53/udp"}}' web
+	[ "$output" = "18080 <no value>" ]
+	lite inspect -f '{{json .HostConfig.PortBindings}}' web
+	echo "$output" | jq -e '. == {"80/tcp": [{"HostIp": "", "HostPort": "18080"}]}'
+	# docker's defaults: policy "no", nothing exposed, no ports while not running.
+	lite create --name plain --network none busybox true
+	[ "$status" -eq 0 ]
+	lite inspect -f '{{json .HostConfig.RestartPolicy}} {{json .Config.ExposedPorts}} {{json .NetworkSettings.Ports}}' plain
+	[ "${output#* }" = "null {}" ]
+	echo "${output%% *}" | jq -e '. == {"Name": "no", "MaximumRetryCount": 0}'
+}

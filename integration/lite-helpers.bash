@@ -1,5 +1,5 @@
 #!/bin/bash
-# Shared by integration/lite.bats. Builds nothing: build whalebox-lite first
+# Shared by integration/lite*.bats. Builds nothing: build whalebox-lite first
 # (cmake --build build --target whalebox-lite; WHALEBOX_LITE overrides the binary) and the
 # busybox rootfs (bundles/make-busybox-rootfs.sh).
 #
@@ -195,4 +195,20 @@ PY
 # The "stream" of each line of container NAME's container.log, in order.
 lite_log_streams() {
 	jq -r .stream "$LITE_ROOT/containers/$(lite_id "$1")/container.log"
+}
+
+# whalebox-lite with /etc/subuid and /etc/subgid giving "whalebox-lite" 300000:65536, in a
+# mount namespace of its own (the host's files are left alone).
+lite_remapped() {
+	printf 'whalebox-lite:300000:65536\n' >"$LITE_DIR/subid"
+	local out
+	out=$(mktemp "$LITE_DIR/output.XXXXXX")
+	status=0
+	unshare -m sh -c 'mount --bind "$0" /etc/subuid && mount --bind "$0" /etc/subgid && shift && exec "$@"' \
+		"$LITE_DIR/subid" x nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
+		"$@" </dev/null >"$out" 2>&1 || status=$?
+	output=$(cat "$out")
+	lines=()
+	[ -n "$output" ] && mapfile -t lines <<<"$output"
+	echo "whalebox-lite $* (status=$status): $output" >&2
 }

@@ -207,22 +207,6 @@ PY
 	[[ "$output" == *"the input device is not a TTY"* ]]
 }
 
-# whalebox-lite with /etc/subuid and /etc/subgid giving "whalebox-lite" 300000:65536, in a
-# mount namespace of its own (the host's files are left alone).
-lite_remapped() {
-	printf 'whalebox-lite:300000:65536\n' >"$LITE_DIR/subid"
-	local out
-	out=$(mktemp "$LITE_DIR/output.XXXXXX")
-	status=0
-	unshare -m sh -c 'mount --bind "$0" /etc/subuid && mount --bind "$0" /etc/subgid && shift && exec "$@"' \
-		"$LITE_DIR/subid" x nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
-		"$@" </dev/null >"$out" 2>&1 || status=$?
-	output=$(cat "$out")
-	lines=()
-	[ -n "$output" ] && mapfile -t lines <<<"$output"
-	echo "whalebox-lite $* (status=$status): $output" >&2
-}
-
 @test "lite-runflags: --userns remap maps root to /etc/subuid's range; the image stays readable" {
 	chmod 711 "$LITE_DIR"  # the container's root must reach its rootfs (mktemp made it 0700)
 	lite_remapped run --rm --network none --userns remap busybox sh -c 'cat /proc/self/uid_map; id -u; stat -c %u /bin/busybox; echo hi >/new; stat -c %u /new; cat /etc/passwd >/dev/null && echo readable'

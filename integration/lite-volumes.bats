@@ -81,3 +81,20 @@ teardown() { teardown_lite; }
 	lite run --rm --network none --mount type=nfs,target=/x busybox true
 	[ "$status" -eq 125 ]
 }
+
+@test "lite-volumes: under --userns a fresh named or anonymous volume is the container root's" {
+	chmod 711 "$LITE_DIR"  # the container's root must reach its rootfs (mktemp made it 0700)
+	lite_remapped run --rm --network none --userns remap -v data:/data -v /anon busybox \
+		sh -c 'echo hi >/data/f && echo x >/anon/g && stat -c "%u %g" /data /data/f /anon/g'
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "0 0 0 0 0 0" ]
+	# The volume is mounted idmapped: on disk it keeps unshifted ids, as the write layer, so
+	# a container without --userns sees the same owners.
+	[ "$(stat -c %u:%g "$LITE_ROOT/volumes/data/_data/f")" = 0:0 ]
+	lite run --rm --network none -v data:/data busybox stat -c %u /data/f
+	[ "$output" = 0 ]
+	# Bind mounts of host paths are not shifted: host root's files are nobody's inside.
+	mkdir "$LITE_DIR/host"
+	lite_remapped run --rm --network none --userns remap -v "$LITE_DIR/host:/host" busybox stat -c %u /host
+	[ "$output" = 65534 ]
+}

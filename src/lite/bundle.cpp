@@ -248,6 +248,12 @@ oci::Spec build_spec(const ImageConfig& image, const RunOptions& opts, const Bun
     for (const auto& v : opts.volumes) {
         if (v.type != "tmpfs") {
             spec.mounts.push_back(bind_mount(v.container, v.host, v.readonly));
+            // --userns: a volume is mounted idmapped with the container's mappings (runc 1.2's
+            // "idmap"), so its root, owned by 0 on disk, is the container root's and what
+            // that root writes stays owned by 0 on disk, as the write layer (bind mounts of
+            // host paths are not shifted, as docker's).
+            if (v.type == "volume" && opts.lifecycle.userns.rfind("remap:", 0) == 0)
+                spec.mounts.back().options.push_back("idmap");
             continue;
         }
         oci::Mount m;

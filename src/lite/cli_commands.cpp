@@ -28,10 +28,11 @@ void add_lite_commands(CLI::App& app, LiteCli& l, std::function<int()>& action, 
     attach->callback([&] { action = [&] { return cmd_attach(ctx, l.ref); }; });
 
     auto* cp = app.add_subcommand("cp", "Copy files/folders between a container and the local filesystem");
-    cp->add_flag("-a,--archive", l.all, "Archive mode (owners are those of the copy's writer: root)");
+    cp->add_flag("-a,--archive", l.cp.archive, "Archive mode (copy all uid/gid information)");
+    cp->add_flag("-L,--follow-link", l.cp.follow_link, "Always follow symbol link in SRC_PATH");
     cp->add_option("src", l.ref, "CONTAINER:SRC_PATH, a host path, or - (a tar on stdin)")->required();
     cp->add_option("dest", l.target, "CONTAINER:DEST_PATH, a host path, or - (a tar on stdout)")->required();
-    cp->callback([&] { action = [&] { return cmd_cp(ctx, l.ref, l.target); }; });
+    cp->callback([&] { action = [&] { return cmd_cp(ctx, l.ref, l.target, l.cp); }; });
 
     auto* history = app.add_subcommand("history", "Show the history of an image");
     history->add_flag("-q,--quiet", l.quiet, "Only show image IDs");

@@ -29,6 +29,7 @@ void add_run_habit_flags(CLI::App* run, RunHabitFlags& f) {
     list("--device", f.devices, "Add a host device to the container (/dev/x[:/dev/y][:rwm])");
     list("--sysctl", f.sysctls, "Sysctl options (K=V)");
     list("-l,--label", f.labels, "Set meta data on a container (K=V)");
+    list("--expose", f.expose, "Expose a port or a range of ports (80, 53/udp, 8000-8010/tcp)");
 }
 
 void apply_run_habit_flags(const RunHabitFlags& f, RunOptions& opts) {
@@ -63,13 +64,16 @@ void apply_run_habit_flags(const RunHabitFlags& f, RunOptions& opts) {
         x.sysctls[s.substr(0, eq)] = s.substr(eq + 1);
     }
     x.labels = parse_labels(f.labels);
+    for (const auto& e : f.expose)
+        for (const auto& port : parse_expose(e)) opts.expose.push_back(port);
 }
 
 const std::set<std::string>& run_habit_value_flags() {
     static const std::set<std::string> flags{"--mount",     "--entrypoint", "--cpu-period",   "--cpu-quota",
                                              "--cpuset-mems", "--memory-swap", "--memory-reservation",
                                              "--shm-size",  "--ulimit",     "--cap-add",      "--cap-drop",
-                                             "--security-opt", "--device",   "--sysctl",       "--label", "-l"};
+                                             "--security-opt", "--device",   "--sysctl",       "--label", "-l",
+                                             "--expose"};
     return flags;
 }
 

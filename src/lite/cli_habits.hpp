@@ -19,7 +19,7 @@ struct RunHabitFlags {
     std::optional<std::string> entrypoint;
     std::string cpu_period, cpu_quota, cpuset_mems, memory_swap, memory_reservation, shm_size;
     bool oom_kill_disable = false, privileged = false;
-    std::vector<std::string> ulimits, cap_add, cap_drop, security_opts, devices, sysctls, labels;
+    std::vector<std::string> ulimits, cap_add, cap_drop, security_opts, devices, sysctls, labels, expose;
 };
 
 void add_run_habit_flags(CLI::App* run, RunHabitFlags& f);

@@ -102,7 +102,10 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     rec.image_id = image.id;
     rec.command = container_args(image.config, opts);
     std::string hostname = container_hostname(opts, rec.id);
-    NetworkRequest network = make_network_request(c, opts, rec.name, hostname, image.config.exposed_ports);
+    // docker: the container exposes the image's ports, --expose's and those -p publishes;
+    // -P publishes them all, commit keeps them.
+    rec.config.exposed_ports = merge_exposed_ports(image.config.exposed_ports, opts.expose, opts.publish);
+    NetworkRequest network = make_network_request(c, opts, rec.name, hostname, rec.config.exposed_ports);
     rec.config.entrypoint = image.config.entrypoint;
     rec.config.cmd = opts.command.empty() ? image.config.cmd : opts.command;
     rec.config.env = image.config.env;

@@ -21,7 +21,11 @@ int cmd_pause(const LiteContext& c, const std::vector<std::string>& refs, bool p
 int cmd_attach(const LiteContext& c, const std::string& ref);
 
 // commands_cp.cpp: SRC and DST, one of them CONTAINER:PATH; "-" a tar stream.
-int cmd_cp(const LiteContext& c, const std::string& src, const std::string& dst);
+struct CpOptions {
+    bool archive = false;      // -a: the source's owners
+    bool follow_link = false;  // -L: a symlink SRC_PATH is followed
+};
+int cmd_cp(const LiteContext& c, const std::string& src, const std::string& dst, const CpOptions& o);
 
 // commands_system.cpp
 int cmd_history(const LiteContext& c, const std::string& ref, bool quiet, bool no_trunc, const std::string& format);
@@ -38,6 +42,7 @@ struct LiteCli {
     std::string ref, target, format, output;
     std::vector<std::string> refs;
     bool all = false, quiet = false, force = false, no_trunc = false, no_stream = false;
+    CpOptions cp;
 };
 
 void add_lite_commands(CLI::App& app, LiteCli& l, std::function<int()>& action, LiteContext& ctx);

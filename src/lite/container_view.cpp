@@ -90,6 +90,40 @@ std::string network_mode(const LiteContext& c, const ContainerRecord& r) {
     }
 }
 
+// docker's port key: "80/tcp".
+std::string port_key(const PortMapping& p) { return std::to_string(p.container_port) + "/" + p.protocol; }
+
+json exposed_ports_object(const std::vector<std::string>& ports) {
+    if (ports.empty()) return nullptr;  // docker omits it; null keeps {{json .Config.ExposedPorts}} working
+    json o = json::object();
+    for (const auto& p : ports) o[p] = json::object();
+    return o;
+}
+
+// HostConfig.PortBindings: what -p (and -P) asked for; HostPort "" for a free port.
+json port_bindings(const LiteContext& c, const ContainerRecord& r) {
+    json o = json::object();
+    try {
+        for (const auto& p : load_network_request(c.layout.container_dir(r.id)).ports)
+            o[port_key(p)].push_back({{"HostIp", p.host_ip}, {"HostPort", p.host_port ? std::to_string(p.host_port) : ""}});
+    } catch (const std::exception&) {
+    }
+    return o;
+}
+
+// NetworkSettings.Ports while the container runs: every exposed port, null when it is not
+// published, else the host sockets it is published on ("0.0.0.0" for every address).
+json network_ports(const LiteContext& c, const ContainerView& v) {
+    json o = json::object();
+    if (v.state != "running" && v.state != "paused") return o;
+    for (const auto& p : v.record.config.exposed_ports) o[p] = nullptr;
+    for (const auto& e : network_endpoints(c.layout, v.record.id))
+        for (const auto& p : e.ports)
+            o[port_key(p)].push_back(
+                {{"HostIp", p.host_ip.empty() ? "0.0.0.0" : p.host_ip}, {"HostPort", std::to_string(p.host_port)}});
+    return o;
+}
+
 }  // namespace
 
 ContainerView view_container(const LiteContext& c, const ContainerRecord& r) {
@@ -168,7 +202,6 @@ json inspect_container(const LiteContext& c, const ContainerView& v) {
         networks[e.network] = {{"IPAddress", e.ip}, {"NetworkID", e.network}};
         if (ip.empty()) ip = e.ip;
     }
-    json ports = json::object();
     json record = json::parse(container_to_json(r));
     record["running"] = v.state == "running" || v.state == "paused";
     record["pid"] = v.pid;
@@ -208,10 +241,14 @@ json inspect_container(const LiteContext& c, const ContainerView& v) {
               {"Image", r.image},
               {"WorkingDir", r.config.working_dir},
               {"Entrypoint", r.config.entrypoint.empty() ? json(nullptr) : json(r.config.entrypoint)},
+              {"ExposedPorts", exposed_ports_object(r.config.exposed_ports)},
               {"Labels", labels}}},
             {"HostConfig",
              {{"Binds", binds},
               {"NetworkMode", network_mode(c, r)},
+              {"PortBindings", port_bindings(c, r)},
+              {"RestartPolicy",
+               {{"Name", r.lifecycle.restart.name}, {"MaximumRetryCount", r.lifecycle.restart.max_retries}}},
               {"AutoRemove", r.auto_remove},
               {"ReadonlyRootfs", read_only},
               {"Memory", num("memory", "limit")},
@@ -222,7 +259,7 @@ json inspect_container(const LiteContext& c, const ContainerView& v) {
               {"CpusetCpus", res.contains("cpu") ? res["cpu"].value("cpus", "") : ""},
               {"PidsLimit", num("pids", "limit")}}},
             {"Mounts", mounts},
-            {"NetworkSettings", {{"IPAddress", ip}, {"Ports", ports}, {"Networks", networks}}},
+            {"NetworkSettings", {{"IPAddress", ip}, {"Ports", network_ports(c, v)}, {"Networks", networks}}},
             {"WhaleboxLite", record}};
 }
 

@@ -1,6 +1,7 @@
 #include "lite/format.hpp"
 
 #include <cctype>
+#include <cstdlib>
 
 #include "lite/table.hpp"
 #include "util/error.hpp"
@@ -28,10 +29,9 @@ std::string unescape(const std::string& s) {
     return out;
 }
 
-const json& lookup(const json& obj, const std::string& path, const std::string& action) {
-    static const json null_value;
+// obj's field at path (".A.B"; "." is obj itself).
+json lookup(const json& obj, const std::string& path) {
     if (path == ".") return obj;
-    if (path.empty() || path[0] != '.') throw Error("template parsing error: unexpected \"" + action + "\"");
     const json* cur = &obj;
     size_t pos = 1;
     while (pos <= path.size()) {
@@ -42,7 +42,6 @@ const json& lookup(const json& obj, const std::string& path, const std::string& 
             throw Error("template: :1:" + std::string(" executing \"\" at <") + path + ">: can't evaluate field " + key);
         cur = &(*cur)[key];
     }
-    (void)null_value;
     return *cur;
 }
 
@@ -53,21 +52,136 @@ std::string plain(const json& v) {
     return v.dump();
 }
 
+// The part of Go's template language people type in docker's --format: an action is a
+// command, a function (json, upper, lower, index) with its arguments or one operand; an
+// operand is .Field.Path, ".", a "string", an integer, or a parenthesised command with
+// an optional .Field.Path after it ({{(index .NetworkSettings.Ports "80/tcp" 0).HostPort}}).
+class ActionParser {
+public:
+    ActionParser(const std::string& action, const json& dot) : s_(action), dot_(dot) {}
+
+    json parse() {
+        json v = command();
+        skip_spaces();
+        if (pos_ != s_.size()) throw unexpected();
+        return v;
+    }
+
+private:
+    Error unexpected() const { return Error("template parsing error: unexpected \"" + s_ + "\""); }
+    void skip_spaces() {
+        while (pos_ < s_.size() && s_[pos_] == ' ') ++pos_;
+    }
+    bool at_end_of_command() {
+        skip_spaces();
+        return pos_ == s_.size() || s_[pos_] == ')';
+    }
+    std::string word() {
+        size_t start = pos_;
+        while (pos_ < s_.size() && s_[pos_] != ' ' && s_[pos_] != ')' && s_[pos_] != '(') ++pos_;
+        return s_.substr(start, pos_ - start);
+    }
+
+    json command() {
+        skip_spaces();
+        if (pos_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[pos_]))) {
+            std::string fn = word();
+            std::vector<json> args;
+            while (!at_end_of_command()) args.push_back(operand());
+            return call(fn, args);
+        }
+        json v = operand();
+        if (!at_end_of_command()) throw unexpected();
+        return v;
+    }
+
+    json operand() {
+        skip_spaces();
+        if (pos_ >= s_.size()) throw unexpected();
+        char c = s_[pos_];
+        if (c == '(') {
+            ++pos_;
+            json v = command();
+            if (pos_ >= s_.size() || s_[pos_] != ')') throw Error("template parsing error: unclosed left paren");
+            ++pos_;
+            if (pos_ < s_.size() && s_[pos_] == '.') {
+                std::string path = word();
+                if (v.is_null()) throw Error("template: :1: executing \"\" at <" + path + ">: nil pointer evaluating " + path);
+                return lookup(v, path);
+            }
+            return v;
+        }
+        if (c == '"') {
+            std::string out;
+            for (++pos_; pos_ < s_.size() && s_[pos_] != '"'; ++pos_) {
+                if (s_[pos_] == '\\' && pos_ + 1 < s_.size()) ++pos_;
+                out += s_[pos_];
+            }
+            if (pos_ >= s_.size()) throw Error("template parsing error: unterminated quoted string");
+            ++pos_;
+            return out;
+        }
+        std::string w = word();
+        if (c == '.') return lookup(dot_, w);
+        if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
+            char* end = nullptr;
+            long long n = std::strtoll(w.c_str(), &end, 10);
+            if (*end) throw unexpected();
+            return n;
+        }
+        throw Error("template parsing error: template: :1: function \"" + w + "\" not defined");
+    }
+
+    static json call(const std::string& fn, const std::vector<json>& args) {
+        auto arity = [&](size_t n) {
+            if (args.size() != n)
+                throw Error("template: :1: wrong number of args for " + fn + ": want " + std::to_string(n) + " got " +
+                            std::to_string(args.size()));
+        };
+        if (fn == "json") {
+            arity(1);
+            return args[0].dump();
+        }
+        if (fn == "upper" || fn == "lower") {
+            arity(1);
+            std::string s = plain(args[0]);
+            for (auto& c : s)
+                c = static_cast<char>(fn == "upper" ? std::toupper(static_cast<unsigned char>(c))
+                                                    : std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        }
+        if (fn == "index") {
+            if (args.empty()) arity(1);
+            json v = args[0];
+            for (size_t i = 1; i < args.size(); ++i) {
+                const json& key = args[i];
+                if (v.is_object() && key.is_string()) {
+                    auto it = v.find(key.get<std::string>());
+                    v = it == v.end() ? json(nullptr) : *it;  // a missing map key: the zero value
+                } else if (v.is_array() && key.is_number_integer()) {
+                    long long k = key.get<long long>();
+                    if (k < 0 || static_cast<size_t>(k) >= v.size())
+                        throw Error("template: :1: error calling index: index out of range: " + std::to_string(k));
+                    json item = v[static_cast<size_t>(k)];
+                    v = std::move(item);
+                } else {
+                    throw Error("template: :1: error calling index: cannot index " + plain(v) + " with " + key.dump());
+                }
+            }
+            return v;
+        }
+        throw Error("template parsing error: template: :1: function \"" + fn + "\" not defined");
+    }
+
+    const std::string& s_;
+    const json& dot_;
+    size_t pos_ = 0;
+};
+
 std::string evaluate(const std::string& raw, const json& obj) {
     std::string action = trim(raw);
-    auto space = action.find(' ');
-    if (space == std::string::npos) return plain(lookup(obj, action, action));
-    std::string fn = action.substr(0, space), arg = trim(action.substr(space + 1));
-    const json& v = lookup(obj, arg, action);
-    if (fn == "json") return v.dump();
-    std::string s = plain(v);
-    if (fn == "upper" || fn == "lower") {
-        for (auto& c : s)
-            c = static_cast<char>(fn == "upper" ? std::toupper(static_cast<unsigned char>(c))
-                                                : std::tolower(static_cast<unsigned char>(c)));
-        return s;
-    }
-    throw Error("template parsing error: template: :1: function \"" + fn + "\" not defined");
+    if (action.empty()) throw Error("template parsing error: missing value for command");
+    return plain(ActionParser(action, obj).parse());
 }
 
 std::string title_of(const std::string& action, const std::map<std::string, std::string>& headers) {

@@ -1,5 +1,6 @@
 // docker's --format: a Go template over each listed object, with the subset people type:
-// {{.Field}}, {{.A.B}}, {{json .}}, {{json .Field}}, {{upper .F}}, {{lower .F}}, and a
+// {{.Field}}, {{.A.B}}, {{json .}}, {{json .Field}}, {{upper .F}}, {{lower .F}},
+// {{index .Map "key" 0}} and parentheses ({{(index .P "80/tcp" 0).HostPort}}), and a
 // leading "table" for a header row and aligned columns. \t and \n escapes as docker's.
 #pragma once
 #include <map>

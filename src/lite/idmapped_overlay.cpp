@@ -18,54 +18,39 @@
 #include "util/fs.hpp"
 
 namespace wb::lite {
-namespace {
 
-// A detached idmapped copy of the mount at path (open_tree OPEN_TREE_CLONE).
-UniqueFd idmapped_clone(const std::string& path, int userns_fd) {
+UniqueFd idmapped_clone(const std::string& path, int userns_fd, bool readonly) {
     UniqueFd tree(::open_tree(AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
     if (!tree) throw_errno("open_tree " + path);
     struct mount_attr attr {};
-    attr.attr_set = MOUNT_ATTR_IDMAP;
+    attr.attr_set = MOUNT_ATTR_IDMAP | (readonly ? MOUNT_ATTR_RDONLY : 0);
     attr.userns_fd = static_cast<uint64_t>(userns_fd);
     if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
         throw_errno("idmap the mount of " + path + " (--userns needs a file system with idmapped mounts)");
     return tree;
 }
 
-
-// overlayfs works on its upper layer with the credentials of whoever created it. Through
-// the idmapped upper mount host root (0) is not mapped (EOVERFLOW), the container's root
-// is: for the creation, our fsuid/fsgid are the range's first ids and the capabilities
-// the change of fsuid drops are raised again. Restored when it goes.
-class CreatorCredentials {
-public:
-    explicit CreatorCredentials(const IdRange& range) {
-        if (::syscall(SYS_capget, &header_, saved_) < 0) throw_errno("capget");
-        ::setfsgid(range.gid_start);
-        ::setfsuid(range.uid_start);
-        __user_cap_data_struct raised[2] = {saved_[0], saved_[1]};
-        raised[0].effective = raised[0].permitted;
-        raised[1].effective = raised[1].permitted;
-        if (::syscall(SYS_capset, &header_, raised) < 0) {
-            restore();
-            throw_errno("capset");
-        }
+// overlayfs works on its upper layer with the credentials of whoever created it, and
+// through an idmapped mount host root (0) is not mapped (EOVERFLOW) where the container's
+// root is: we act as the container's root.
+RangeRootCredentials::RangeRootCredentials(const IdRange& range) {
+    if (::syscall(SYS_capget, &header_, saved_) < 0) throw_errno("capget");
+    ::setfsgid(range.gid_start);
+    ::setfsuid(range.uid_start);
+    __user_cap_data_struct raised[2] = {saved_[0], saved_[1]};
+    raised[0].effective = raised[0].permitted;
+    raised[1].effective = raised[1].permitted;
+    if (::syscall(SYS_capset, &header_, raised) < 0) {
+        restore();
+        throw_errno("capset");
     }
-    ~CreatorCredentials() { restore(); }
-    CreatorCredentials(const CreatorCredentials&) = delete;
-    CreatorCredentials& operator=(const CreatorCredentials&) = delete;
+}
 
-private:
-    void restore() {
-        ::setfsuid(0);
-        ::setfsgid(0);
-        ::syscall(SYS_capset, &header_, saved_);
-    }
-    __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct saved_[2]{};
-};
-
-}  // namespace
+void RangeRootCredentials::restore() {
+    ::setfsuid(0);
+    ::setfsgid(0);
+    ::syscall(SYS_capset, &header_, saved_);
+}
 
 UniqueFd make_userns_fd(const IdRange& range) {
     int go[2];
@@ -134,7 +119,7 @@ UniqueFd create_overlay_in_private_ns(const OverlayDirs& d, const IdRange& range
     cover(d.upper.substr(0, d.upper.rfind('/')));
     UniqueFd fsfd = overlay_fs_context(d);
     {
-        CreatorCredentials creator(range);
+        RangeRootCredentials creator(range);
         if (::fsconfig(fsfd.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) throw_errno("create overlay");
     }
     UniqueFd mnt(::fsmount(fsfd.get(), FSMOUNT_CLOEXEC, 0));

@@ -140,6 +140,13 @@ private:
             if (archive_read_disk_entry_from_file(disk_, e.get(), -1, &st) < ARCHIVE_WARN)
                 throw Error("read " + abs + ": " + archive_message(disk_));
             archive_entry_set_pathname(e.get(), rel.c_str());
+            if (opts_.id_count > 0) {
+                auto unshift = [&](int64_t id, uint32_t base) -> int64_t {
+                    return id >= base && id - base < opts_.id_count ? id - base : 65534;
+                };
+                archive_entry_set_uid(e.get(), unshift(archive_entry_uid(e.get()), opts_.uid_base));
+                archive_entry_set_gid(e.get(), unshift(archive_entry_gid(e.get()), opts_.gid_base));
+            }
             archive_entry_set_uname(e.get(), nullptr);
             archive_entry_set_gname(e.get(), nullptr);
             drop_overlay_xattrs(e.get());

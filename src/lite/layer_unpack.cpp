@@ -254,6 +254,12 @@ UnpackResult unpack_layer(int fd, const std::string& dest, const UnpackOptions& 
             archive_entry_set_hardlink(e, target.c_str());
         }
         drop_overlay_xattrs(e);
+        if (opts.id_count > 0) {
+            if (archive_entry_uid(e) >= opts.id_count || archive_entry_gid(e) >= opts.id_count)
+                throw Error("refusing tar entry " + raw + ": its owner cannot be mapped into the container's range");
+            archive_entry_set_uid(e, archive_entry_uid(e) + opts.uid_shift);
+            archive_entry_set_gid(e, archive_entry_gid(e) + opts.gid_shift);
+        }
         r = archive_write_header(out.get(), e);
         if (r < ARCHIVE_WARN)
             throw Error("refusing tar entry " + raw + ": " + archive_message(out.get()));

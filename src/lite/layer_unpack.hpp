@@ -17,6 +17,9 @@ struct UnpackOptions {
     std::string progress_label;
     // Size of the input when known (for a percentage), else 0.
     uint64_t input_size = 0;
+    // cp - into a --userns container: every entry's uid/gid (below id_count) moves up by
+    // uid_shift/gid_shift; an id the range cannot map is refused. id_count 0 keeps them.
+    uint32_t uid_shift = 0, gid_shift = 0, id_count = 0;
 };
 
 struct UnpackResult {

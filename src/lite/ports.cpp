@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -104,6 +105,40 @@ std::vector<PortMapping> publish_exposed(const std::vector<std::string>& exposed
         if (!published) publish.push_back(p);
     }
     return publish;
+}
+
+std::vector<std::string> parse_expose(const std::string& spec) {
+    auto bad = [&] { return Error("invalid range format for --expose: " + spec); };
+    auto slash = spec.find('/');
+    std::string proto = slash == std::string::npos ? "tcp" : spec.substr(slash + 1);
+    std::string range = spec.substr(0, slash);
+    if (proto != "tcp" && proto != "udp" && proto != "sctp") throw Error("invalid proto: " + proto);
+    auto number = [&](const std::string& s) {
+        if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos) throw bad();
+        int n = std::stoi(s);
+        if (n < 1 || n > 65535) throw bad();
+        return n;
+    };
+    auto dash = range.find('-');
+    int first = number(range.substr(0, dash));
+    int last = dash == std::string::npos ? first : number(range.substr(dash + 1));
+    if (last < first) throw bad();
+    std::vector<std::string> out;
+    for (int port = first; port <= last; ++port) out.push_back(std::to_string(port) + "/" + proto);
+    return out;
+}
+
+std::vector<std::string> merge_exposed_ports(const std::vector<std::string>& image, const std::vector<std::string>& expose,
+                                             const std::vector<PortMapping>& publish) {
+    std::vector<std::string> out;
+    auto add = [&](std::string port) {
+        if (port.find('/') == std::string::npos) port += "/tcp";
+        if (std::find(out.begin(), out.end(), port) == out.end()) out.push_back(port);
+    };
+    for (const auto& p : image) add(p);
+    for (const auto& p : expose) add(p);
+    for (const auto& p : publish) add(std::to_string(p.container_port) + "/" + p.protocol);
+    return out;
 }
 
 void reserve_host_port(PortMapping& p, const std::string& endpoint) {

@@ -34,6 +34,16 @@ nlohmann::json portmap_entry(const PortMapping& p);
 // publish already. Protocols other than tcp and udp are left out.
 std::vector<PortMapping> publish_exposed(const std::vector<std::string>& exposed, std::vector<PortMapping> publish);
 
+// run --expose PORT[/PROTO] or a range FIRST-LAST[/PROTO] (docker's syntax): the ports as
+// "80/tcp" (protocol tcp, udp or sctp; tcp when none). Throws Error("invalid range format
+// for --expose: ...") as docker.
+std::vector<std::string> parse_expose(const std::string& spec);
+
+// The container's ExposedPorts as docker keeps them: the image's, --expose's and the
+// container ports -p publishes, each once, in "PORT/PROTO" form ("8080" becomes "8080/tcp").
+std::vector<std::string> merge_exposed_ports(const std::vector<std::string>& image, const std::vector<std::string>& expose,
+                                             const std::vector<PortMapping>& publish);
+
 // Tries to bind the host socket a mapping needs and picks a free port for host_port 0;
 // throws docker's "Error starting userland proxy: listen tcp4 ...: bind: ..." for endpoint.
 void reserve_host_port(PortMapping& p, const std::string& endpoint);

@@ -43,6 +43,7 @@ struct RunOptions {
     std::string ip;                      // --ip
     std::vector<PortMapping> publish;    // -p
     bool publish_all = false;            // -P
+    std::vector<std::string> expose;     // --expose, as "80/tcp" (ports.hpp's parse_expose)
     bool read_only = false;              // --read-only
     std::string image;
     std::vector<std::string> command;  // CMD... (replaces the image's Cmd)

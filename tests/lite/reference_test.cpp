@@ -37,5 +37,24 @@ TEST(LiteFormat, GoTemplates) {
     EXPECT_EQ(t, "NAMES   STATE STATUS\nweb     running\n");
 }
 
+TEST(LiteFormat, IndexAndParentheses) {
+    nlohmann::json o = nlohmann::json::parse(
+        R"({"NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}], "53/udp": null}},
+            "Args": ["a", "b"]})");
+    EXPECT_EQ(render_template(R"({{(index (index .NetworkSettings.Ports "80/tcp") 0).HostPort}})", o), "8080");
+    EXPECT_EQ(render_template(R"({{(index .NetworkSettings.Ports "80/tcp" 0).HostIp}})", o), "0.0.0.0");
+    EXPECT_EQ(render_template(R"({{json (index .NetworkSettings.Ports "80/tcp")}})", o),
+              R"([{"HostIp":"0.0.0.0","HostPort":"8080"}])");
+    EXPECT_EQ(render_template(R"({{index .NetworkSettings.Ports "53/udp"}} {{index .Args 1}})", o), "<no value> b");
+    EXPECT_EQ(render_template(R"({{index .NetworkSettings.Ports "nope"}})", o), "<no value>");
+    EXPECT_EQ(render_template("{{ .Args }}", o), R"(["a","b"])");
+    EXPECT_THROW(render_template("{{index .Args 5}}", o), Error);
+    EXPECT_THROW(render_template(R"({{(index .NetworkSettings.Ports "53/udp").HostPort}})", o), Error);
+    EXPECT_THROW(render_template("{{(index .Args 0}}", o), Error);
+    EXPECT_THROW(render_template("{{json .Args .Args}}", o), Error);
+    EXPECT_THROW(render_template("{{.Args .Args}}", o), Error);
+    EXPECT_THROW(render_template("{{}}", o), Error);
+}
+
 }  // namespace
 }  // namespace wb::lite
