@@ -12,6 +12,7 @@
 
 #include "lite/bundle.hpp"
 #include "lite/commands.hpp"
+#include "lite/commands_lite.hpp"
 #include "lite/image_ops.hpp"
 #include "lite/lifecycle_spec.hpp"
 #include "lite/log_file.hpp"
@@ -130,6 +131,9 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
         std::cout << rec.id << std::endl;
         return 0;
     }
+    // docker: with a restart policy the monitor runs the container while we stay attached
+    // to its first run (commands_attach.cpp).
+    if (rec.lifecycle.restart.name != "no") return run_under_monitor(c, rec.id, opts.interactive);
     return run_attached(c, rec.id, opts.interactive);
 }
 
