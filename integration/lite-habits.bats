@@ -127,4 +127,14 @@ teardown() { teardown_lite; }
 	[ "$(cat "$out")" = hello ]
 	wait_status cat 15 'Exited \(2\)'
 	[ "$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id cat)/container.json")" -eq 1 ]
+	# -it: the container's terminal is ours until its first run exits; then it runs again.
+	which script >/dev/null || skip "needs script(1)"
+	cmd="nsenter --net=$LITE_NETNS $WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE"
+	st=0
+	(sleep 1; printf 'echo a""b\r'; sleep 0.5; printf 'exit 4\r'; sleep 1) |
+		timeout 15 script -qec "$cmd run -it --name term --network none --restart on-failure:1 busybox sh" /dev/null \
+			>"$LITE_DIR/term.out" || st=$?
+	[ "$st" -eq 4 ]
+	grep -q ab "$LITE_DIR/term.out"
+	wait_status term 5 '^.*Up '
 }
