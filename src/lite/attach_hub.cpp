@@ -1,6 +1,8 @@
 #include "lite/attach_hub.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
@@ -19,6 +21,25 @@ namespace {
 // A client that does not read its output is dropped past this much.
 constexpr size_t kMaxPendingOutput = 8u << 20;
 constexpr size_t kMaxPendingInput = 1u << 20;
+
+// write() without a SIGPIPE when the container closed its stdin: the signal is blocked
+// around it and a pending one taken, so neither the monitor nor its children (which
+// inherit its dispositions) change how they take SIGPIPE.
+ssize_t write_without_sigpipe(int fd, const char* data, size_t len) {
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    ssize_t n = ::write(fd, data, len);
+    int saved = errno;
+    if (n < 0 && errno == EPIPE) {
+        struct timespec zero {};
+        ::sigtimedwait(&pipe_set, nullptr, &zero);
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    errno = saved;
+    return n;
+}
 
 void set_nonblocking(int fd, bool on) {
     int flags = ::fcntl(fd, F_GETFL);
@@ -144,7 +165,7 @@ void AttachHub::queue_input(const std::string& data) {
 
 void AttachHub::flush_input() {
     while (input_ && !input_pending_.empty()) {
-        ssize_t n = ::write(input_.get(), input_pending_.data(), input_pending_.size());
+        ssize_t n = write_without_sigpipe(input_.get(), input_pending_.data(), input_pending_.size());
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) return;
         if (n <= 0) {  // the container closed its stdin
