@@ -140,6 +140,126 @@ outside" ]
 	[ "$status" -eq 1 ]
 }
 
+# whalebox-lite with the test's roots, stdin from $1 (a file), all output in $output
+# (killed after 30 seconds: an attach that never ends fails the test).
+lite_with_input() {
+	local input=$1 out
+	shift
+	out=$(mktemp "$LITE_DIR/output.XXXXXX")
+	status=0
+	timeout -s KILL 30 nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
+		"$@" <"$input" >"$out" 2>&1 || status=$?
+	output=$(cat "$out")
+	echo "whalebox-lite $* <$input (status=$status): $output" >&2
+}
+
+@test "lite-commands: attach sends our stdin to a -i container (--no-stdin does not)" {
+	lite run -di --name box --network none busybox sh -c 'read line; echo "got $line"; exit 3'
+	[ "$status" -eq 0 ]
+	lite run -di --name quiet --network none busybox sh -c 'read line; echo "got $line"'
+	# --no-stdin: output only; the container still waits for its line.
+	echo ignored >"$LITE_DIR/in"
+	out=$(mktemp "$LITE_DIR/output.XXXXXX")
+	st=0
+	# (KILL: attach passes TERM on to the container, whose sh, as PID 1, ignores it.)
+	timeout -s KILL 2 nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
+		attach --no-stdin quiet <"$LITE_DIR/in" >"$out" 2>&1 || st=$?
+	[ "$st" -eq 137 ]
+	! grep -q got "$out"
+	# The line goes to the container, its answer comes back, attach returns its status.
+	mkfifo "$LITE_DIR/fifo"
+	(echo hello; sleep 3) >"$LITE_DIR/fifo" &
+	lite_with_input "$LITE_DIR/fifo" attach box
+	[ "$status" -eq 3 ]
+	[ "$output" = "got hello" ]
+	lite logs box
+	[ "$output" = "got hello" ]
+	lite attach box
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"You cannot attach to a stopped container"* ]]
+}
+
+@test "lite-commands: attach to a -t container: its terminal, Ctrl-P Ctrl-Q and --detach-keys detach" {
+	which script >/dev/null || skip "needs script(1)"
+	lite run -dit --name term --network none busybox sh
+	[ "$status" -eq 0 ]
+	cmd="nsenter --net=$LITE_NETNS $WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE"
+	# Not a terminal: refused, as docker's.
+	echo ls >"$LITE_DIR/in"
+	lite_with_input "$LITE_DIR/in" attach term
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the input device is not a TTY"* ]]
+	# Ctrl-P Ctrl-Q detaches (exit 0); the container keeps running.
+	st=0
+	(sleep 1; printf 'echo one""two\r'; sleep 0.5; printf '\020\021'; sleep 2) |
+		timeout 10 script -qec "$cmd attach term" /dev/null >"$LITE_DIR/detach.out" || st=$?
+	[ "$st" -eq 0 ]
+	grep -q onetwo "$LITE_DIR/detach.out"
+	wait_status term 2 '^.*Up '
+	# --detach-keys; then the shell's exit ends the attach with its status.
+	st=0
+	(sleep 1; printf '\030'; sleep 2) | timeout 10 script -qec "$cmd attach --detach-keys ctrl-x term" /dev/null || st=$?
+	[ "$st" -eq 0 ]
+	wait_status term 2 '^.*Up '
+	st=0
+	(sleep 1; printf 'exit 5\r'; sleep 2) | timeout 10 script -qec "$cmd attach term" /dev/null || st=$?
+	[ "$st" -eq 5 ]
+	wait_status term 5 'Exited \(5\)'
+}
+
+@test "lite-commands: attach passes the signals it gets on (--sig-proxy)" {
+	lite run -d --name trap --network none busybox sh -c 'trap "echo caught; exit 7" TERM; echo ready; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	# (nsenter execs whalebox-lite: $! is the attach.)
+	nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" attach trap \
+		>"$LITE_DIR/attach.out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 7 ]
+	grep -q caught "$LITE_DIR/attach.out"
+}
+
+@test "lite-commands: start -a and start -ai attach from the start" {
+	lite create --name once --network none busybox sh -c 'echo from-start; exit 4'
+	lite start -a once
+	[ "$status" -eq 4 ]
+	[ "$output" = from-start ]
+	lite create -i --name cat --network none busybox cat
+	printf 'meow\n' >"$LITE_DIR/in"
+	# Our end of input is the container's (cat ends).
+	lite_with_input "$LITE_DIR/in" start -ai cat
+	[ "$status" -eq 0 ]
+	[ "$output" = meow ]
+	lite start -a once cat
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot start and attach multiple containers"* ]]
+}
+
+@test "lite-commands: stats streams until the container is gone; --no-stream is one sample" {
+	lite run -d --name box --network none busybox sleep 1000
+	lite run -d --name short --network none busybox sleep 3
+	st=0
+	timeout 3 nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
+		stats box >"$LITE_DIR/stats.out" 2>&1 || st=$?
+	[ "$st" -eq 124 ]
+	[ "$(grep -c '^CONTAINER ID' "$LITE_DIR/stats.out")" -ge 2 ]
+	[ "$(grep -c ' box ' "$LITE_DIR/stats.out")" -ge 2 ]
+	timeout 3 nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
+		stats --format '{{.Name}}: {{.PIDs}}' box >"$LITE_DIR/format.out" 2>&1 || true
+	[ "$(grep -c '^box: 1$' "$LITE_DIR/format.out")" -ge 2 ]
+	# It ends by itself once the containers it shows are gone (on a terminal: redrawn).
+	which script >/dev/null || skip "needs script(1)"
+	cmd="nsenter --net=$LITE_NETNS $WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE"
+	st=0
+	timeout 15 script -qec "$cmd stats short" /dev/null >"$LITE_DIR/tty.out" || st=$?
+	[ "$st" -eq 0 ]
+	grep -q $'\e\[2J' "$LITE_DIR/tty.out"
+	grep -q short "$LITE_DIR/tty.out"
+}
+
 @test "lite-commands: history shows the image's layers" {
 	lite history busybox
 	[ "$status" -eq 0 ]

@@ -108,3 +108,33 @@ teardown() { teardown_lite; }
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Version:"* ]]
 }
+
+@test "lite-habits: run --restart without -d stays attached to the first run; the monitor restarts" {
+	lite run --name fail --network none --restart on-failure:2 busybox sh -c 'echo run; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = run ]
+	wait_status fail 15 'Exited \(3\)'
+	[ "$(__lite logs fail | grep -c run)" -eq 3 ]
+	[ "$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id fail)/container.json")" -eq 2 ]
+	# -i: our stdin is the first run's; its end is the container's end of input.
+	printf 'hello\n' >"$LITE_DIR/in"
+	out=$(mktemp "$LITE_DIR/output.XXXXXX")
+	st=0
+	timeout -s KILL 30 nsenter --net="$LITE_NETNS" "$WHALEBOX_LITE" --root "$LITE_ROOT" --state-root "$LITE_STATE" \
+		run -i --name cat --network none \
+		--restart on-failure:1 busybox sh -c 'test -e /ran && exit 2; touch /ran; cat; exit 2' <"$LITE_DIR/in" >"$out" 2>&1 || st=$?
+	[ "$st" -eq 2 ]
+	[ "$(cat "$out")" = hello ]
+	wait_status cat 15 'Exited \(2\)'
+	[ "$(jq .lifecycle.restartCount "$LITE_ROOT/containers/$(lite_id cat)/container.json")" -eq 1 ]
+	# -it: the container's terminal is ours until its first run exits; then it runs again.
+	which script >/dev/null || skip "needs script(1)"
+	cmd="nsenter --net=$LITE_NETNS $WHALEBOX_LITE --root $LITE_ROOT --state-root $LITE_STATE"
+	st=0
+	(sleep 1; printf 'echo a""b\r'; sleep 0.5; printf 'exit 4\r'; sleep 1) |
+		timeout 15 script -qec "$cmd run -it --name term --network none --restart on-failure:1 busybox sh" /dev/null \
+			>"$LITE_DIR/term.out" || st=$?
+	[ "$st" -eq 4 ]
+	grep -q ab "$LITE_DIR/term.out"
+	wait_status term 5 '^.*Up '
+}

@@ -8,12 +8,12 @@ void add_lite_commands(CLI::App& app, LiteCli& l, std::function<int()>& action, 
     top->add_option("container", l.ref, "Container name or id")->required();
     top->callback([&] { action = [&] { return cmd_top(ctx, l.ref); }; });
 
-    auto* stats = app.add_subcommand("stats", "Display a sample of containers' resource usage (cgroup)");
+    auto* stats = app.add_subcommand("stats", "Display a live stream of containers' resource usage statistics (cgroup)");
     stats->add_flag("-a,--all", l.all, "Show all containers (default shows just running)");
-    stats->add_flag("--no-stream", l.no_stream, "Disable streaming stats and only pull the first result (always)");
+    stats->add_flag("--no-stream", l.no_stream, "Disable streaming stats and only pull the first result");
     stats->add_option("--format", l.format, "Format output using a Go template");
     stats->add_option("container", l.refs, "Container names or ids (default: all running)");
-    stats->callback([&] { action = [&] { return cmd_stats(ctx, l.refs, l.all, l.format); }; });
+    stats->callback([&] { action = [&] { return cmd_stats(ctx, l.refs, l.all, l.no_stream, l.format); }; });
 
     auto* pause = app.add_subcommand("pause", "Pause all processes within containers (cgroup freezer)");
     pause->add_option("container", l.refs, "Container names or ids")->required();
@@ -23,9 +23,12 @@ void add_lite_commands(CLI::App& app, LiteCli& l, std::function<int()>& action, 
     unpause->add_option("container", l.refs, "Container names or ids")->required();
     unpause->callback([&] { action = [&] { return cmd_pause(ctx, l.refs, false); }; });
 
-    auto* attach = app.add_subcommand("attach", "Follow a running container's output until it exits");
+    auto* attach = app.add_subcommand("attach", "Attach local standard input, output, and error streams to a running container");
+    attach->add_option("--detach-keys", l.attach.detach_keys, "Override the key sequence for detaching a container");
+    attach->add_flag("--no-stdin", l.attach.no_stdin, "Do not attach STDIN");
+    attach->add_flag("--sig-proxy", l.attach.sig_proxy, "Proxy all received signals to the process (default true)");
     attach->add_option("container", l.ref, "Container name or id")->required();
-    attach->callback([&] { action = [&] { return cmd_attach(ctx, l.ref); }; });
+    attach->callback([&] { action = [&] { return cmd_attach(ctx, l.ref, l.attach); }; });
 
     auto* cp = app.add_subcommand("cp", "Copy files/folders between a container and the local filesystem");
     cp->add_flag("-a,--archive", l.cp.archive, "Archive mode (copy all uid/gid information)");

@@ -13,6 +13,7 @@
 
 #include "lite/bundle.hpp"
 #include "lite/commands.hpp"
+#include "lite/commands_lite.hpp"
 #include "lite/image_ops.hpp"
 #include "lite/lifecycle_spec.hpp"
 #include "lite/log_file.hpp"
@@ -136,7 +137,8 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
     // holding a network (release_stale_networks). A refusal (a port taken) is left to
     // run_attached, which begins it again and reports it as a failed start, as before.
     EarlyNetwork early{&c, rec.id, {}};
-    if (!opts.create_only && !opts.detach && network.mode == "cni") {
+    // (Not under a restart policy: the monitor runs that container, run_under_monitor.)
+    if (!opts.create_only && !opts.detach && network.mode == "cni" && rec.lifecycle.restart.name == "no") {
         record_start(c, rec.id, ::getpid());
         try {
             early.job = begin_attach_network(c, rec.id);
@@ -164,6 +166,9 @@ int cmd_run(const LiteContext& c, RunOptions opts) {
         std::cout << rec.id << std::endl;
         return 0;
     }
+    // docker: with a restart policy the monitor runs the container while we stay attached
+    // to its first run (commands_attach.cpp).
+    if (rec.lifecycle.restart.name != "no") return run_under_monitor(c, rec.id, opts.interactive);
     bool began = std::exchange(early.armed, false);
     return run_attached(c, rec.id, opts.interactive, began ? &early.job : nullptr);
 }

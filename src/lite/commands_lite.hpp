@@ -13,12 +13,30 @@ namespace wb::lite {
 
 // commands_process.cpp
 int cmd_top(const LiteContext& c, const std::string& ref);
-// One sample over half a second: CPU %, MEM USAGE / LIMIT, MEM %, PIDS (docker stats --no-stream).
-int cmd_stats(const LiteContext& c, const std::vector<std::string>& refs, bool all, const std::string& format);
+// CPU %, MEM USAGE / LIMIT, MEM %, PIDS: one sample over half a second with no_stream,
+// else a new one each second (the table redrawn on a terminal) until the listed
+// containers are gone.
+int cmd_stats(const LiteContext& c, const std::vector<std::string>& refs, bool all, bool no_stream,
+              const std::string& format);
 // pause (true) or unpause (false) each container.
 int cmd_pause(const LiteContext& c, const std::vector<std::string>& refs, bool pause);
-// Follows the container's output from now until it exits; returns its exit code.
-int cmd_attach(const LiteContext& c, const std::string& ref);
+
+// commands_attach.cpp
+struct AttachFlags {
+    bool no_stdin = false;    // --no-stdin
+    bool sig_proxy = true;    // --sig-proxy (without a terminal)
+    std::string detach_keys;  // --detach-keys, default ctrl-p,ctrl-q (with a terminal)
+};
+// docker attach: the container's output from now on, and our stdin to its stdin when it
+// was run with -i, through its monitor's attach socket; returns the run's exit status (0
+// after a detach).
+int cmd_attach(const LiteContext& c, const std::string& ref, const AttachFlags& f);
+// start -a (-i): starts one container attached from the start, as run does.
+int cmd_start_attached(const LiteContext& c, const std::vector<std::string>& refs, bool interactive,
+                       const std::string& detach_keys);
+// run --restart without -d: the monitor runs the container (and restarts it) while we are
+// attached to its first run; returns that run's exit status.
+int run_under_monitor(const LiteContext& c, const std::string& id, bool interactive);
 
 // commands_cp.cpp: SRC and DST, one of them CONTAINER:PATH; "-" a tar stream.
 struct CpOptions {
@@ -43,6 +61,7 @@ struct LiteCli {
     std::vector<std::string> refs;
     bool all = false, quiet = false, force = false, no_trunc = false, no_stream = false;
     CpOptions cp;
+    AttachFlags attach;
 };
 
 void add_lite_commands(CLI::App& app, LiteCli& l, std::function<int()>& action, LiteContext& ctx);

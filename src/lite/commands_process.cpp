@@ -1,18 +1,18 @@
 // The commands that look at or act on a running container's processes: top, stats,
-// pause, unpause, attach.
+// pause, unpause (attach: commands_attach.cpp).
 #include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "lite/commands_lite.hpp"
 #include "lite/format.hpp"
-#include "lite/log_file.hpp"
-#include "lite/log_query.hpp"
 #include "lite/table.hpp"
 #include "state/state.hpp"
 #include "util/error.hpp"
@@ -135,65 +135,108 @@ int cmd_top(const LiteContext& c, const std::string& ref) {
     return 0;
 }
 
-int cmd_stats(const LiteContext& c, const std::vector<std::string>& refs, bool all, const std::string& format) {
+namespace {
+
+// The containers `stats` shows: the named ones that still exist, else the running ones
+// (every one with -a).
+std::vector<ContainerRecord> stats_targets(const LiteContext& c, const std::vector<std::string>& refs, bool all,
+                                           bool first) {
     ContainerStore store(c.layout);
     std::vector<ContainerRecord> list;
     if (refs.empty()) {
         for (const auto& r : store.list())
             if (all || container_running(c, r)) list.push_back(r);
-    } else {
-        for (const auto& ref : refs) list.push_back(store.resolve(ref));
+        return list;
     }
-    // CPU % over a short window, as docker's first --no-stream sample.
-    std::vector<std::optional<Sample>> first(list.size());
-    for (size_t i = 0; i < list.size(); ++i) {
+    for (const auto& ref : refs) {
+        if (first) {
+            list.push_back(store.resolve(ref));  // an unknown name is an error at first
+            continue;
+        }
         try {
-            if (container_running(c, list[i])) first[i] = sample(c, list[i].id);
+            list.push_back(store.resolve(ref));
         } catch (const Error&) {
         }
     }
-    uint64_t t0 = monotonic_ns();
-    if (!list.empty()) ::usleep(500000);
-    uint64_t elapsed = monotonic_ns() - t0;
-    std::vector<json> objects;
-    for (size_t i = 0; i < list.size(); ++i) {
-        const ContainerRecord& r = list[i];
-        json o = {{"ID", r.id.substr(0, 12)}, {"Container", r.id.substr(0, 12)}, {"Name", r.name},
-                  {"CPUPerc", "0.00%"}, {"MemUsage", "0B / 0B"}, {"MemPerc", "0.00%"}, {"PIDs", "0"}};
-        std::optional<Sample> s;
-        try {
-            if (first[i]) s = sample(c, r.id);
-        } catch (const Error&) {
-        }
-        if (s) {
-            uint64_t limit = s->limit;
-            if (limit == 0 || limit > (1ULL << 60)) limit = host_memory();
-            char cpu[32], mem[32];
-            double cpu_delta = static_cast<double>(s->cpu_ns - std::min(s->cpu_ns, first[i]->cpu_ns));
-            std::snprintf(cpu, sizeof cpu, "%.2f%%", elapsed ? cpu_delta * 100.0 / static_cast<double>(elapsed) : 0.0);
-            std::snprintf(mem, sizeof mem, "%.2f%%",
-                          limit ? static_cast<double>(s->mem) * 100.0 / static_cast<double>(limit) : 0.0);
-            o["CPUPerc"] = cpu;
-            o["MemUsage"] = binary_size(s->mem) + " / " + binary_size(limit);
-            o["MemPerc"] = mem;
-            o["PIDs"] = std::to_string(s->pids);
-        } else {
-            o["ID"] = r.id.substr(0, 12);
-            o["CPUPerc"] = "--";
-            o["MemUsage"] = "-- / --";
-            o["MemPerc"] = "--";
-            o["PIDs"] = "--";
-        }
-        objects.push_back(o);
+    return list;
+}
+
+std::optional<Sample> try_sample(const LiteContext& c, const ContainerRecord& r) {
+    try {
+        if (container_running(c, r)) return sample(c, r.id);
+    } catch (const Error&) {
     }
+    return std::nullopt;
+}
+
+// One row: CPU % from the CPU time used since `before`, elapsed_ns ago.
+json stats_object(const ContainerRecord& r, const std::optional<Sample>& before, const std::optional<Sample>& s,
+                  uint64_t elapsed_ns) {
+    json o = {{"ID", r.id.substr(0, 12)}, {"Container", r.id.substr(0, 12)}, {"Name", r.name},
+              {"CPUPerc", "--"},          {"MemUsage", "-- / --"},          {"MemPerc", "--"},
+              {"PIDs", "--"}};
+    if (!s) return o;
+    uint64_t limit = s->limit;
+    if (limit == 0 || limit > (1ULL << 60)) limit = host_memory();
+    char cpu[32], mem[32];
+    double cpu_delta = before ? static_cast<double>(s->cpu_ns - std::min(s->cpu_ns, before->cpu_ns)) : 0.0;
+    std::snprintf(cpu, sizeof cpu, "%.2f%%", elapsed_ns ? cpu_delta * 100.0 / static_cast<double>(elapsed_ns) : 0.0);
+    std::snprintf(mem, sizeof mem, "%.2f%%", limit ? static_cast<double>(s->mem) * 100.0 / static_cast<double>(limit) : 0.0);
+    o["CPUPerc"] = cpu;
+    o["MemUsage"] = binary_size(s->mem) + " / " + binary_size(limit);
+    o["MemPerc"] = mem;
+    o["PIDs"] = std::to_string(s->pids);
+    return o;
+}
+
+std::string stats_table(const std::vector<json>& objects, const std::string& format) {
     std::string f = format.empty()
-                         ? "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.PIDs}}"
-                         : format;
-    std::cout << format_list(f, objects,
-                             {{"ID", "CONTAINER ID"}, {"CPUPerc", "CPU %"}, {"MemUsage", "MEM USAGE / LIMIT"},
-                              {"MemPerc", "MEM %"}, {"PIDs", "PIDS"}, {"Container", "CONTAINER"}},
-                             "");
-    return 0;
+                        ? "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.PIDs}}"
+                        : format;
+    return format_list(f, objects,
+                       {{"ID", "CONTAINER ID"}, {"CPUPerc", "CPU %"}, {"MemUsage", "MEM USAGE / LIMIT"},
+                        {"MemPerc", "MEM %"}, {"PIDs", "PIDS"}, {"Container", "CONTAINER"}},
+                       "");
+}
+
+}  // namespace
+
+int cmd_stats(const LiteContext& c, const std::vector<std::string>& refs, bool all, bool no_stream,
+              const std::string& format) {
+    std::vector<ContainerRecord> list = stats_targets(c, refs, all, true);
+    std::map<std::string, Sample> previous;
+    for (const auto& r : list)
+        if (auto s = try_sample(c, r)) previous[r.id] = *s;
+    uint64_t then = monotonic_ns();
+    // The first CPU % over half a second, as docker's first sample; then one a second.
+    if (!list.empty()) ::usleep(500000);
+    const bool terminal = ::isatty(STDOUT_FILENO);
+    for (bool first = true;; first = false) {
+        if (!first) list = stats_targets(c, refs, all, false);
+        uint64_t now = monotonic_ns();
+        std::vector<json> objects;
+        std::map<std::string, Sample> current;
+        bool any_running = false;
+        for (const auto& r : list) {
+            std::optional<Sample> s = try_sample(c, r);
+            std::optional<Sample> before;
+            if (auto it = previous.find(r.id); it != previous.end()) before = it->second;
+            if (s) {
+                current[r.id] = *s;
+                any_running = true;
+            }
+            objects.push_back(stats_object(r, before, s, now - then));
+        }
+        // docker stats NAME... ends when the containers it shows are gone.
+        if (!first && !refs.empty() && !any_running) return 0;
+        std::string table = stats_table(objects, format);
+        if (!no_stream && terminal) table = "\033[2J\033[H" + table;  // redraw in place
+        std::cout << table << std::flush;
+        if (no_stream || !std::cout) return 0;
+        previous = std::move(current);
+        then = now;
+        ::usleep(1000000);
+    }
 }
 
 int cmd_pause(const LiteContext& c, const std::vector<std::string>& refs, bool pause) {
@@ -219,21 +262,6 @@ int cmd_pause(const LiteContext& c, const std::vector<std::string>& refs, bool p
         }
     }
     return rc;
-}
-
-int cmd_attach(const LiteContext& c, const std::string& ref) {
-    ContainerStore store(c.layout);
-    ContainerRecord r = running_container(c, ref);
-    // The output from now on (docker attach shows no history), until the container exits.
-    LogQuery from_now;
-    from_now.tail = 0;
-    from_now.follow = true;
-    print_log(store.dir(r.id) + "/container.log", from_now, [&] {
-        if (!store.exists(r.id)) return false;
-        return container_alive(c, store.load(r.id));
-    });
-    if (!store.exists(r.id)) return 0;
-    return store.load(r.id).exit_code;
 }
 
 }  // namespace wb::lite

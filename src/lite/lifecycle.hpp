@@ -7,6 +7,7 @@
 #include "lite/common.hpp"
 #include "lite/container_store.hpp"
 #include "runtime/runtime.hpp"
+#include "util/unique_fd.hpp"
 
 namespace wb::lite {
 
@@ -36,8 +37,10 @@ struct PendingNetwork;  // network_attach.hpp
 int run_attached(const LiteContext& c, const std::string& id, bool interactive, PendingNetwork* network = nullptr);
 // Starts the container under a detached monitor (monitor.cpp: double fork, setsid) that
 // logs its output to container.log, records its exit and restarts it as its --restart
-// policy says; returns once it runs. Throws ExitError when it could not start.
-void start_detached(const LiteContext& c, const std::string& id);
+// policy says; returns once it runs. Throws ExitError when it could not start. `attach`,
+// when given, is one end of a socket pair: the monitor serves it as an attach client
+// (attach_protocol.hpp) from before the start, so it misses none of the output.
+void start_detached(const LiteContext& c, const std::string& id, UniqueFd attach = {});
 
 // Records the end of a run, unmounts the workspace, and removes an --rm container.
 void record_exit(const LiteContext& c, const std::string& id, int status, const std::string& error);

@@ -207,9 +207,20 @@ int main(int argc, char** argv) {
     stop->add_option("container", refs, "Container names or ids")->required();
     stop->callback([&] { action = [&] { return cmd_stop(ctx, refs, timeout); }; });
 
-    auto* start = app.add_subcommand("start", "Start stopped containers again (detached; write layer kept)");
+    bool start_attach = false, start_interactive = false;
+    std::string detach_keys;
+    auto* start = app.add_subcommand("start", "Start stopped containers again (write layer kept)");
+    start->add_flag("-a,--attach", start_attach, "Attach STDOUT/STDERR and forward signals");
+    start->add_flag("-i,--interactive", start_interactive, "Attach container's STDIN");
+    start->add_option("--detach-keys", detach_keys, "Override the key sequence for detaching a container");
     start->add_option("container", refs, "Container names or ids")->required();
-    start->callback([&] { action = [&] { return cmd_start(ctx, refs); }; });
+    start->callback([&] {
+        action = [&] {
+            if (start_attach || start_interactive)  // commands_attach.cpp
+                return cmd_start_attached(ctx, refs, start_interactive, detach_keys);
+            return cmd_start(ctx, refs);
+        };
+    });
 
     auto* restart = app.add_subcommand("restart", "Restart containers (stop, then start)");
     restart->add_option("-t,--time", timeout, "Seconds to wait before killing the container (default 10)");

@@ -11,7 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <vector>
 
+#include "lite/attach_hub.hpp"
 #include "lite/child_wait.hpp"
 #include "lite/lifecycle.hpp"
 #include "lite/log_file.hpp"
@@ -65,15 +67,16 @@ struct RunOutcome {
 };
 
 // One run of the container, from record_start to its exit (not yet recorded).
-RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writer, ReadyReport& ready) {
+RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writer, ReadyReport& ready,
+                    AttachHub& hub) {
     ContainerStore store(c.layout);
     ContainerRecord rec = store.load(id);
     std::string dir = store.dir(id);
     int out[2], err[2], msg[2], in[2] = {-1, -1};
     if (::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0 || ::pipe2(msg, O_CLOEXEC) < 0)
         throw_errno("pipe");
-    // docker run -di: the container's stdin stays open (nothing is ever written, there is
-    // no attach) until the container exits, so `sh` waits instead of reading EOF.
+    // docker run -di: the container's stdin is a pipe the monitor holds open (attach
+    // clients write to it) until the container exits, so `sh` waits instead of reading EOF.
     if (rec.interactive && !rec.tty && ::pipe2(in, O_CLOEXEC) < 0) throw_errno("pipe");
     UniqueFd stdin_hold(in[1]);
     std::optional<SocketDir> sock;
@@ -108,6 +111,7 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
     if (runner == 0) {
         if (ready.fd >= 0) ::close(ready.fd);
         stdin_hold.reset();
+        hub.close_in_child();
         int null = in[0] >= 0 ? in[0] : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         ::dup2(null, 0);
         ::dup2(out[1], 1);
@@ -123,6 +127,7 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
     ::close(err[1]);
     ::close(msg[1]);
     if (in[0] >= 0) ::close(in[0]);
+    if (!rec.tty) hub.begin_run(std::move(stdin_hold), false);
     network.verdict.reset();
     UniqueFd out_r(out[0]), err_r(err[0]), msg_r(msg[0]);
     UniqueFd runner_fd = pidfd_open(runner);
@@ -137,23 +142,24 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
             return;
         }
         writer.feed(stream, buf, static_cast<size_t>(n));
+        hub.output(stream, buf, static_cast<size_t>(n));
     };
     bool started = false;
     for (;;) {
-        struct pollfd p[6] = {{out_r.get(), POLLIN, 0},
-                              {err_r.get(), POLLIN, 0},
-                              {listener.get(), POLLIN, 0},
-                              {master.get(), POLLIN, 0},
-                              {runner_fd.get(), POLLIN, 0},
-                              {network_job.get(), POLLIN, 0}};
-        int n = ::poll(p, 6, started ? -1 : 10);
+        std::vector<struct pollfd> p = {{out_r.get(), POLLIN, 0},     {err_r.get(), POLLIN, 0},
+                                        {listener.get(), POLLIN, 0},  {master.get(), POLLIN, 0},
+                                        {runner_fd.get(), POLLIN, 0}, {network_job.get(), POLLIN, 0}};
+        hub.add_poll(p);
+        int n = ::poll(p.data(), p.size(), started ? -1 : 10);
         if (n < 0 && errno != EINTR) break;
+        if (n > 0) hub.handle(p.data() + 6);
         if (p[0].revents) pump(out_r, 0);
         if (p[1].revents) pump(err_r, 1);
         if (p[2].revents) {
             try {
                 master = accept_console_master(listener.get());
                 listener.reset();
+                hub.begin_run(UniqueFd(::fcntl(master.get(), F_DUPFD_CLOEXEC, 0)), true);
             } catch (const Error& e) {
                 writer.feed(1, e.what(), std::strlen(e.what()));
             }
@@ -184,6 +190,7 @@ RunOutcome run_once(const LiteContext& c, const std::string& id, LogWriter& writ
             ssize_t n = ::read(fd->get(), buf, sizeof buf);
             if (n <= 0) break;
             writer.feed(fd == &err_r ? 1 : 0, buf, static_cast<size_t>(n));
+            hub.output(fd == &err_r ? 1 : 0, buf, static_cast<size_t>(n));
         }
     }
     writer.flush();
@@ -230,24 +237,27 @@ bool wait_to_restart(const LiteContext& c, const std::string& id, int delay_ms) 
     }
 }
 
-int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
+int monitor_main(const LiteContext& c, const std::string& id, int ready_fd, UniqueFd first_client) {
     ContainerStore store(c.layout);
     std::string dir = store.dir(id);
     UniqueFd log(::open((dir + "/container.log").c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
     if (!log) throw_errno("open " + dir + "/container.log");
     LogWriter writer(log.get());
     ReadyReport ready{ready_fd};
+    AttachHub hub(dir, std::move(first_client));
     int quick_restarts = 0;
     for (;;) {
         struct timespec begin {}, end {};
         ::clock_gettime(CLOCK_MONOTONIC, &begin);
-        RunOutcome o = run_once(c, id, writer, ready);
+        RunOutcome o = run_once(c, id, writer, ready, hub);
         ::clock_gettime(CLOCK_MONOTONIC, &end);
         // A container that could not start is not started again (docker's first start).
         if (!o.error.empty() || !record_restarting(c, id, o.status)) {
             record_exit(c, id, o.status, o.error);
+            hub.end_run(o.status);
             return 0;
         }
+        hub.end_run(o.status);  // attach ends with the run it attached to
         // docker: the back-off doubles for each restart in a row, and starts over after a
         // run of 10 seconds or more.
         quick_restarts = end.tv_sec - begin.tv_sec >= 10 ? 0 : quick_restarts + 1;
@@ -266,7 +276,7 @@ int monitor_main(const LiteContext& c, const std::string& id, int ready_fd) {
 
 }  // namespace
 
-void start_detached(const LiteContext& c, const std::string& id) {
+void start_detached(const LiteContext& c, const std::string& id, UniqueFd attach) {
     {
         // Started by hand: the restart policy applies again (docker's manual stop ends).
         ContainerStore store(c.layout);
@@ -289,15 +299,18 @@ void start_detached(const LiteContext& c, const std::string& id) {
         // Hold nothing of the caller's: a shell waiting for our stdout (or bats for fd 3)
         // must not wait for the container.
         redirect_stdio_to_null();
-        if (ready[1] != 3) {
-            ::dup3(ready[1], 3, O_CLOEXEC);
-            ready[1] = 3;
-        }
-        ::close_range(4, ~0U, 0);
+        // fd 3: the ready report; fd 4: the attach client connected from the start.
+        int ready_high = ::fcntl(ready[1], F_DUPFD_CLOEXEC, 10);
+        int attach_high = attach ? ::fcntl(attach.get(), F_DUPFD_CLOEXEC, 10) : -1;
+        ::dup3(ready_high, 3, O_CLOEXEC);
+        ready[1] = 3;
+        if (attach_high >= 0) ::dup3(attach_high, 4, O_CLOEXEC);
+        ::close_range(attach_high >= 0 ? 5 : 4, ~0U, 0);
+        attach.release();
         ::umask(022);
         int code = 0;
         try {
-            code = monitor_main(c, id, ready[1]);
+            code = monitor_main(c, id, ready[1], UniqueFd(attach_high >= 0 ? 4 : -1));
         } catch (const std::exception& e) {
             fs::write_all(ready[1], std::string("error 125 ") + e.what());
             code = kExitLiteError;
@@ -305,6 +318,7 @@ void start_detached(const LiteContext& c, const std::string& id) {
         _exit(code);
     }
     ::close(ready[1]);
+    attach.reset();  // the monitor holds its end now
     UniqueFd ready_r(ready[0]);
     wait_child(child);
     std::string answer = fs::read_all(ready_r.get());
