@@ -8,7 +8,8 @@
 #   - BENCH_PAR_N (default 200) runs, BENCH_PAR (default 4) at a time: runs per second;
 #   - with valgrind installed, whalebox's own instruction counts (callgrind), which do not
 #     depend on the machine's load: the start-up (`state` of a missing container) and the
-#     runtime process of `exec` until it re-executes;
+#     runtime process of `exec` and its child up to the execve of the exec trampoline
+#     (before issue 18's trampoline: the runtime process until it re-executed);
 #   - with podman installed (and BENCH_LITE not 0), bench/lite.sh: whalebox-lite
 #     `run --rm` against podman.
 # The cgroup v2 figures need the VM; they are not taken here (see docs/performance.md).
@@ -174,7 +175,7 @@ if command -v valgrind >/dev/null; then
 	echo
 	echo "whalebox instructions (callgrind, user space):"
 	echo "  start-up (state of a missing container): $(ir "${CMD[@]}" state "no-such-$$")"
-	echo "  exec, the runtime process until it re-executes from its sealed copy: $(ir "${CMD[@]}" exec "ir-$$" true)"
+	echo "  exec, the runtime process and its child up to the exec trampoline: $(ir "${CMD[@]}" exec "ir-$$" true)"
 	"${CMD[@]}" delete -f "ir-$$" >/dev/null 2>&1 || true
 fi
 

@@ -1,5 +1,4 @@
 #include "cli/command.hpp"
-#include "linux/sealed_exe.hpp"
 
 namespace wb::cli {
 namespace {
@@ -40,7 +39,9 @@ void add_exec_command(CLI::App& app, Globals& g) {
         // The runtime's own failures exit 255, so callers tell them from the process's status.
         g.failure_exit_code = 255;
         o->opts.sub_cgroups = runtime::parse_sub_cgroups(o->cgroups);
-        linux::ensure_sealed_self_exe();  // CVE-2019-5736, always for exec: see sealed_exe.hpp
+        // CVE-2019-5736: runtime::exec uses the exec trampoline or re-executes from a sealed
+        // copy; nothing before it has side effects (linux/exec_trampoline.hpp).
+        o->opts.protect_runtime_binary = true;
         o->opts.id = o->args.front();
         if (!o->process_file.empty()) {
             o->opts.process = runtime::load_exec_process(o->process_file);

@@ -6,9 +6,11 @@
 // Defence, in two parts:
 // - every process of ours in a container is non-dumpable until its execve, so only a
 //   holder of CAP_SYS_PTRACE over the host's user namespace can open its exe;
-// - when such a holder may exist (needs_sealed_exe), and always for exec, the command
-//   re-execs itself from a sealed memfd copy of the binary (as runc), so the exe the
-//   container can reach is that copy, which can be neither written nor resized.
+// - when such a holder may exist (needs_sealed_exe; for exec, exec_trampoline.hpp's
+//   exec_trampoline_suffices), the command re-execs itself from a sealed memfd copy of
+//   the binary (as runc), so the exe the container can reach is that copy, which can be
+//   neither written nor resized. Otherwise exec makes its process's execve through a
+//   sealed trampoline instead (exec_trampoline.hpp).
 // The copy and the second exec cost about 6 ms here, so create and run pay it only when
 // the config calls for it; see docs/architecture.md ("The runtime binary").
 #pragma once

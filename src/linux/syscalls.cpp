@@ -98,6 +98,9 @@ public:
         return ::execve(path, argv, envp);
     }
     int fexecve(int fd, char* const argv[], char* const envp[]) override { return ::fexecve(fd, argv, envp); }
+    int execveat(int dirfd, const char* path, char* const argv[], char* const envp[], int flags) override {
+        return as_int(::syscall(SYS_execveat, dirfd, path, argv, envp, flags));
+    }
 
     uid_t geteuid() override { return ::geteuid(); }
     gid_t getegid() override { return ::getegid(); }

@@ -74,6 +74,7 @@ public:
     virtual int setsid() = 0;
     virtual int execve(const char* path, char* const argv[], char* const envp[]) = 0;
     virtual int fexecve(int fd, char* const argv[], char* const envp[]) = 0;
+    virtual int execveat(int dirfd, const char* path, char* const argv[], char* const envp[], int flags) = 0;
 
     // The process's identity and attributes.
     virtual uid_t geteuid() = 0;

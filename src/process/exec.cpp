@@ -71,11 +71,14 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         apply_process_attributes(proc, req.spec->linux ? &*req.spec->linux : nullptr);
         if (proc.args.empty()) throw Error("args must not be empty");
         std::string exe = find_executable(proc.args[0], proc.env);
-        close_runtime_fds(req.preserve_fds, {sync.fd()});
+        std::vector<int> keep{sync.fd()};
+        if (req.exec_trampoline >= 0) keep.push_back(req.exec_trampoline);  // close-on-exec
+        close_runtime_fds(req.preserve_fds, keep);
         NotifyFdHandler on_notify = notify_fd_to_parent(*req.spec, sync);
         enter_identity(proc, seccomp, on_notify);
         linux::sys().prctl(PR_SET_PDEATHSIG, 0);
-        exec_user_process(exe, proc, seccomp, on_notify);  // the sync socket closes on exec: success
+        // The sync socket closes on exec (the trampoline's too): success.
+        exec_user_process(exe, proc, seccomp, on_notify, req.exec_trampoline);
     } catch (const std::exception& e) {
         try {
             sync.send(SyncType::error, std::string("exec failed: ") + e.what());

@@ -19,6 +19,9 @@ struct ExecRequest {
     int preserve_fds = 0;
     int console_socket = -1;
     state::OciState state;  // the container's, for the seccomp agent
+    // A sealed exec trampoline (linux/exec_trampoline.hpp) the process's execve goes
+    // through, or -1 for a direct execve (the runtime then runs from a sealed copy).
+    int exec_trampoline = -1;
 };
 
 // Starts the process; returns once it has called execve (errors before that throw with the

@@ -144,9 +144,10 @@ static void reset_signals() {
 }
 
 void exec_user_process(const std::string& exe, const oci::Process& proc, linux::SeccompFilter& seccomp,
-                       const NotifyFdHandler& on_notify) {
+                       const NotifyFdHandler& on_notify, int trampoline) {
     std::vector<std::string> env = exec_environment(proc);
     std::vector<char*> argv;
+    if (trampoline >= 0) argv.push_back(const_cast<char*>(exe.c_str()));  // the trampoline's argv[0]
     for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     std::vector<char*> envp;
@@ -154,6 +155,10 @@ void exec_user_process(const std::string& exe, const oci::Process& proc, linux::
     envp.push_back(nullptr);
     reset_signals();
     if (seccomp.pending()) load_seccomp_filter(seccomp, on_notify);
+    if (trampoline >= 0) {
+        linux::sys().execveat(trampoline, "", argv.data(), envp.data(), AT_EMPTY_PATH);
+        throw_errno("exec " + exe + " through the exec trampoline");
+    }
     linux::sys().execve(exe.c_str(), argv.data(), envp.data());
     throw_errno("exec " + exe);
 }

@@ -38,8 +38,10 @@ std::vector<std::string> process_environment(const std::vector<std::string>& env
 std::vector<std::string> exec_environment(const oci::Process& proc);
 
 // Loads seccomp if it is still pending (NNP on: as late as possible) and execs; throws
-// wb::Error when it cannot.
+// wb::Error when it cannot. With a `trampoline` fd (linux/exec_trampoline.hpp) the execve
+// is made by the trampoline: this process execveat's it with {exe, args...}.
 [[noreturn]] void exec_user_process(const std::string& exe, const oci::Process& proc,
-                                    linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify);
+                                    linux::SeccompFilter& seccomp, const NotifyFdHandler& on_notify,
+                                    int trampoline = -1);
 
 }  // namespace wb::process

@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -5,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
 #include "linux/console.hpp"
+#include "linux/exec_trampoline.hpp"
+#include "linux/sealed_exe.hpp"
 #include "process/exec.hpp"
 #include "runtime/foreground.hpp"
 #include "runtime/internal.hpp"
@@ -94,6 +98,34 @@ std::unique_ptr<cgroups::Manager> sub_cgroup_manager(const cgroups::Manager* cg,
     return cgroups::open_manager(paths);
 }
 
+// In ROOT/ID: some exec gave a process of the container CAP_SYS_PTRACE over the host, so
+// every later exec runs from a sealed copy of the binary (linux/exec_trampoline.hpp).
+constexpr const char* kPtraceExecMarker = "ptrace-exec";
+
+// CVE-2019-5736 (linux/exec_trampoline.hpp): returns the exec trampoline when it suffices;
+// otherwise re-executes from a sealed copy of the binary (nothing was done before this
+// point; the copy returns here at once) and returns no fd.
+UniqueFd protect_runtime_binary(const state::Store& store, const ExecOptions& opts, const oci::Spec& spec) {
+    if (!opts.protect_runtime_binary) return UniqueFd();
+    const std::string marker = store.dir(opts.id) + "/" + kPtraceExecMarker;
+    UniqueFd trampoline;
+    if (linux::exec_trampoline_suffices(spec, opts.process, fs::exists(marker)))
+        trampoline = linux::make_exec_trampoline();
+    else
+        linux::ensure_sealed_self_exe();
+    // Recorded before the process exists, so that no later exec misses it.
+    if (linux::grants_host_ptrace(opts.process, spec) && !fs::exists(marker))
+        fs::write_file_atomic(marker, "", 0600, fs::Sync::no_fsync);
+    // Above the preserved fds, which the child makes inheritable.
+    const int lowest = 3 + std::max(opts.preserve_fds, 0);
+    if (trampoline && trampoline.get() < lowest) {
+        UniqueFd moved(::fcntl(trampoline.get(), F_DUPFD_CLOEXEC, lowest));
+        if (!moved) throw_errno("move the exec trampoline's fd");
+        trampoline = std::move(moved);
+    }
+    return trampoline;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> parse_sub_cgroups(const std::vector<std::string>& args) {
@@ -170,6 +202,7 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     if (opts.process.terminal && opts.console_socket.empty() && opts.detach)
         throw Error("cannot allocate tty if whalebox will detach without setting console socket");
     oci::Spec spec = oci::parse_spec(fs::read_file(c.state.config_path));
+    UniqueFd trampoline = protect_runtime_binary(store, opts, spec);
     UniqueFd console, console_receiver, console_master;
     if (!opts.console_socket.empty()) {
         console = linux::connect_console_socket(opts.console_socket);
@@ -191,6 +224,7 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     req.preserve_fds = opts.preserve_fds;
     req.console_socket = console.get();
     req.state = state::oci_state(c.state, c.state.status, c.state.pid);
+    req.exec_trampoline = trampoline.get();
     // The init must still be the recorded one while we read its namespaces.
     UniqueFd init_pidfd = open_init_pidfd(c.state);
     if (!init_pidfd || is_exiting(c.state.pid)) throw Error("cannot exec in a stopped container");

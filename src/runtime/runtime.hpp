@@ -74,6 +74,10 @@ struct ExecOptions {
     bool ignore_paused = false;  // --ignore-paused: exec in a paused container too
     // --cgroup [CONTROLLER:]PATH: a sub-cgroup of the container's, by controller ("" = all).
     std::map<std::string, std::string> sub_cgroups;
+    // CVE-2019-5736: exec through the exec trampoline, or re-exec from a sealed copy of the
+    // binary when it does not suffice (linux/exec_trampoline.hpp). The CLI sets it; the
+    // in-process caller (whalebox-lite) cannot re-exec.
+    bool protect_runtime_binary = false;
 };
 
 // Parses exec's --cgroup values as runc: "PATH" (alone), or "CTRL[,CTRL]:PATH" each.
