@@ -8,7 +8,9 @@
 # It links an unstripped whalebox with a link map from that build's objects, runs it under
 # callgrind on run, create, start, state, exec, kill, delete, list and --version, and maps
 # each executed function to its input section (bench/hot-path.py). Not part of CI: the
-# script fragment is committed, and a stale one only places fewer functions.
+# script fragment is committed, and a stale one only places fewer functions. With
+# HOT_PATH_KEEP=1 the sections the current file names are kept as well (run it on an -O2
+# and on an -Os build, WHALEBOX_MIN_SIZE, for a file that serves both).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${BUILD_DIR:-$repo/build}" && pwd)
@@ -61,5 +63,8 @@ profile exec running true
 profile kill running KILL
 profile delete -f running
 
-python3 "$repo/bench/hot-path.py" "$work/whalebox.map" "$work/whalebox.nm" "$work"/cg.* >"$repo/cmake/hot-path.ld"
+[ "${HOT_PATH_KEEP:-0}" = 1 ] && cp "$repo/cmake/hot-path.ld" "$work/keep.ld" && export HOT_PATH_KEEP="$work/keep.ld"
+[ "${HOT_PATH_KEEP:-0}" = 0 ] && unset HOT_PATH_KEEP
+python3 "$repo/bench/hot-path.py" "$work/whalebox.map" "$work/whalebox.nm" "$work"/cg.* >"$work/hot-path.ld"
+mv "$work/hot-path.ld" "$repo/cmake/hot-path.ld"
 echo "hot-path: wrote $repo/cmake/hot-path.ld"
