@@ -12,6 +12,7 @@
 #     (before issue 18's trampoline: the runtime process until it re-executed);
 #   - with podman installed (and BENCH_LITE not 0), bench/lite.sh: whalebox-lite
 #     `run --rm` against podman.
+# BENCH_ONLY=size takes only the peak RSS and the binaries' sizes (a few seconds).
 # The cgroup v2 figures need the VM; they are not taken here (see docs/performance.md).
 # Run as root from anywhere, after building whalebox (build/whalebox, or WHALEBOX=...).
 # Not part of CI. crun refuses this project's hybrid cgroup hosts, so it runs inside
@@ -56,12 +57,19 @@ bench_loop() {
 	fails=0
 	rt_cmd "$rt"
 	"${CMD[@]}" run -b "$work/bundle" "warm-$$" </dev/null >/dev/null 2>&1 || true # warm-up
-	timed_loop "$work/$rt.wall" "${CMD[@]}" run -b "$work/bundle" "bench-$$"
 	: >"$work/$rt.rss"
+	: >"$work/$rt.wall"
+	: >"$work/$rt.exec"
+	echo 0 >"$work/$rt.par"
 	for ((i = 0; i < 10; i++)); do
 		/usr/bin/time -f '%M' -o "$work/time.out" "${CMD[@]}" run -b "$work/bundle" "bench-$$" </dev/null >/dev/null 2>&1 &&
 			cat "$work/time.out" >>"$work/$rt.rss"
 	done
+	if [ "${BENCH_ONLY:-}" = size ]; then # the peak RSS and the sizes only
+		echo "$fails" >"$work/$rt.fails"
+		return
+	fi
+	timed_loop "$work/$rt.wall" "${CMD[@]}" run -b "$work/bundle" "bench-$$"
 	# exec: into one running container (sleep), after one warm-up exec.
 	"${CMD[@]}" run -d -b "$work/bundle-sleep" "exec-$$" </dev/null >/dev/null 2>"$work/err" ||
 		echo "bench: $rt run -d failed: $(cat "$work/err")" >&2
@@ -124,7 +132,7 @@ for rt in whalebox runc crun; do
 	if [ "$rt" = crun ]; then
 		# The hybrid host: crun runs with the unified hierarchy unmounted, in a mount
 		# namespace of its own; the whole loop runs there so the timing is crun's alone.
-		unshare -m env BENCH_INNER=crun BENCH_WORK="$work" BENCH_N="$N" BENCH_PAR_N="$PAR_N" BENCH_PAR="$PAR" \
+		unshare -m env BENCH_INNER=crun BENCH_WORK="$work" BENCH_ONLY="${BENCH_ONLY:-}" BENCH_N="$N" BENCH_PAR_N="$PAR_N" BENCH_PAR="$PAR" \
 			WHALEBOX="$WHALEBOX" bash "$0"
 	else
 		bench_loop "$rt"
@@ -142,7 +150,7 @@ done
 
 ratio() { if [ "${2:-0}" = 0 ]; then printf -- '-'; else printf '%.2f' "$(echo "$1 / $2" | bc -l)"; fi; }
 ms() { printf '%.2f' "$(echo "$1 / 1000" | bc -l)"; }
-rate() { printf '%.1f' "$(echo "$PAR_N * 1000000 / $1" | bc -l)"; }
+rate() { if [ "$1" = 0 ]; then printf -- '-'; else printf '%.1f' "$(echo "$PAR_N * 1000000 / $1" | bc -l)"; fi; }
 
 echo "whalebox, runc and crun on one busybox bundle ($(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "runc: $(runc --version | head -1); crun: $(crun --version | head -1); whalebox: $WHALEBOX"
@@ -167,7 +175,7 @@ echo "Aims (issue 18): run <= 0.70 x crun, exec <= 0.80 x crun, RSS <= 1.00 x cr
 echo "parallel rate >= 1.25 x crun's."
 
 # Instruction counts: deterministic, so they mean something on a loaded machine too.
-if command -v valgrind >/dev/null; then
+if command -v valgrind >/dev/null && [ "${BENCH_ONLY:-}" != size ]; then
 	ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null </dev/null |
 		awk '/Collected/ { print $4 }' | tr -d ,; }
 	rt_cmd whalebox
@@ -179,7 +187,7 @@ if command -v valgrind >/dev/null; then
 	"${CMD[@]}" delete -f "ir-$$" >/dev/null 2>&1 || true
 fi
 
-if command -v podman >/dev/null && [ "${BENCH_LITE:-1}" != 0 ]; then
+if command -v podman >/dev/null && [ "${BENCH_LITE:-1}" != 0 ] && [ "${BENCH_ONLY:-}" != size ]; then
 	echo
 	BENCH_N=${BENCH_LITE_N:-20} WHALEBOX="$WHALEBOX" bash "$repo/bench/lite.sh"
 fi

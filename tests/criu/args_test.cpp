@@ -146,6 +146,10 @@ TEST(CriuArgs, ParsesVersions) {
     EXPECT_EQ(parse_version("Version: 3.15\nGitID: v3.15\n"), 31500);
     EXPECT_EQ(parse_version("criu: unknown"), std::nullopt);
     EXPECT_LT(*parse_version("Version: 3.14"), min_version);
+    EXPECT_EQ(parse_version("Version:3.19"), 31900);
+    EXPECT_EQ(parse_version("Version: 3.18.\n"), 31800);
+    EXPECT_EQ(parse_version("Version: 4\nVersion: 3.17.2"), 31702);
+    EXPECT_EQ(parse_version("Version: .3"), std::nullopt);
 }
 
 TEST(CriuArgs, TtyKeyInHex) {
