@@ -12,8 +12,9 @@
 #     (before issue 18's trampoline: the runtime process until it re-executed);
 #   - with podman installed (and BENCH_LITE not 0), bench/lite.sh: whalebox-lite
 #     `run --rm` against podman.
-# BENCH_ONLY=size takes only the peak RSS and the binaries' sizes (a few seconds).
-# The cgroup v2 figures need the VM; they are not taken here (see docs/performance.md).
+# BENCH_ONLY=size takes only the peak RSS and the binaries' sizes (a few seconds);
+# BENCH_VALGRIND=0 skips the instruction counts.
+# The cgroup v2 figures need the VM: bench/vm.sh runs this script there.
 # Run as root from anywhere, after building whalebox (build/whalebox, or WHALEBOX=...).
 # Not part of CI. crun refuses this project's hybrid cgroup hosts, so it runs inside
 # `unshare -m` with the cgroup2 mount at /sys/fs/cgroup/unified unmounted there.
@@ -175,7 +176,7 @@ echo "Aims (issue 18): run <= 0.70 x crun, exec <= 0.80 x crun, RSS <= 1.00 x cr
 echo "parallel rate >= 1.25 x crun's."
 
 # Instruction counts: deterministic, so they mean something on a loaded machine too.
-if command -v valgrind >/dev/null && [ "${BENCH_ONLY:-}" != size ]; then
+if command -v valgrind >/dev/null && [ "${BENCH_VALGRIND:-1}" != 0 ] && [ "${BENCH_ONLY:-}" != size ]; then
 	ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null </dev/null |
 		awk '/Collected/ { print $4 }' | tr -d ,; }
 	rt_cmd whalebox
