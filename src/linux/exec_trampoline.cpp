@@ -11,13 +11,7 @@
 #include "linux/sealed_exe.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
-
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-#ifndef F_SEAL_EXEC
-#define F_SEAL_EXEC 0x0020
-#endif
+#include "util/fs.hpp"
 
 namespace wb::linux {
 namespace {
@@ -82,15 +76,6 @@ std::vector<uint8_t> build_image() {
 }
 #endif
 
-bool names_ptrace(const oci::Capabilities& c) {
-    for (const auto* set : {&c.bounding, &c.effective, &c.permitted, &c.inheritable, &c.ambient}) {
-        if (!*set) continue;
-        for (const auto& name : **set)
-            if (name == "CAP_SYS_PTRACE") return true;
-    }
-    return false;
-}
-
 bool allows(const std::string& action) { return action == "SCMP_ACT_ALLOW" || action == "SCMP_ACT_LOG"; }
 
 }  // namespace
@@ -107,27 +92,16 @@ const std::vector<uint8_t>& exec_trampoline_image() {
 UniqueFd make_exec_trampoline() {
     const std::vector<uint8_t>& image = exec_trampoline_image();
     if (image.empty()) throw Error("no exec trampoline for this machine");
-    int fd = sys().memfd_create("whalebox-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-    if (fd < 0 && errno == EINVAL) fd = sys().memfd_create("whalebox-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) throw_errno("memfd_create for the exec trampoline");
-    UniqueFd tramp(fd);
-    size_t done = 0;
-    while (done < image.size()) {
-        ssize_t n = ::write(tramp.get(), image.data() + done, image.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw_errno("write the exec trampoline");
-        done += static_cast<size_t>(n);
-    }
-    constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
-    if (sys().fcntl(tramp.get(), F_ADD_SEALS, kSeals | F_SEAL_EXEC) < 0 &&
-        sys().fcntl(tramp.get(), F_ADD_SEALS, kSeals) < 0)
-        throw_errno("seal the exec trampoline");
+    UniqueFd tramp = create_exec_memfd("whalebox-exec", "the exec trampoline");
+    const std::string_view bytes(reinterpret_cast<const char*>(image.data()), image.size());
+    if (int err = fs::write_all(tramp.get(), bytes)) throw_errno("write the exec trampoline", err);
+    seal_exec_memfd(tramp.get(), "the exec trampoline");
     return tramp;
 }
 
 bool grants_host_ptrace(const oci::Process& proc, const oci::Spec& spec) {
     if (spec.linux && spec.linux->find_namespace("user")) return false;
-    return proc.capabilities && names_ptrace(*proc.capabilities);
+    return proc.capabilities && names_cap_sys_ptrace(*proc.capabilities);
 }
 
 bool seccomp_allows_execveat(const oci::Spec& spec) {

@@ -28,15 +28,6 @@ namespace {
 
 constexpr int kRequiredSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 
-UniqueFd create_memfd() {
-    // MFD_EXEC says so explicitly (Linux 6.3+ logs a warning otherwise); older kernels
-    // reject the flag and make memfds executable anyway.
-    int fd = sys().memfd_create("whalebox", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-    if (fd < 0 && errno == EINVAL) fd = sys().memfd_create("whalebox", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) throw_errno("memfd_create for the runtime binary copy");
-    return UniqueFd(fd);
-}
-
 void copy_all(int from, int to, off_t size) {
     off_t offset = 0;
     while (offset < size) {
@@ -54,14 +45,31 @@ bool needs_sealed_exe(const oci::Spec& spec) {
     const oci::Namespace* pid = spec.linux->find_namespace("pid");
     if (!pid || !pid->path.empty()) return true;
     if (spec.linux->find_namespace("user")) return false;
-    if (!spec.process || !spec.process->capabilities) return false;
-    const oci::Capabilities& c = *spec.process->capabilities;
+    return spec.process && spec.process->capabilities && names_cap_sys_ptrace(*spec.process->capabilities);
+}
+
+bool names_cap_sys_ptrace(const oci::Capabilities& c) {
     for (const auto* set : {&c.bounding, &c.effective, &c.permitted, &c.inheritable, &c.ambient}) {
         if (!*set) continue;
         for (const auto& name : **set)
             if (name == "CAP_SYS_PTRACE") return true;
     }
     return false;
+}
+
+UniqueFd create_exec_memfd(const char* name, const std::string& what) {
+    // MFD_EXEC says so explicitly (Linux 6.3+ logs a warning otherwise); older kernels
+    // reject the flag and make memfds executable anyway.
+    int fd = sys().memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+    if (fd < 0 && errno == EINVAL) fd = sys().memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) throw_errno("memfd_create for " + what);
+    return UniqueFd(fd);
+}
+
+void seal_exec_memfd(int fd, const std::string& what) {
+    // F_SEAL_EXEC (Linux 6.3+) also freezes the mode bits; older kernels do not know it.
+    if (sys().fcntl(fd, F_ADD_SEALS, kRequiredSeals | F_SEAL_EXEC) < 0 && sys().fcntl(fd, F_ADD_SEALS, kRequiredSeals) < 0)
+        throw_errno("seal " + what);
 }
 
 bool is_sealed_copy(int fd) {
@@ -72,12 +80,9 @@ bool is_sealed_copy(int fd) {
 UniqueFd make_sealed_copy(int exe) {
     struct stat st {};
     if (::fstat(exe, &st) < 0) throw_errno("stat the runtime binary");
-    UniqueFd copy = create_memfd();
+    UniqueFd copy = create_exec_memfd("whalebox", "the runtime binary copy");
     copy_all(exe, copy.get(), st.st_size);
-    // F_SEAL_EXEC (Linux 6.3+) also freezes the mode bits; older kernels do not know it.
-    if (sys().fcntl(copy.get(), F_ADD_SEALS, kRequiredSeals | F_SEAL_EXEC) < 0 &&
-        sys().fcntl(copy.get(), F_ADD_SEALS, kRequiredSeals) < 0)
-        throw_errno("seal the runtime binary copy");
+    seal_exec_memfd(copy.get(), "the runtime binary copy");
     return copy;
 }
 

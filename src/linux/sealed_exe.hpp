@@ -32,6 +32,15 @@ inline constexpr const char* kClonedEnv = "_WHALEBOX_CLONED";
 // stays owned by the host's user namespace.
 bool needs_sealed_exe(const oci::Spec& spec);
 
+// Whether some capability set of `c` names CAP_SYS_PTRACE.
+bool names_cap_sys_ptrace(const oci::Capabilities& c);
+
+// A close-on-exec, sealable, executable memfd named `name`; `what` names it in errors.
+UniqueFd create_exec_memfd(const char* name, const std::string& what);
+
+// Adds our seals (write, grow, shrink, seal; and exec where the kernel has it) to memfd fd.
+void seal_exec_memfd(int fd, const std::string& what);
+
 // True when fd is a memfd carrying all of our seals (write, grow, shrink, seal).
 bool is_sealed_copy(int fd);
 

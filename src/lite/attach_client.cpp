@@ -23,17 +23,6 @@ namespace {
 
 constexpr int kProxiedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
-bool write_all(int fd, const char* data, size_t len) {
-    while (len) {
-        ssize_t n = ::write(fd, data, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        len -= static_cast<size_t>(n);
-    }
-    return true;
-}
-
 // To the monitor; MSG_NOSIGNAL: a monitor that went away is seen by the read side.
 bool send_all(int sock, const std::string& data) {
     size_t off = 0;
@@ -150,8 +139,8 @@ AttachResult attach_session(const LiteContext& c, const std::string& id, UniqueF
             if (n <= 0) return {};  // the monitor went away without a status
             reader.feed(buf, static_cast<size_t>(n));
             while (auto f = reader.next()) {
-                if (f->type == Frame::out) write_all(STDOUT_FILENO, f->payload.data(), f->payload.size());
-                else if (f->type == Frame::err) write_all(STDERR_FILENO, f->payload.data(), f->payload.size());
+                if (f->type == Frame::out) fs::write_all(STDOUT_FILENO, f->payload);
+                else if (f->type == Frame::err) fs::write_all(STDERR_FILENO, f->payload);
                 else if (f->type == Frame::exit_status)
                     return {AttachResult::End::exited, std::atoi(f->payload.c_str())};
             }

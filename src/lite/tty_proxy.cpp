@@ -15,6 +15,7 @@
 #include "lite/log_file.hpp"
 #include "linux/console.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace wb::lite {
 
@@ -61,21 +62,6 @@ void copy_window_size(int master) {
         ::ioctl(master, TIOCSWINSZ, &ws);
 }
 
-namespace {
-
-bool write_all(int fd, const char* data, size_t len) {
-    while (len) {
-        ssize_t n = ::write(fd, data, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        len -= static_cast<size_t>(n);
-    }
-    return true;
-}
-
-}  // namespace
-
 void proxy_terminal(int master, bool forward_stdin, int log_fd) {
     std::optional<LogWriter> log;
     if (log_fd >= 0) log.emplace(log_fd);
@@ -101,7 +87,7 @@ void proxy_terminal(int master, bool forward_stdin, int log_fd) {
                 return;
             }
             if (log) log->feed(0, buf, static_cast<size_t>(n));
-            if (!write_all(STDOUT_FILENO, buf, static_cast<size_t>(n))) return;
+            if (fs::write_all(STDOUT_FILENO, std::string_view(buf, static_cast<size_t>(n))) != 0) return;
         }
         if (p[1].revents) {
             struct signalfd_siginfo si {};
@@ -113,10 +99,10 @@ void proxy_terminal(int master, bool forward_stdin, int log_fd) {
                 // End of our input: pass an EOF character on, as docker attach does.
                 stdin_open = false;
                 char eof = 4;
-                write_all(master, &eof, 1);
+                fs::write_all(master, std::string_view(&eof, 1));
                 continue;
             }
-            if (!write_all(master, buf, static_cast<size_t>(n))) return;
+            if (fs::write_all(master, std::string_view(buf, static_cast<size_t>(n))) != 0) return;
         }
     }
 }
