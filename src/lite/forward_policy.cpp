@@ -16,27 +16,13 @@
 #include <cstring>
 #include <string>
 
+#include "lite/nftables_dump.hpp"
 #include "util/fs.hpp"
 #include "util/unique_fd.hpp"
 
 namespace wb::lite {
 
 namespace {
-
-// The attributes after a netlink message's nfgenmsg header: calls f(type, payload, len).
-template <typename F>
-void for_each_attr(const char* data, size_t len, F f) {
-    while (len >= sizeof(nlattr)) {
-        nlattr a;
-        std::memcpy(&a, data, sizeof a);
-        if (a.nla_len < sizeof a || a.nla_len > len) return;
-        f(static_cast<uint16_t>(a.nla_type & NLA_TYPE_MASK), data + NLA_HDRLEN, a.nla_len - NLA_HDRLEN);
-        size_t step = NLA_ALIGN(a.nla_len);
-        if (step >= len) return;
-        data += step;
-        len -= step;
-    }
-}
 
 uint32_t be32_at(const char* p) {
     uint32_t v;
@@ -51,20 +37,18 @@ bool chain_drops_forward(const char* payload, size_t len) {
     std::memcpy(&g, payload, sizeof g);
     if (g.nfgen_family != NFPROTO_IPV4 && g.nfgen_family != NFPROTO_INET) return false;
     bool forward = false, drop = false;
-    for_each_attr(payload + NLMSG_ALIGN(sizeof g), len - NLMSG_ALIGN(sizeof g), [&](uint16_t type, const char* p, size_t n) {
+    for_each_nft_attr(payload + NLMSG_ALIGN(sizeof g), len - NLMSG_ALIGN(sizeof g), [&](uint16_t type, const char* p, size_t n) {
         if (type == NFTA_CHAIN_POLICY && n >= 4) drop = be32_at(p) == NF_DROP;
         if (type == NFTA_CHAIN_HOOK)
-            for_each_attr(p, n, [&](uint16_t t, const char* q, size_t m) {
+            for_each_nft_attr(p, n, [&](uint16_t t, const char* q, size_t m) {
                 if (t == NFTA_HOOK_HOOKNUM && m >= 4) forward = be32_at(q) == NF_INET_FORWARD;
             });
     });
     return forward && drop;
 }
 
-// Dumps every nf_tables chain; nullopt-like false when nf_tables is not there at all.
+// Dumps every nf_tables chain; false when nf_tables is not there at all.
 bool nftables_forward_drops() {
-    UniqueFd s(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER));
-    if (!s) return false;
     struct {
         nlmsghdr h;
         nfgenmsg g;
@@ -75,27 +59,8 @@ bool nftables_forward_drops() {
     req.h.nlmsg_seq = 1;
     req.g.nfgen_family = NFPROTO_UNSPEC;
     req.g.version = NFNETLINK_V0;
-    if (::send(s.get(), &req, sizeof req, 0) < 0) return false;
-    static char buf[65536];
-    bool drops = false;
-    for (;;) {
-        ssize_t n = ::recv(s.get(), buf, sizeof buf, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return drops;
-        size_t left = static_cast<size_t>(n);
-        for (const char* p = buf; left >= sizeof(nlmsghdr);) {
-            nlmsghdr h;
-            std::memcpy(&h, p, sizeof h);
-            if (h.nlmsg_len < sizeof h || h.nlmsg_len > left) return drops;
-            if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR) return drops;
-            if ((h.nlmsg_type & 0xff) == NFT_MSG_NEWCHAIN && chain_drops_forward(p + NLMSG_HDRLEN, h.nlmsg_len - NLMSG_HDRLEN))
-                drops = true;
-            size_t step = NLMSG_ALIGN(h.nlmsg_len);
-            if (step >= left) break;
-            p += step;
-            left -= step;
-        }
-    }
+    return nft_dump_matches(std::string(reinterpret_cast<const char*>(&req), sizeof req), NFT_MSG_NEWCHAIN,
+                            chain_drops_forward);
 }
 
 bool legacy_filter_table() {

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <memory>
 
+#include "lite/nftables_dump.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
@@ -95,22 +96,14 @@ void put_string_attr(std::string& msg, uint16_t type, const std::string& value) 
 // (The kernel filters the dump by table and chain already; this guards against one that does not.)
 bool rule_in_chain(const char* payload, size_t len, const std::string& chain) {
     if (len < NLMSG_ALIGN(sizeof(nfgenmsg))) return false;
-    const char* data = payload + NLMSG_ALIGN(sizeof(nfgenmsg));
-    len -= NLMSG_ALIGN(sizeof(nfgenmsg));
     bool table_ok = false, chain_ok = false;
-    while (len >= sizeof(nlattr)) {
-        nlattr a;
-        std::memcpy(&a, data, sizeof a);
-        if (a.nla_len < sizeof a || a.nla_len > len) break;
-        std::string value(data + NLA_HDRLEN, a.nla_len - NLA_HDRLEN);
-        value = value.c_str();  // up to its NUL
-        if ((a.nla_type & NLA_TYPE_MASK) == NFTA_RULE_TABLE) table_ok = value == kTable;
-        if ((a.nla_type & NLA_TYPE_MASK) == NFTA_RULE_CHAIN) chain_ok = value == chain;
-        size_t step = NLA_ALIGN(a.nla_len);
-        if (step >= len) break;
-        data += step;
-        len -= step;
-    }
+    for_each_nft_attr(payload + NLMSG_ALIGN(sizeof(nfgenmsg)), len - NLMSG_ALIGN(sizeof(nfgenmsg)),
+                      [&](uint16_t type, const char* data, size_t n) {
+                          std::string value(data, n);
+                          value = value.c_str();  // up to its NUL
+                          if (type == NFTA_RULE_TABLE) table_ok = value == kTable;
+                          if (type == NFTA_RULE_CHAIN) chain_ok = value == chain;
+                      });
     return table_ok && chain_ok;
 }
 
@@ -136,8 +129,6 @@ std::string masquerade_remove_commands(const NetworkRecord& n) {
 }
 
 bool network_masquerade_present(const NetworkRecord& n) {
-    UniqueFd s(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER));
-    if (!s) return false;
     nlmsghdr h{};
     h.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE;
     h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -153,27 +144,8 @@ bool network_masquerade_present(const NetworkRecord& n) {
     put_string_attr(msg, NFTA_RULE_CHAIN, chain);
     h.nlmsg_len = static_cast<uint32_t>(msg.size());
     std::memcpy(msg.data(), &h, sizeof h);
-    if (::send(s.get(), msg.data(), msg.size(), 0) < 0) return false;
-    static char buf[32768];
-    bool found = false;
-    for (;;) {
-        ssize_t got = ::recv(s.get(), buf, sizeof buf, 0);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return found;
-        size_t left = static_cast<size_t>(got);
-        for (const char* p = buf; left >= sizeof(nlmsghdr);) {
-            nlmsghdr m;
-            std::memcpy(&m, p, sizeof m);
-            if (m.nlmsg_len < sizeof m || m.nlmsg_len > left) return found;
-            if (m.nlmsg_type == NLMSG_DONE || m.nlmsg_type == NLMSG_ERROR) return found;
-            if ((m.nlmsg_type & 0xff) == NFT_MSG_NEWRULE && rule_in_chain(p + NLMSG_HDRLEN, m.nlmsg_len - NLMSG_HDRLEN, chain))
-                found = true;
-            size_t step = NLMSG_ALIGN(m.nlmsg_len);
-            if (step >= left) break;
-            p += step;
-            left -= step;
-        }
-    }
+    return nft_dump_matches(msg, NFT_MSG_NEWRULE,
+                            [&](const char* payload, size_t len) { return rule_in_chain(payload, len, chain); });
 }
 
 void ensure_network_masquerade(const NetworkRecord& n) {
