@@ -3,14 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <vector>
 
 #include "lite/network_attach.hpp"
 #include "lite/overlay.hpp"
+#include "runtime/runtime.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -21,6 +20,11 @@ namespace {
 constexpr const char* kRemovingSuffix = ".removing";
 
 void finish_removal(const LiteContext& c, const std::string& id, const std::string& dir) noexcept {
+    try {
+        runtime::remove(c.runtime, id, true);  // a foreground run --rm leaves it to us
+    } catch (const std::exception& e) {
+        log::debug("remove {}: {}", id, e.what());
+    }
     release_network_at(c, id, dir);
     try {
         unmount_if_mounted(dir + "/merged");
@@ -28,6 +32,14 @@ void finish_removal(const LiteContext& c, const std::string& id, const std::stri
     } catch (const std::exception& e) {
         log::warn("remove {}: {}", dir, e.what());
     }
+}
+
+// Opens dir and locks it (flock), waiting for its holder or not; none when it is gone or,
+// without wait, locked by another.
+UniqueFd lock_directory(const std::string& dir, bool wait) {
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd && ::flock(fd.get(), wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) fd.reset();
+    return fd;
 }
 
 }  // namespace
@@ -38,6 +50,11 @@ void remove_in_background(const LiteContext& c, const std::string& id, UniqueFd 
         finish_removal(c, id, dir);
         return;
     }
+    // The directory itself is locked too, by the remover until it is done: the lock file
+    // inside goes with the rest of the files, while a next command must keep its hands off.
+    UniqueFd dir_lock = lock_directory(removing, true);
+    // One fork, not waited for: the caller exits right after (run, the monitor), and the
+    // child, reparented then, outlives it.
     pid_t child = ::fork();
     if (child < 0) {
         finish_removal(c, id, removing);
@@ -45,18 +62,17 @@ void remove_in_background(const LiteContext& c, const std::string& id, UniqueFd 
     }
     if (child == 0) {
         ::setsid();
-        if (::fork() != 0) _exit(0);
         // Hold nothing of the caller's (a shell reading our stdout must not wait for us)
-        // but the lock, as fd 3.
+        // but the two locks, as fds 3 and 4.
         int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
         for (int fd = 0; fd < 3 && null >= 0; ++fd) ::dup2(null, fd);
-        if (lock.get() != 3) ::dup3(lock.get(), 3, O_CLOEXEC);
-        ::close_range(4, ~0U, 0);
+        int held[2] = {::fcntl(lock.get(), F_DUPFD_CLOEXEC, 10),
+                       dir_lock ? ::fcntl(dir_lock.get(), F_DUPFD_CLOEXEC, 10) : -1};
+        for (int i = 0; i < 2; ++i)
+            if (held[i] >= 0) ::dup3(held[i], 3 + i, O_CLOEXEC);
+        ::close_range(5, ~0U, 0);
         finish_removal(c, id, removing);
         _exit(0);
-    }
-    int st = 0;
-    while (::waitpid(child, &st, 0) < 0 && errno == EINTR) {
     }
 }
 
@@ -72,6 +88,8 @@ void finish_interrupted_removals(const LiteContext& c, bool wait) {
     }
     for (const auto& id : ids) {
         std::string dir = c.layout.container_dir(id) + kRemovingSuffix;
+        UniqueFd dir_lock = lock_directory(dir, wait);
+        if (!dir_lock) continue;  // its remover is at work, or it is gone
         UniqueFd lock(::open((dir + "/lock").c_str(), O_RDWR | O_CLOEXEC));
         if (lock && ::flock(lock.get(), wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) continue;  // its remover is at work
         if (::access(dir.c_str(), F_OK) == 0) finish_removal(c, id, dir);

@@ -1,7 +1,8 @@
 // `run --rm` without waiting for the teardown: once the container's exit is recorded, its
 // directory is renamed to ID.removing (ps, names and ports no longer see it) and a
-// detached child, holding the container's lock, gives back its network (CNI DEL: a dozen
-// iptables runs) and deletes its files. A child that died half-way (killed, a reboot) leaves
+// detached child, holding the container's lock, deletes the runtime's record of it (a
+// foreground run leaves it: cgroup removal waits on the kernel), gives back its network
+// (CNI DEL) and deletes its files. A child that died half-way (killed, a reboot) leaves
 // an unlocked ID.removing behind: the next command finishes the job
 // (finish_interrupted_removals, called wherever stale networks are released).
 #pragma once

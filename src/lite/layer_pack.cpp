@@ -1,7 +1,5 @@
 #include "lite/layer_pack.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -15,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "lite/libarchive.hpp"
 #include "lite/layer_unpack.hpp"
 #include "lite/progress.hpp"
 #include "lite/sha256.hpp"
@@ -38,7 +37,7 @@ la_ssize_t write_callback(struct archive* a, void* data, const void* buf, size_t
         ssize_t n = ::write(c->fd, p, left);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            archive_set_error(a, errno, "write: %s", std::strerror(errno));
+            libarchive().archive_set_error(a, errno, "write: %s", std::strerror(errno));
             return -1;
         }
         c->sha.update(p, static_cast<size_t>(n));
@@ -50,7 +49,7 @@ la_ssize_t write_callback(struct archive* a, void* data, const void* buf, size_t
 }
 
 struct EntryFree {
-    void operator()(struct archive_entry* e) const { archive_entry_free(e); }
+    void operator()(struct archive_entry* e) const { libarchive().archive_entry_free(e); }
 };
 using Entry = std::unique_ptr<struct archive_entry, EntryFree>;
 
@@ -63,13 +62,13 @@ uint64_t mount_id_of(const std::string& path) {
 class Packer {
 public:
     Packer(struct archive* out, const PackOptions& opts) : out_(out), opts_(opts) {
-        disk_ = archive_read_disk_new();
-        resolver_ = archive_entry_linkresolver_new();
-        archive_entry_linkresolver_set_strategy(resolver_, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+        disk_ = libarchive().archive_read_disk_new();
+        resolver_ = libarchive().archive_entry_linkresolver_new();
+        libarchive().archive_entry_linkresolver_set_strategy(resolver_, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
     }
     ~Packer() {
-        archive_entry_linkresolver_free(resolver_);
-        archive_read_free(disk_);
+        libarchive().archive_entry_linkresolver_free(resolver_);
+        libarchive().archive_read_free(disk_);
     }
 
     void pack(const std::string& root) {
@@ -79,19 +78,19 @@ public:
 
 private:
     void write_header(struct archive_entry* e, const std::string& rel) {
-        if (archive_write_header(out_, e) < ARCHIVE_WARN)
+        if (libarchive().archive_write_header(out_, e) < ARCHIVE_WARN)
             throw Error("write tar entry " + rel + ": " + archive_message(out_));
     }
 
     void write_empty_file(const std::string& rel, const struct stat& like) {
-        Entry e(archive_entry_new());
-        archive_entry_set_pathname(e.get(), rel.c_str());
-        archive_entry_set_filetype(e.get(), AE_IFREG);
-        archive_entry_set_perm(e.get(), 0);
-        archive_entry_set_size(e.get(), 0);
-        archive_entry_set_uid(e.get(), 0);
-        archive_entry_set_gid(e.get(), 0);
-        archive_entry_set_mtime(e.get(), like.st_mtim.tv_sec, like.st_mtim.tv_nsec);
+        Entry e(libarchive().archive_entry_new());
+        libarchive().archive_entry_set_pathname(e.get(), rel.c_str());
+        libarchive().archive_entry_set_filetype(e.get(), AE_IFREG);
+        libarchive().archive_entry_set_perm(e.get(), 0);
+        libarchive().archive_entry_set_size(e.get(), 0);
+        libarchive().archive_entry_set_uid(e.get(), 0);
+        libarchive().archive_entry_set_gid(e.get(), 0);
+        libarchive().archive_entry_set_mtime(e.get(), like.st_mtim.tv_sec, like.st_mtim.tv_nsec);
         write_header(e.get(), rel);
     }
 
@@ -104,7 +103,7 @@ private:
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) throw_errno("read " + abs);
             if (n == 0) break;
-            if (archive_write_data(out_, buf, static_cast<size_t>(n)) < 0)
+            if (libarchive().archive_write_data(out_, buf, static_cast<size_t>(n)) < 0)
                 throw Error("write tar entry " + rel + ": " + archive_message(out_));
         }
     }
@@ -135,29 +134,31 @@ private:
             bool is_dir = S_ISDIR(st.st_mode);
             if (is_dir && mount_id_of(abs) != root_mnt_) continue;  // another file system
 
-            Entry e(archive_entry_new());
-            archive_entry_copy_sourcepath(e.get(), abs.c_str());
-            if (archive_read_disk_entry_from_file(disk_, e.get(), -1, &st) < ARCHIVE_WARN)
+            Entry e(libarchive().archive_entry_new());
+            libarchive().archive_entry_copy_sourcepath(e.get(), abs.c_str());
+            if (libarchive().archive_read_disk_entry_from_file(disk_, e.get(), -1, &st) < ARCHIVE_WARN)
                 throw Error("read " + abs + ": " + archive_message(disk_));
-            archive_entry_set_pathname(e.get(), rel.c_str());
+            libarchive().archive_entry_set_pathname(e.get(), rel.c_str());
             if (opts_.id_count > 0) {
                 auto unshift = [&](int64_t id, uint32_t base) -> int64_t {
                     return id >= base && id - base < opts_.id_count ? id - base : 65534;
                 };
-                archive_entry_set_uid(e.get(), unshift(archive_entry_uid(e.get()), opts_.uid_base));
-                archive_entry_set_gid(e.get(), unshift(archive_entry_gid(e.get()), opts_.gid_base));
+                const Libarchive& la = libarchive();
+                la.archive_entry_set_uid(e.get(), unshift(la.archive_entry_uid(e.get()), opts_.uid_base));
+                la.archive_entry_set_gid(e.get(), unshift(la.archive_entry_gid(e.get()), opts_.gid_base));
             }
-            archive_entry_set_uname(e.get(), nullptr);
-            archive_entry_set_gname(e.get(), nullptr);
+            libarchive().archive_entry_set_uname(e.get(), nullptr);
+            libarchive().archive_entry_set_gname(e.get(), nullptr);
             drop_overlay_xattrs(e.get());
 
             struct archive_entry* entry = e.release();
             struct archive_entry* spare = nullptr;
-            archive_entry_linkify(resolver_, &entry, &spare);
+            libarchive().archive_entry_linkify(resolver_, &entry, &spare);
             Entry owned(entry), owned_spare(spare);
             if (entry) {
                 write_header(entry, rel);
-                if (S_ISREG(st.st_mode) && !archive_entry_hardlink(entry) && archive_entry_size(entry) > 0)
+                if (S_ISREG(st.st_mode) && !libarchive().archive_entry_hardlink(entry) &&
+                    libarchive().archive_entry_size(entry) > 0)
                     write_data(abs, rel);
             }
             if (is_dir) {
@@ -184,14 +185,14 @@ std::string pack_tree(const std::string& dir, int out_fd, const PackOptions& opt
     WriteContext ctx;
     ctx.fd = out_fd;
     ctx.progress = &progress;
-    struct archive* a = archive_write_new();
-    std::unique_ptr<struct archive, int (*)(struct archive*)> guard(a, archive_write_free);
-    archive_write_set_format_pax_restricted(a);
-    archive_write_set_bytes_in_last_block(a, 1);
-    if (archive_write_open(a, &ctx, nullptr, write_callback, nullptr) != ARCHIVE_OK)
+    struct archive* a = libarchive().archive_write_new();
+    std::unique_ptr<struct archive, int (*)(struct archive*)> guard(a, libarchive().archive_write_free);
+    libarchive().archive_write_set_format_pax_restricted(a);
+    libarchive().archive_write_set_bytes_in_last_block(a, 1);
+    if (libarchive().archive_write_open(a, &ctx, nullptr, write_callback, nullptr) != ARCHIVE_OK)
         throw Error(std::string("open tar stream: ") + archive_message(a));
     Packer(a, opts).pack(dir);
-    if (archive_write_close(a) != ARCHIVE_OK) throw Error(std::string("finish tar stream: ") + archive_message(a));
+    if (libarchive().archive_write_close(a) != ARCHIVE_OK) throw Error(std::string("finish tar stream: ") + archive_message(a));
     return "sha256:" + ctx.sha.hex_digest();
 }
 

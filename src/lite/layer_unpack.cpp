@@ -1,7 +1,5 @@
 #include "lite/layer_unpack.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -17,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "lite/libarchive.hpp"
 #include "lite/common.hpp"
 #include "lite/sha256.hpp"
 #include "util/error.hpp"
@@ -70,7 +69,7 @@ la_ssize_t read_callback(struct archive* a, void* data, const void** out) {
         ssize_t n = ::read(c->fd, c->buf.data(), c->buf.size());
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            archive_set_error(a, errno, "read: %s", std::strerror(errno));
+            libarchive().archive_set_error(a, errno, "read: %s", std::strerror(errno));
             return -1;
         }
         c->sha.update(c->buf.data(), static_cast<size_t>(n));
@@ -83,12 +82,12 @@ la_ssize_t read_callback(struct archive* a, void* data, const void** out) {
 
 struct ArchiveFree {
     void operator()(struct archive* a) const {
-        if (archive_read_free(a) != ARCHIVE_OK) {
+        if (libarchive().archive_read_free(a) != ARCHIVE_OK) {
         }
     }
 };
 struct DiskFree {
-    void operator()(struct archive* a) const { archive_write_free(a); }
+    void operator()(struct archive* a) const { libarchive().archive_write_free(a); }
 };
 
 // Restores the working directory when unpacking is done.
@@ -165,12 +164,12 @@ bool apply_whiteout(int rootfd, const std::string& path) {
 }  // namespace
 
 std::string archive_message(struct archive* a) {
-    const char* msg = archive_error_string(a);
+    const char* msg = libarchive().archive_error_string(a);
     return msg ? msg : "unknown archive error";
 }
 
 void drop_overlay_xattrs(struct archive_entry* e) {
-    if (archive_entry_xattr_reset(e) == 0) return;
+    if (libarchive().archive_entry_xattr_reset(e) == 0) return;
     struct Xattr {
         std::string name;
         std::string value;
@@ -180,7 +179,7 @@ void drop_overlay_xattrs(struct archive_entry* e) {
     const char* name;
     const void* value;
     size_t size;
-    while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+    while (libarchive().archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
         if (std::string_view(name).rfind("trusted.overlay.", 0) == 0) {
             dropped = true;
             continue;
@@ -188,8 +187,8 @@ void drop_overlay_xattrs(struct archive_entry* e) {
         keep.push_back({name, std::string(static_cast<const char*>(value), size)});
     }
     if (!dropped) return;
-    archive_entry_xattr_clear(e);
-    for (const auto& x : keep) archive_entry_xattr_add_entry(e, x.name.c_str(), x.value.data(), x.value.size());
+    libarchive().archive_entry_xattr_clear(e);
+    for (const auto& x : keep) libarchive().archive_entry_xattr_add_entry(e, x.name.c_str(), x.value.data(), x.value.size());
 }
 
 std::string checked_entry_path(const std::string& name) {
@@ -217,18 +216,18 @@ UnpackResult unpack_layer(int fd, const std::string& dest, const UnpackOptions& 
         ctx.total = opts.input_size;
     }
 
-    std::unique_ptr<struct archive, ArchiveFree> in(archive_read_new());
-    archive_read_support_filter_all(in.get());
-    archive_read_support_format_tar(in.get());
-    archive_read_support_format_gnutar(in.get());
-    if (archive_read_open(in.get(), &ctx, nullptr, read_callback, nullptr) != ARCHIVE_OK)
+    std::unique_ptr<struct archive, ArchiveFree> in(libarchive().archive_read_new());
+    libarchive().archive_read_support_filter_all(in.get());
+    libarchive().archive_read_support_format_tar(in.get());
+    libarchive().archive_read_support_format_gnutar(in.get());
+    if (libarchive().archive_read_open(in.get(), &ctx, nullptr, read_callback, nullptr) != ARCHIVE_OK)
         throw Error(std::string("open archive: ") + archive_message(in.get()));
 
-    std::unique_ptr<struct archive, DiskFree> out(archive_write_disk_new());
+    std::unique_ptr<struct archive, DiskFree> out(libarchive().archive_write_disk_new());
     int flags = ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
                 ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                 ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
-    archive_write_disk_set_options(out.get(), flags);
+    libarchive().archive_write_disk_set_options(out.get(), flags);
     // No name lookups: layers carry numeric ids that mean the container's users, not ours.
 
     UniqueFd rootfd(::open(dest.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -239,48 +238,48 @@ UnpackResult unpack_layer(int fd, const std::string& dest, const UnpackOptions& 
     UnpackResult result;
     for (;;) {
         struct archive_entry* e = nullptr;
-        int r = archive_read_next_header(in.get(), &e);
+        int r = libarchive().archive_read_next_header(in.get(), &e);
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN) throw Error(std::string("read archive: ") + archive_message(in.get()));
         ++result.entries;
-        std::string raw = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+        std::string raw = libarchive().archive_entry_pathname(e) ? libarchive().archive_entry_pathname(e) : "";
         std::string path = checked_entry_path(raw);
         if (path.empty()) continue;  // "./": the layer root itself
         if (opts.convert_whiteouts && apply_whiteout(rootfd.get(), path)) continue;
-        archive_entry_set_pathname(e, path.c_str());
-        if (const char* link = archive_entry_hardlink(e)) {
+        libarchive().archive_entry_set_pathname(e, path.c_str());
+        if (const char* link = libarchive().archive_entry_hardlink(e)) {
             std::string target = checked_entry_path(link);
             if (target.empty()) throw Error("refusing tar entry " + raw + ": hardlink to the layer root");
-            archive_entry_set_hardlink(e, target.c_str());
+            libarchive().archive_entry_set_hardlink(e, target.c_str());
         }
         drop_overlay_xattrs(e);
         if (opts.id_count > 0) {
-            if (archive_entry_uid(e) >= opts.id_count || archive_entry_gid(e) >= opts.id_count)
+            if (libarchive().archive_entry_uid(e) >= opts.id_count || libarchive().archive_entry_gid(e) >= opts.id_count)
                 throw Error("refusing tar entry " + raw + ": its owner cannot be mapped into the container's range");
-            archive_entry_set_uid(e, archive_entry_uid(e) + opts.uid_shift);
-            archive_entry_set_gid(e, archive_entry_gid(e) + opts.gid_shift);
+            libarchive().archive_entry_set_uid(e, libarchive().archive_entry_uid(e) + opts.uid_shift);
+            libarchive().archive_entry_set_gid(e, libarchive().archive_entry_gid(e) + opts.gid_shift);
         }
-        r = archive_write_header(out.get(), e);
+        r = libarchive().archive_write_header(out.get(), e);
         if (r < ARCHIVE_WARN)
             throw Error("refusing tar entry " + raw + ": " + archive_message(out.get()));
-        if (archive_entry_size(e) > 0 && !archive_entry_hardlink(e)) {
+        if (libarchive().archive_entry_size(e) > 0 && !libarchive().archive_entry_hardlink(e)) {
             const void* buf;
             size_t size;
             la_int64_t offset;
             for (;;) {
-                r = archive_read_data_block(in.get(), &buf, &size, &offset);
+                r = libarchive().archive_read_data_block(in.get(), &buf, &size, &offset);
                 if (r == ARCHIVE_EOF) break;
                 if (r < ARCHIVE_WARN)
                     throw Error("read " + raw + ": " + archive_message(in.get()));
-                if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
+                if (libarchive().archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
                     throw Error("write " + raw + ": " + archive_message(out.get()));
             }
         }
-        if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
+        if (libarchive().archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
             throw Error("write " + raw + ": " + archive_message(out.get()));
     }
     // Directory times and modes are fixed up at close.
-    if (archive_write_close(out.get()) < ARCHIVE_WARN)
+    if (libarchive().archive_write_close(out.get()) < ARCHIVE_WARN)
         throw Error(std::string("finish unpacking: ") + archive_message(out.get()));
     // Hash whatever follows the end-of-archive blocks too: the digest is of the whole input.
     for (;;) {

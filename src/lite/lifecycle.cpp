@@ -36,9 +36,11 @@ namespace {
 
 std::string merged_dir(const LiteContext& c, const std::string& id) { return c.layout.container_dir(id) + "/merged"; }
 
-// runtime::run in the foreground.
-int run_in_foreground(const runtime::Context& ctx, const runtime::CreateOptions& opts) {
-    return runtime::run(ctx, opts, false);
+// runtime::run in the foreground. With keep the runtime's record of the stopped container
+// (its state dir and cgroups, whose removal waits on the kernel) is left for run --rm's
+// removal behind the command (background_removal.hpp).
+int run_in_foreground(const runtime::Context& ctx, const runtime::CreateOptions& opts, bool keep) {
+    return runtime::run(ctx, opts, false, keep);
 }
 
 }  // namespace
@@ -170,8 +172,12 @@ int run_attached(const LiteContext& c, const std::string& id, bool interactive, 
     try {
         // The network's job runs while the runtime creates the container.
         PendingNetwork network = started ? std::move(*started) : begin_attach_network(c, id);
-        opts.before_start = [&network] { finish_attach_network(network); };
-        status = run_in_foreground(c.runtime, opts);
+        opts.before_start = [&network, &tee] {
+            if (tee) tee->release_ours();  // the init holds its copies of the pipes now
+            finish_attach_network(network);
+        };
+        if (tee) opts.output = tee->streams();
+        status = run_in_foreground(c.runtime, opts, rec.auto_remove);
     } catch (const std::exception& e) {
         error = e.what();
         status = exit_code_for_start_error(error);

@@ -1,6 +1,5 @@
 #include "lite/network_masquerade.hpp"
 
-#include <dlfcn.h>
 #include <nftables/libnftables.h>
 // glibc's headers before the kernel's (linux/libc-compat.h then skips its copies).
 #include <arpa/inet.h>
@@ -19,6 +18,7 @@
 
 #include "lite/nftables_dump.hpp"
 #include "util/error.hpp"
+#include "util/shared_library.hpp"
 #include "util/unique_fd.hpp"
 
 namespace wb::lite {
@@ -38,27 +38,15 @@ struct Libnftables {
     decltype(&::nft_run_cmd_from_buffer) run_cmd_from_buffer;
 };
 
-template <class Function>
-void resolve(void* library, const char* name, Function*& out) {
-    void* symbol = ::dlsym(library, name);
-    if (!symbol) throw Error(std::string("the network's masquerade rule: ") + kLibrary + " has no " + name);
-    out = reinterpret_cast<Function*>(symbol);
-}
-
 Libnftables load() {
-    void* library = ::dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
-    if (!library) {
-        const char* why = ::dlerror();
-        throw Error(std::string("the network's masquerade rule needs libnftables (apt-get install libnftables1): ") +
-                    (why ? why : kLibrary));
-    }
+    SharedLibrary library(kLibrary, "the network's masquerade rule needs libnftables (apt-get install libnftables1): ");
     Libnftables l{};
-    resolve(library, "nft_ctx_new", l.ctx_new);
-    resolve(library, "nft_ctx_free", l.ctx_free);
-    resolve(library, "nft_ctx_buffer_output", l.buffer_output);
-    resolve(library, "nft_ctx_buffer_error", l.buffer_error);
-    resolve(library, "nft_ctx_get_error_buffer", l.get_error_buffer);
-    resolve(library, "nft_run_cmd_from_buffer", l.run_cmd_from_buffer);
+    library.resolve("nft_ctx_new", l.ctx_new);
+    library.resolve("nft_ctx_free", l.ctx_free);
+    library.resolve("nft_ctx_buffer_output", l.buffer_output);
+    library.resolve("nft_ctx_buffer_error", l.buffer_error);
+    library.resolve("nft_ctx_get_error_buffer", l.get_error_buffer);
+    library.resolve("nft_run_cmd_from_buffer", l.run_cmd_from_buffer);
     return l;
 }
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
-#include <cmath>
 #include <cstdlib>
 
 #include "lite/volumes.hpp"
@@ -113,7 +112,7 @@ CpuQuota cpus_to_quota(double cpus) {
     if (!(cpus > 0)) throw Error("range of CPUs is from 0.01 to the number of CPUs available");
     CpuQuota q;
     q.period = 100000;
-    q.quota = static_cast<int64_t>(std::llround(cpus * 100000));
+    q.quota = static_cast<int64_t>(cpus * 100000 + 0.5);  // rounded (cpus > 0), without libm
     if (q.quota < 1000) throw Error("range of CPUs is from 0.01 to the number of CPUs available");
     return q;
 }

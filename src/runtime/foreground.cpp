@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <optional>
+#include <string_view>
 
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
@@ -72,7 +73,41 @@ bool pump(int from, int to) {
     return true;
 }
 
+// Reads one chunk of a stream into its consumer; false at its end (or on an error).
+bool read_stream(const OutputStream& s) {
+    char buf[65536];
+    ssize_t n = ::read(s.fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) return false;
+    s.consume(std::string_view(buf, static_cast<size_t>(n)));
+    return true;
+}
+
+// Reads the streams still open until each one ends.
+void drain_streams(const std::vector<OutputStream>& streams, std::vector<bool>& open) {
+    std::vector<struct pollfd> p(streams.size());
+    for (;;) {
+        bool any = false;
+        for (size_t i = 0; i < streams.size(); ++i) {
+            p[i] = {open[i] ? streams[i].fd : -1, POLLIN, 0};
+            any = any || open[i];
+        }
+        if (!any) return;
+        if (::poll(p.data(), p.size(), -1) < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        for (size_t i = 0; i < streams.size(); ++i)
+            if (p[i].revents) open[i] = read_stream(streams[i]);
+    }
+}
+
 }  // namespace
+
+void read_to_end(const std::vector<OutputStream>& streams) {
+    std::vector<bool> open(streams.size(), true);
+    drain_streams(streams, open);
+}
 
 void prepare_proxied_pty(int pty_master) {
     if (pty_master < 0) return;
@@ -80,7 +115,7 @@ void prepare_proxied_pty(int pty_master) {
     if (::isatty(STDIN_FILENO)) copy_window_size(STDIN_FILENO, pty_master);
 }
 
-int wait_foreground(process::Child& child, int pty_master) {
+int wait_foreground(process::Child& child, int pty_master, const std::vector<OutputStream>& streams) {
     const int pidfd = child.pidfd();
     sigset_t all, old;
     sigfillset(&all);
@@ -96,16 +131,21 @@ int wait_foreground(process::Child& child, int pty_master) {
         raw.emplace(STDIN_FILENO);
     }
     bool master_open = pty_master >= 0;
+    std::vector<bool> stream_open(streams.size(), true);
+    std::vector<struct pollfd> p(4 + streams.size());
     for (;;) {
-        struct pollfd p[4] = {{sfd.get(), POLLIN, 0},
-                              {pidfd, POLLIN, 0},
-                              {master_open ? pty_master : -1, POLLIN, 0},
-                              {stdin_open ? STDIN_FILENO : -1, POLLIN, 0}};
-        int n = ::poll(p, 4, -1);
+        p[0] = {sfd.get(), POLLIN, 0};
+        p[1] = {pidfd, POLLIN, 0};
+        p[2] = {master_open ? pty_master : -1, POLLIN, 0};
+        p[3] = {stdin_open ? STDIN_FILENO : -1, POLLIN, 0};
+        for (size_t i = 0; i < streams.size(); ++i) p[4 + i] = {stream_open[i] ? streams[i].fd : -1, POLLIN, 0};
+        int n = ::poll(p.data(), p.size(), -1);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw_errno("poll");
         if (p[2].revents) master_open = pump(pty_master, STDOUT_FILENO);
         if (p[3].revents) stdin_open = pump(STDIN_FILENO, pty_master);
+        for (size_t i = 0; i < streams.size(); ++i)
+            if (p[4 + i].revents) stream_open[i] = read_stream(streams[i]);
         if (p[0].revents & POLLIN) {
             struct signalfd_siginfo si {};
             while (::read(sfd.get(), &si, sizeof si) == sizeof si) {
@@ -123,6 +163,7 @@ int wait_foreground(process::Child& child, int pty_master) {
                 struct pollfd m {pty_master, POLLIN, 0};
                 if (::poll(&m, 1, 0) <= 0 || !pump(pty_master, STDOUT_FILENO)) break;
             }
+            drain_streams(streams, stream_open);
             break;
         }
     }

@@ -1,7 +1,10 @@
 // Waiting for a container process in the foreground (run, exec): signals are passed on,
 // and with a pty master its I/O is proxied to our own stdio, window size included.
 #pragma once
+#include <vector>
+
 #include "process/child.hpp"
+#include "runtime/runtime.hpp"
 
 namespace wb::runtime {
 
@@ -11,7 +14,8 @@ namespace wb::runtime {
 void prepare_proxied_pty(int pty_master);
 
 // Returns the exit status (128+N when killed by signal N) after reaping the child, which
-// must have a pidfd.
-int wait_foreground(process::Child& child, int pty_master = -1);
+// must have a pidfd. The streams are read until their end, which comes once the process
+// has exited (and, in its PID namespace, every other writer with it).
+int wait_foreground(process::Child& child, int pty_master = -1, const std::vector<OutputStream>& streams = {});
 
 }  // namespace wb::runtime

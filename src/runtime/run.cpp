@@ -35,7 +35,7 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach, bool keep) {
         created.init.release();  // runs on after we exit
         return 0;
     }
-    int status = wait_foreground(created.init, created.console_master.get());
+    int status = wait_foreground(created.init, created.console_master.get(), opts.output);
     if (!keep) remove(ctx, opts.id, true);
     return status;
 }

@@ -6,12 +6,23 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "oci/spec.hpp"
 #include "state/state.hpp"
 
 namespace wb::runtime {
+
+// A pipe read beside the process while we wait for it (whalebox-lite copies a container's
+// stdout and stderr to its log and to its own stdio without a copier process): each
+// chunk read goes to consume, until the pipe's last writer is gone.
+struct OutputStream {
+    int fd;
+    std::function<void(std::string_view chunk)> consume;
+};
+// Reads each stream until its end.
+void read_to_end(const std::vector<OutputStream>& streams);
 
 // What every command gets from the global flags.
 struct Context {
@@ -41,6 +52,9 @@ struct CreateOptions {
     // (whalebox-lite finishes the container's network there, set up beside the create).
     // An exception from it removes the container and is rethrown.
     std::function<void()> before_start;
+    // run in the foreground: pipes read while it waits, to their end (whalebox-lite's copy
+    // of the container's output to its log; runtime/foreground.hpp).
+    std::vector<OutputStream> output;
 };
 
 // Sets up the container and parks its init on the exec fifo. Rolls back on failure.
