@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lite/network_attach.hpp"
+#include "lite/network_spares.hpp"
 #include "lite/overlay.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -52,6 +53,14 @@ void remove_in_background(const LiteContext& c, const std::string& id, UniqueFd 
         for (int fd = 0; fd < 3 && null >= 0; ++fd) ::dup2(null, fd);
         if (lock.get() != 3) ::dup3(lock.get(), 3, O_CLOEXEC);
         ::close_range(4, ~0U, 0);
+        // A new spare for the next run on its network first (network_spares.hpp): its
+        // DEL is in no hurry.
+        try {
+            NetworkRequest req = load_network_request(removing);
+            if (req.mode == "cni") refill_spares(c, req.network);
+        } catch (const std::exception& e) {
+            log::debug("spares after {}: {}", id.substr(0, 12), e.what());
+        }
         finish_removal(c, id, removing);
         _exit(0);
     }

@@ -1,8 +1,9 @@
 // `run --rm` without waiting for the teardown: once the container's exit is recorded, its
 // directory is renamed to ID.removing (ps, names and ports no longer see it) and a
 // detached child, holding the container's lock, gives back its network (CNI DEL: a dozen
-// iptables runs) and deletes its files. A child that died half-way (killed, a reboot) leaves
-// an unlocked ID.removing behind: the next command finishes the job
+// iptables runs) and deletes its files; before that, it makes a spare attachment for the
+// next run on the container's network (network_spares.hpp). A child that died half-way
+// (killed, a reboot) leaves an unlocked ID.removing behind: the next command finishes the job
 // (finish_interrupted_removals, called wherever stale networks are released).
 #pragma once
 #include <string>
