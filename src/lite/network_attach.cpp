@@ -217,8 +217,10 @@ PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id)
     if (!req.ip.empty()) release_spares(c, n.name, req.ip);  // a spare may hold the address asked for
     std::optional<json> spare;
     if (req.ip.empty() && req.ports.empty()) spare = claim_spare(c, n.name, id, ns);
-    // run --rm's teardown refills (background_removal.cpp), after the command; others now.
-    if (spares_wanted() > 0 && !ContainerStore(c.layout).load(id).auto_remove) refill_spares_in_background(c, n.name);
+    // run --rm's teardown refills (background_removal.cpp), after the command; others now
+    // (or once their own ADD is done).
+    bool refill = spares_wanted() > 0 && !ContainerStore(c.layout).load(id).auto_remove;
+    if (spare && refill) refill_spares_in_background(c, n.name);
     if (spare) {
         write_state(dir, {{"netns", ns}, {"hostname", req.hostname}, {"name", req.name}, {"attachments", json::array({*spare})}});
         finish_claim(c, n.name, id);
@@ -282,6 +284,8 @@ PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id)
             fs::write_all(verdict_w.get(), answer);
         } catch (const std::exception&) {
         }
+        verdict_w.reset();
+        if (refill) refill_spares_in_background(c, n.name);
         _exit(answer == "ok" ? 0 : 1);
     }
     pending.job = job;
