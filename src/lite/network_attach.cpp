@@ -212,7 +212,6 @@ PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id)
     if (req.mode != "cni") return pending;
     NetworkStore networks(c.layout);
     NetworkRecord n = networks.resolve(req.network);
-    json conflist = plugins_needed(networks.conflist(n), !req.ports.empty());
     std::string ns = netns_path(c.layout, id);
     if (!req.ip.empty()) release_spares(c, n.name, req.ip);  // a spare may hold the address asked for
     std::optional<json> spare;
@@ -228,6 +227,7 @@ PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id)
         return pending;
     }
 
+    json conflist = plugins_needed(networks.conflist(n), !req.ports.empty());
     json attachment = {{"network", n.name}, {"ifname", "eth0"}, {"conflist", conflist}, {"ip", ""}};
     attachment["args"] = req.ip.empty() ? "" : "IgnoreUnknown=1;IP=" + req.ip;
     json state = {{"netns", ns}, {"hostname", req.hostname}, {"name", req.name}};
