@@ -75,6 +75,16 @@ teardown_lite() {
 	for id in $(__lite ps -aq 2>/dev/null); do
 		__lite rm -f "$id" >/dev/null 2>&1 || true
 	done
+	# Background work still under way (a --rm teardown, a refiller of spare attachments:
+	# network_spares.hpp) ends first, for at most 10 s.
+	local f i
+	for i in $(seq 1 50); do
+		compgen -G "$LITE_ROOT/containers/*.removing" >/dev/null || break
+		sleep 0.2
+	done
+	for f in "$LITE_STATE"/spares/*.lock; do
+		[ -e "$f" ] && flock -w 10 "$f" true
+	done
 	# Anything a failed test left mounted below the directory, deepest first (the test's
 	# network namespace too: with its last user gone, its bridge, veths and rules go).
 	local m

@@ -132,6 +132,7 @@ host_get() {
 }
 
 @test "lite-network: network connect adds an interface, disconnect takes it away" {
+	export WHALEBOX_LITE_NETWORK_SPARES=0  # the leases below are the containers' only
 	lite network create --subnet 10.66.0.0/24 side
 	serve sidedb 5432 hello-side --network side
 	lite run -d --name roamer busybox sleep 1000
@@ -229,6 +230,7 @@ wait_leftovers() {
 }
 
 @test "lite-network: nothing is left (veth, rules, leases, netns) after rm, rm -f, --rm and a dead monitor" {
+	export WHALEBOX_LITE_NETWORK_SPARES=0  # no spare attachment (they have their own tests)
 	lite run -d --name ga -p 18090:80 busybox sleep 1000
 	id=$(lite_id ga)
 	[ "$(leftovers "$id")" != "0 0 0 0 " ]
@@ -257,6 +259,7 @@ wait_leftovers() {
 }
 
 @test "lite-network: stale networks are released: a dead monitor after a reboot, an interrupted --rm teardown" {
+	export WHALEBOX_LITE_NETWORK_SPARES=0  # no spare attachment (they have their own tests)
 	# A reboot: the monitor and the container are gone and so is the namespace's bind mount
 	# (here unmounted by hand); the next command gives back the address and the record.
 	lite run -d --name ra -p 18095:80 busybox sleep 1000
@@ -408,4 +411,160 @@ PY
 	lite run -d --name pnone exposed:1 sleep 1000
 	lite port pnone
 	[ "$output" = "" ]
+}
+
+# Spare attachments (network_spares.hpp): the ready spares of network $1, one directory each.
+ready_spares() {
+	find "$LITE_STATE/spares/$1" -mindepth 1 -maxdepth 1 -regextype posix-extended -regex '.*/[0-9a-f]{64}' 2>/dev/null
+}
+
+# Their addresses, one a line.
+spare_ips() {
+	local d
+	for d in $(ready_spares "$1"); do
+		"$LITE_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["attachments"][0]["ip"])' "$d/network-state.json"
+	done
+}
+
+# Waits up to 10 s until network $1 has $2 ready spares and no refiller or teardown is at work.
+wait_spares() {
+	local i
+	for i in $(seq 1 50); do
+		if [ "$(ready_spares "$1" | wc -l)" -eq "$2" ] && ! compgen -G "$LITE_ROOT/containers/*.removing" >/dev/null &&
+			flock -n "$LITE_STATE/spares/$1.lock" true 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "spares of $1: $(ready_spares "$1" | wc -l), wanted $2" >&2
+	return 1
+}
+
+# The mounts (network namespaces) below the spares directory.
+spare_mounts() {
+	awk -v d="$LITE_STATE/spares/" 'index($5, d) == 1' /proc/self/mountinfo | wc -l
+}
+
+@test "lite-network: a run leaves a spare attachment; the next run takes it and another is made" {
+	export WHALEBOX_LITE_NETWORK_SPARES=1
+	lite run --rm busybox true
+	[ "$status" -eq 0 ]
+	wait_spares bridge 1
+	# One spare: its namespace, its veth, its lease; nothing else.
+	[ "$(spare_mounts)" -eq 1 ]
+	[ "$(in_test_netns ip -o link | grep -c veth)" -eq 1 ]
+	[ "$(find "$LITE_STATE/cni/networks/bridge" -name '172.*' | wc -l)" -eq 1 ]
+	spare=$(spare_ips bridge)
+	[ -e "$LITE_STATE/cni/networks/bridge/$spare" ]
+	lite run --rm busybox ip -4 -o addr show eth0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"inet $spare/16"* ]]
+	wait_spares bridge 1
+	next=$(spare_ips bridge)
+	[ -n "$next" ] && [ "$next" != "$spare" ]
+	# A detached run takes one too, and is seen with that address everywhere.
+	lite run -d --name sp1 busybox sleep 1000
+	[ "$status" -eq 0 ]
+	[ "$(ctr_ip sp1)" = "$next" ]
+	lite exec sp1 cat /etc/hosts
+	[[ "$output" == *"$next"* ]]
+	lite network inspect bridge
+	[[ "$output" == *"$next"* ]]
+	wait_spares bridge 1
+	[ "$(spare_ips bridge)" != "$next" ]
+	# Its end gives back the spare's lease (DEL with the spare's CNI container id).
+	lite rm -f sp1
+	[ ! -e "$LITE_STATE/cni/networks/bridge/$next" ]
+}
+
+@test "lite-network: network rm gives back its spare attachments" {
+	export WHALEBOX_LITE_NETWORK_SPARES=1
+	lite network create --subnet 10.68.0.0/24 sparenet
+	[ "$status" -eq 0 ]
+	lite run --rm --network sparenet busybox true
+	[ "$status" -eq 0 ]
+	wait_spares sparenet 1
+	[ "$(find "$LITE_STATE/cni/networks/sparenet" -name '10.68.*' | wc -l)" -eq 1 ]
+	[ "$(in_test_netns ip -o link | grep -c veth)" -eq 1 ]
+	lite network rm sparenet
+	[ "$status" -eq 0 ]
+	[ "$(in_test_netns ip -o link | grep -c veth || true)" -eq 0 ]
+	[ "$(spare_mounts)" -eq 0 ]
+	[ ! -e "$LITE_STATE/cni/networks/sparenet" ]
+	[ ! -e "$LITE_STATE/spares/sparenet" ]
+}
+
+@test "lite-network: stale spare attachments (a reboot, a refiller that died) are given back by the next command" {
+	export WHALEBOX_LITE_NETWORK_SPARES=1
+	lite run --rm busybox true
+	wait_spares bridge 1
+	spare=$(ready_spares bridge)
+	# A reboot: the namespace's bind mount is gone (the veth goes with the namespace).
+	umount -l "$spare/netns"
+	lite ps -a
+	[ "$status" -eq 0 ]
+	[ ! -e "$spare" ]
+	[ "$(find "$LITE_STATE/cni/networks/bridge" -name '172.*' | wc -l)" -eq 0 ]
+	[ "$(spare_mounts)" -eq 0 ]
+	# A refiller that died after ADD, before its spare was ready (nobody holds the lock).
+	lite run --rm busybox true
+	wait_spares bridge 1
+	spare=$(ready_spares bridge)
+	mv "$spare" "$spare.new"
+	[ "$(ready_spares bridge | wc -l)" -eq 0 ]
+	lite ps -a
+	[ ! -e "$spare.new" ]
+	[ "$(find "$LITE_STATE/cni/networks/bridge" -name '172.*' | wc -l)" -eq 0 ]
+	[ "$(spare_mounts)" -eq 0 ]
+	wait_leftovers 172.17 "0 0 0 0 "
+}
+
+@test "lite-network: ten parallel runs get ten distinct addresses with spare attachments ready" {
+	export WHALEBOX_LITE_NETWORK_SPARES=3
+	lite run --rm busybox true
+	wait_spares bridge 3
+	local i pids=()
+	for i in $(seq 1 10); do
+		__lite run -d --name spar$i busybox sleep 1000 >"$LITE_DIR/spar$i.out" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in $(seq 1 10); do
+		ctr_ip "spar$i"
+	done >"$LITE_DIR/ips"
+	wait_spares bridge 3
+	spare_ips bridge >>"$LITE_DIR/ips"
+	cat "$LITE_DIR/ips" >&2
+	[ "$(grep -c '^172\.17\.' "$LITE_DIR/ips")" -eq 13 ]
+	[ "$(sort -u "$LITE_DIR/ips" | wc -l)" -eq 13 ]
+}
+
+@test "lite-network: --ip may ask for the address a spare attachment holds" {
+	export WHALEBOX_LITE_NETWORK_SPARES=1
+	lite network create --subnet 10.69.0.0/24 ipnet
+	lite run --rm --network ipnet busybox true
+	wait_spares ipnet 1
+	held=$(spare_ips ipnet)
+	lite run --rm --network ipnet --ip "$held" busybox ip -4 -o addr show eth0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"inet $held/24"* ]]
+	wait_spares ipnet 1
+	[ "$(spare_ips ipnet)" != "$held" ]
+}
+
+@test "lite-network: no spare attachment by default nor with WHALEBOX_LITE_NETWORK_SPARES=0" {
+	unset WHALEBOX_LITE_NETWORK_SPARES
+	lite run --rm busybox true
+	[ "$status" -eq 0 ]
+	export WHALEBOX_LITE_NETWORK_SPARES=0
+	lite run --rm busybox true
+	[ "$status" -eq 0 ]
+	lite run -d --name nosp busybox sleep 1000
+	[ "$status" -eq 0 ]
+	id=$(lite_id nosp)
+	sleep 1
+	[ "$(ready_spares bridge | wc -l)" -eq 0 ]
+	[ "$(spare_mounts)" -eq 0 ]
+	lite rm -f nosp
+	wait_leftovers "$id" "0 0 0 0 "
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lite/network_attach.hpp"
+#include "lite/network_spares.hpp"
 #include "lite/overlay.hpp"
 #include "runtime/runtime.hpp"
 #include "util/error.hpp"
@@ -71,6 +72,14 @@ void remove_in_background(const LiteContext& c, const std::string& id, UniqueFd 
         for (int i = 0; i < 2; ++i)
             if (held[i] >= 0) ::dup3(held[i], 3 + i, O_CLOEXEC);
         ::close_range(5, ~0U, 0);
+        // A new spare for the next run on its network first (network_spares.hpp): its
+        // DEL is in no hurry.
+        try {
+            NetworkRequest req = load_network_request(removing);
+            if (req.mode == "cni") refill_spares(c, req.network);
+        } catch (const std::exception& e) {
+            log::debug("spares after {}: {}", id.substr(0, 12), e.what());
+        }
         finish_removal(c, id, removing);
         _exit(0);
     }

@@ -1,9 +1,10 @@
 // `run --rm` without waiting for the teardown: once the container's exit is recorded, its
 // directory is renamed to ID.removing (ps, names and ports no longer see it) and a
-// detached child, holding the container's lock, deletes the runtime's record of it (a
-// foreground run leaves it: cgroup removal waits on the kernel), gives back its network
-// (CNI DEL) and deletes its files. A child that died half-way (killed, a reboot) leaves
-// an unlocked ID.removing behind: the next command finishes the job
+// detached child, holding the container's lock, makes a spare attachment for the next run
+// on the container's network when spares are on (network_spares.hpp), deletes the
+// runtime's record of it (a foreground run leaves it: cgroup removal waits on the kernel),
+// gives back its network (CNI DEL) and deletes its files. A child that died half-way
+// (killed, a reboot) leaves an unlocked ID.removing behind: the next command finishes the job
 // (finish_interrupted_removals, called wherever stale networks are released).
 #pragma once
 #include <string>

@@ -8,6 +8,7 @@
 #include "lite/container_store.hpp"
 #include "lite/format.hpp"
 #include "lite/network_attach.hpp"
+#include "lite/network_spares.hpp"
 #include "lite/network_cli.hpp"
 #include "lite/network_config.hpp"
 #include "lite/network_masquerade.hpp"
@@ -103,6 +104,7 @@ int cmd_network_rm(const LiteContext& c, const std::vector<std::string>& refs) {
             if (n.name == kDefaultNetwork) throw Error(n.name + " is a pre-defined network and cannot be removed");
             if (!endpoints_on(c, n.name).empty())
                 throw Error("error while removing network: network " + n.name + " id " + n.id + " has active endpoints");
+            UniqueFd spares = release_spares(c, n.name);  // no refiller starts until it is gone
             // The bridge and the network's masquerade rule go with the network (CNI's DEL
             // leaves the bridge; docker removes both too). Port and firewall rules were each
             // container's, gone with it.

@@ -25,6 +25,7 @@
 #include "lite/forward_policy.hpp"
 #include "lite/network_config.hpp"
 #include "lite/network_masquerade.hpp"
+#include "lite/network_spares.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -40,51 +41,8 @@ constexpr const char* kStateFile = "/network-state.json";
 
 std::string cni_dir(const Layout& l) { return l.state_root + "/cni"; }
 
-UniqueFd lock_path(const std::string& path) {
-    fs::mkdir_all(fs::parent_of(path), 0700);
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-    if (!fd) throw_errno("open " + path);
-    while (::flock(fd.get(), LOCK_EX) < 0)
-        if (errno != EINTR) throw_errno("lock " + path);
-    return fd;
-}
-
-json read_state(const std::string& container_dir) {
-    std::string text;
-    if (!fs::try_read_file(container_dir + kStateFile, text)) return nullptr;
-    try {
-        return json::parse(text);
-    } catch (const json::exception&) {
-        return nullptr;
-    }
-}
-
-void write_state(const std::string& container_dir, const json& state) {
-    fs::write_file_atomic(container_dir + kStateFile, state.dump(2) + "\n", 0600, fs::Sync::no_fsync);
-}
-
-// A network namespace that outlives us: unshare one, bind-mount it on path, come back.
-void create_netns(const std::string& path) {
-    fs::mkdir_all(fs::parent_of(path), 0700);
-    ::umount2(path.c_str(), MNT_DETACH);  // a stale one (a crashed start)
-    {
-        UniqueFd f(::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0444));
-        if (!f) throw_errno("create " + path);
-    }
-    UniqueFd home(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
-    if (!home) throw_errno("open /proc/thread-self/ns/net");
-    if (::unshare(CLONE_NEWNET) < 0) throw_errno("unshare network namespace");
-    int rc = ::mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr);
-    int err = errno;
-    if (::setns(home.get(), CLONE_NEWNET) < 0) throw_errno("return to our network namespace");
-    if (rc < 0) throw_errno("bind-mount the network namespace on " + path, err);
-}
-
-void remove_netns(const std::string& path) {
-    if (::umount2(path.c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-        log::warn("unmount {}: {}", path, std::strerror(errno));
-    ::unlink(path.c_str());
-}
+json read_state(const std::string& dir) { return read_network_state(dir); }
+void write_state(const std::string& dir, const json& state) { write_network_state(dir, state); }
 
 std::string strip_prefix(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
 
@@ -151,35 +109,8 @@ void refresh_hosts(const Layout& l, const std::string& network, const std::strin
     }
 }
 
-// The plugins a start needs of a network's conflist: portmap only with ports to publish,
-// firewall only when the FORWARD policy could drop the container's traffic
-// (forward_policy.hpp). Each costs iptables runs at the start and at the end. The bridge's
-// ipMasq is off, also in conflists written before the network's own masquerade rule
-// (network_masquerade.hpp) replaced it. The conflist kept with the ADD result is this one,
-// so DEL undoes exactly what ADD did (an older container's kept one still has ipMasq on,
-// and its DEL removes its per-container chain).
-json plugins_needed(json conflist, bool publishes) {
-    bool firewall = forward_policy_may_drop();
-    json& plugins = conflist["plugins"];
-    for (size_t i = plugins.size(); i-- > 0;) {
-        std::string type = plugins[i].value("type", "");
-        if ((type == "portmap" && !publishes) || (type == "firewall" && !firewall)) plugins.erase(i);
-        if (type == "bridge") plugins[i]["ipMasq"] = false;
-    }
-    return conflist;
-}
-
 CniTarget target_of(const json& state, const json& a, const std::string& id) {
-    return {id, state.value("netns", ""), a.value("ifname", "eth0"), a.value("args", "")};
-}
-
-// DEL after the namespace is gone (a reboot, an unmounted netns): CNI_NETNS empty, as the
-// spec allows, so the plugins still give back what lives outside it (the address).
-CniTarget del_target_of(const json& state, const json& a, const std::string& id) {
-    CniTarget t = target_of(state, a, id);
-    struct statfs st {};
-    if (::statfs(t.netns.c_str(), &st) < 0 || static_cast<unsigned long>(st.f_type) != NSFS_MAGIC) t.netns.clear();
-    return t;
+    return {a.value("cniContainerId", id), state.value("netns", ""), a.value("ifname", "eth0"), a.value("args", "")};
 }
 
 }  // namespace
@@ -281,9 +212,22 @@ PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id)
     if (req.mode != "cni") return pending;
     NetworkStore networks(c.layout);
     NetworkRecord n = networks.resolve(req.network);
-    json conflist = plugins_needed(networks.conflist(n), !req.ports.empty());
     std::string ns = netns_path(c.layout, id);
+    if (!req.ip.empty()) release_spares(c, n.name, req.ip);  // a spare may hold the address asked for
+    std::optional<json> spare;
+    if (req.ip.empty() && req.ports.empty()) spare = claim_spare(c, n.name, id, ns);
+    // run --rm's teardown refills (background_removal.cpp), after the command; others now
+    // (or once their own ADD is done).
+    bool refill = spares_wanted() > 0 && !ContainerStore(c.layout).load(id).auto_remove;
+    if (spare && refill) refill_spares_in_background(c, n.name);
+    if (spare) {
+        write_state(dir, {{"netns", ns}, {"hostname", req.hostname}, {"name", req.name}, {"attachments", json::array({*spare})}});
+        finish_claim(c, n.name, id);
+        refresh_hosts(c.layout, n.name);
+        return pending;
+    }
 
+    json conflist = plugins_needed(networks.conflist(n), !req.ports.empty());
     json attachment = {{"network", n.name}, {"ifname", "eth0"}, {"conflist", conflist}, {"ip", ""}};
     attachment["args"] = req.ip.empty() ? "" : "IgnoreUnknown=1;IP=" + req.ip;
     json state = {{"netns", ns}, {"hostname", req.hostname}, {"name", req.name}};
@@ -340,6 +284,8 @@ PendingNetwork begin_attach_network(const LiteContext& c, const std::string& id)
             fs::write_all(verdict_w.get(), answer);
         } catch (const std::exception&) {
         }
+        verdict_w.reset();
+        if (refill) refill_spares_in_background(c, n.name);
         _exit(answer == "ok" ? 0 : 1);
     }
     pending.job = job;
@@ -375,13 +321,19 @@ void release_network(const LiteContext& c, const std::string& id) noexcept {
 void release_network_at(const LiteContext& c, const std::string& id, const std::string& dir) noexcept {
     try {
         json state = read_state(dir);
+        NetworkRequest req = load_network_request(dir);
+        if (req.mode == "cni") {  // a claim of a spare that did not end (network_spares.hpp)
+            std::string held;
+            if (!state.is_null() && !state.value("attachments", json::array()).empty())
+                held = state["attachments"][0].value("cniContainerId", "");
+            release_unfinished_claim(c, req.network, id, held);
+        }
         if (state.is_null()) return;
         std::vector<std::string> networks;
         for (const auto& a : state.value("attachments", json::array())) {
             networks.push_back(a.value("network", ""));
             try {
-                cni_del_list(a.at("conflist"), del_target_of(state, a, id), a.value("runtimeConfig", json::object()),
-                             a.value("result", json(nullptr)));
+                del_attachment(state, a, id);
             } catch (const std::exception& e) {
                 log::warn("network of {}: {}", id.substr(0, 12), e.what());
             }
@@ -396,6 +348,7 @@ void release_network_at(const LiteContext& c, const std::string& id, const std::
 
 void release_stale_networks(const LiteContext& c) {
     finish_interrupted_removals(c);
+    release_stale_spares(c);
     ContainerStore store(c.layout);
     for (const auto& r : store.list()) {
         if (!fs::exists(store.dir(r.id) + kStateFile) || container_alive(c, r)) continue;
@@ -448,6 +401,7 @@ void connect_network(const LiteContext& c, const ContainerRecord& r, const std::
         auto addr = parse_ipv4(ip);
         if (!addr || !parse_subnet(n.subnet).contains(*addr) || ip == n.gateway)
             throw Error("no configured subnet or ip-range contain the IP address " + ip);
+        release_spares(c, n.name, ip);  // a spare may hold it
     }
     std::string ifname;
     for (int i = 0; ifname.empty(); ++i)

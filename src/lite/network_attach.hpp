@@ -8,6 +8,12 @@
 // (record_exit, rm, rm -f, or the next command finding a container whose monitor died)
 // runs DEL with that very result, then unmounts the namespace. Peers on a user-defined
 // network find each other by name through /etc/hosts, rewritten in place.
+// With spare attachments on (WHALEBOX_LITE_NETWORK_SPARES, off by default) and no --ip
+// and no published port, a start first takes a spare attachment of the network
+// (network_spares.hpp: a fresh namespace whose ADD was done ahead of time by a
+// detached refiller or run --rm's teardown): its namespace is bind-mounted on the
+// container's path and its attachment, with the CNI container id its ADD used (DEL uses
+// it), becomes the container's; no ADD runs on the command's path.
 #pragma once
 #include <optional>
 #include <utility>
