@@ -281,6 +281,7 @@ int main(int argc, char** argv) {
     try {
         wb::log::setup("", wb::log::Format::text, debug);
         if (!action) return report("no command", kExitLiteError);
+        ctx.runtime.root = ctx.layout.state_root;  // the runtime keeps its containers' state there too
         std::cout.flush();
         return action();
     } catch (const ExitError& e) {
