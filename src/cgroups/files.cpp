@@ -165,16 +165,13 @@ void remove_unused_dirs(const std::vector<std::string>& created) {
 
 std::vector<std::string> split(const std::string& s, const std::string& seps) {
     std::vector<std::string> out;
-    std::string cur;
-    for (char c : s) {
-        if (seps.find(c) != std::string::npos) {
-            if (!cur.empty()) out.push_back(std::move(cur));
-            cur.clear();
-        } else {
-            cur += c;
-        }
+    // A token at a time (not a character at a time: mountinfo is read on every command).
+    for (size_t pos = 0; pos < s.size();) {
+        size_t end = s.find_first_of(seps, pos);
+        if (end == std::string::npos) end = s.size();
+        if (end > pos) out.emplace_back(s, pos, end - pos);
+        pos = end + 1;
     }
-    if (!cur.empty()) out.push_back(std::move(cur));
     return out;
 }
 

@@ -47,7 +47,7 @@ void add_exec_command(CLI::App& app, Globals& g) {
             o->opts.process = runtime::load_exec_process(o->process_file);
         } else {
             o->flags.args.assign(o->args.begin() + 1, o->args.end());
-            o->opts.process = runtime::build_exec_process(g.runtime, o->opts.id, o->flags);
+            o->opts.process = runtime::build_exec_process(g.runtime, o->opts.id, o->flags, &o->opts.spec);
         }
         g.exit_code = runtime::exec(g.runtime, o->opts);
     });

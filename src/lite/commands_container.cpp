@@ -206,7 +206,7 @@ int cmd_exec(const LiteContext& c, const ExecRequest& req) {
     runtime::ExecOptions eo;
     eo.id = r.id;
     eo.detach = req.detach;
-    eo.process = runtime::build_exec_process(c.runtime, r.id, flags);
+    eo.process = runtime::build_exec_process(c.runtime, r.id, flags, &eo.spec);
     std::optional<ForegroundConsole> console;
     if (req.tty && !req.detach) {
         console.emplace(req.interactive);

@@ -152,9 +152,11 @@ std::map<std::string, std::string> parse_sub_cgroups(const std::vector<std::stri
     return paths;
 }
 
-oci::Process build_exec_process(const Context& ctx, const std::string& id, const ExecFlags& f) {
-    state::Store store(ctx.root);
-    state::State s = load_container(store, id).state;
+oci::Process build_exec_process(const Context& ctx, const std::string& id, const ExecFlags& f,
+                                std::optional<oci::Spec>* spec_out) {
+    // The record alone: exec() checks the status, with the cgroup (paused or not).
+    state::validate_id(id);
+    state::State s = state::Store(ctx.root).load(id);
     oci::Spec spec = oci::parse_spec(fs::read_file(s.config_path));
     oci::Process p = spec.process.value_or(oci::Process{});
     if (f.args.empty()) throw Error("exec: no command given");
@@ -183,6 +185,7 @@ oci::Process build_exec_process(const Context& ctx, const std::string& id, const
     if (f.no_new_privs) p.no_new_privileges = true;
     if (!f.process_label.empty()) p.selinux_label = f.process_label;
     if (!f.apparmor.empty()) p.apparmor_profile = f.apparmor;
+    if (spec_out) *spec_out = std::move(spec);
     return p;
 }
 
@@ -201,7 +204,9 @@ int exec(const Context& ctx, const ExecOptions& opts) {
     }
     if (opts.process.terminal && opts.console_socket.empty() && opts.detach)
         throw Error("cannot allocate tty if whalebox will detach without setting console socket");
-    oci::Spec spec = oci::parse_spec(fs::read_file(c.state.config_path));
+    std::optional<oci::Spec> read;
+    if (!opts.spec) read = oci::parse_spec(fs::read_file(c.state.config_path));
+    const oci::Spec& spec = opts.spec ? *opts.spec : *read;
     UniqueFd trampoline = protect_runtime_binary(store, opts, spec);
     UniqueFd console, console_receiver, console_master;
     if (!opts.console_socket.empty()) {

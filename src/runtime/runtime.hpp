@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <sys/types.h>
 
 #include <string>
@@ -92,6 +93,9 @@ struct ExecOptions {
     // binary when it does not suffice (linux/exec_trampoline.hpp). The CLI sets it; the
     // in-process caller (whalebox-lite) cannot re-exec.
     bool protect_runtime_binary = false;
+    // The container's config.json as build_exec_process parsed it; exec reads it itself
+    // when there is none (exec --process).
+    std::optional<oci::Spec> spec;
 };
 
 // Parses exec's --cgroup values as runc: "PATH" (alone), or "CTRL[,CTRL]:PATH" each.
@@ -111,7 +115,10 @@ struct ExecFlags {
     std::string process_label;
     std::string apparmor;
 };
-oci::Process build_exec_process(const Context& ctx, const std::string& id, const ExecFlags& flags);
+// With spec, the container's parsed config is handed on there (for ExecOptions::spec, so
+// that exec does not read and parse it a second time).
+oci::Process build_exec_process(const Context& ctx, const std::string& id, const ExecFlags& flags,
+                                std::optional<oci::Spec>* spec = nullptr);
 // Reads a process.json for `exec --process`.
 oci::Process load_exec_process(const std::string& path);
 

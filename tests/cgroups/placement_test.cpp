@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "cgroups/files.hpp"
 #include "cgroups/internal.hpp"
 #include "cgroups/manager.hpp"
 #include "fake_cgroupfs.hpp"
@@ -127,4 +128,21 @@ TEST(CgroupDetect, ModeOfDirectories) {
     } else if (wb::fs::exists("/sys/fs/cgroup/unified/cgroup.controllers")) {
         EXPECT_EQ(detect_mode("/sys/fs/cgroup"), Mode::hybrid);
     }
+}
+
+TEST(CgroupFiles, SplitKeepsTheTokensBetweenAnyOfTheSeparators) {
+    using V = std::vector<std::string>;
+    EXPECT_EQ(split("", " "), V{});
+    EXPECT_EQ(split("   ", " "), V{});
+    EXPECT_EQ(split("a", " "), V{"a"});
+    EXPECT_EQ(split("  a b\t\tc ", " \t"), (V{"a", "b", "c"}));
+    EXPECT_EQ(split("8:0 rbps=1\n8:16 wbps=2\n", "\n"), (V{"8:0 rbps=1", "8:16 wbps=2"}));
+    EXPECT_EQ(split("/a//b/", "/"), (V{"a", "b"}));
+}
+
+TEST(CgroupFiles, CleanPath) {
+    EXPECT_EQ(clean_path("/foo/../bar//baz/."), "/bar/baz");
+    EXPECT_EQ(clean_path("a/../../b"), "../b");
+    EXPECT_EQ(clean_path("/.."), "/");
+    EXPECT_EQ(clean_path(""), ".");
 }
