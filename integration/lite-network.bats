@@ -19,6 +19,24 @@ ctr_ip() {
 	__lite exec "$1" ip -4 -o addr show eth0 | awk '{ print $4 }' | cut -d/ -f1
 }
 
+# Starts containers $1 1..10 at once (run -d); fails, showing its output, when one run does.
+ten_parallel_runs() {
+	local i pids=() failed=0
+	for i in $(seq 1 10); do
+		__lite run -d --name "$1$i" busybox sleep 1000 >"$LITE_DIR/$1$i.out" 2>&1 &
+		pids+=($!)
+	done
+	# Each by its pid: a bare `wait` also waits for bats' own BATS_TEST_TIMEOUT watchdog,
+	# and `wait PID...` returns the last one's status only.
+	for i in $(seq 1 10); do
+		wait "${pids[$((i - 1))]}" && continue
+		failed=1
+		echo "run $1$i failed:" >&2
+		cat "$LITE_DIR/$1$i.out" >&2
+	done
+	[ "$failed" -eq 0 ]
+}
+
 # A TCP server in a container: answers every connection on port $2 with $3.
 serve() {
 	local name=$1 port=$2 text=$3
@@ -193,13 +211,8 @@ host_get() {
 }
 
 @test "lite-network: ten parallel runs get ten distinct addresses" {
-	local i pids=()
-	for i in $(seq 1 10); do
-		__lite run -d --name "par$i" busybox sleep 1000 >"$LITE_DIR/par$i.out" 2>&1 &
-		pids+=($!)
-	done
-	# Only these: a bare `wait` also waits for bats' own BATS_TEST_TIMEOUT watchdog.
-	wait "${pids[@]}"
+	local i
+	ten_parallel_runs par
 	for i in $(seq 1 10); do
 		ctr_ip "par$i"
 	done >"$LITE_DIR/ips"
@@ -523,12 +536,8 @@ spare_mounts() {
 	export WHALEBOX_LITE_NETWORK_SPARES=3
 	lite run --rm busybox true
 	wait_spares bridge 3
-	local i pids=()
-	for i in $(seq 1 10); do
-		__lite run -d --name spar$i busybox sleep 1000 >"$LITE_DIR/spar$i.out" 2>&1 &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
+	local i
+	ten_parallel_runs spar
 	for i in $(seq 1 10); do
 		ctr_ip "spar$i"
 	done >"$LITE_DIR/ips"

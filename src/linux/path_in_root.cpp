@@ -11,7 +11,6 @@
 #include "util/error.hpp"
 
 namespace wb::linux {
-namespace {
 
 int openat2_in_root(int root_fd, const std::string& rel, int flags) {
     struct open_how how {};
@@ -22,8 +21,6 @@ int openat2_in_root(int root_fd, const std::string& rel, int flags) {
         if (fd >= 0 || errno != EAGAIN) return fd;
     }
 }
-
-}  // namespace
 
 std::vector<std::string> split_path(const std::string& path) {
     std::vector<std::string> parts;

@@ -10,6 +10,13 @@ namespace wb::linux {
 
 enum class Create { nothing, directory, file };
 
+// openat2(root_fd, rel, flags | O_CLOEXEC) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
+// ("" is "."). Retried while it fails with EAGAIN: a ".." on the way (in the path or a
+// symlink such as busybox's bin/sleep -> ../bin/busybox) meets a mount or rename made
+// meanwhile anywhere on the machine, and openat2(2) leaves the retry to the caller.
+// Returns the fd, or -1 with errno set.
+int openat2_in_root(int root_fd, const std::string& rel, int flags);
+
 // Opens `path` (relative to the root, leading '/' allowed) inside root_fd as O_PATH,
 // creating missing directories on the way and, with Create::file, an empty file at the end.
 // Throws wb::Error naming the path; never resolves outside root_fd.

@@ -1,9 +1,7 @@
 #include "lite/bundle.hpp"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +10,7 @@
 #include <cstdlib>
 
 #include "lite/common.hpp"
+#include "linux/path_in_root.hpp"
 #include "oci/default_spec.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -57,12 +56,8 @@ std::vector<std::vector<std::string>> colon_lines(const std::string& text) {
 std::string read_in_root(const std::string& rootfs, const std::string& rel) {
     UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw_errno("open " + rootfs);
-    struct open_how how {};
-    how.flags = O_RDONLY | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    int fd = static_cast<int>(::syscall(SYS_openat2, root.get(), rel.c_str(), &how, sizeof how));
-    if (fd < 0) return "";
-    UniqueFd f(fd);
+    UniqueFd f(linux::openat2_in_root(root.get(), rel, O_RDONLY));
+    if (!f) return "";
     std::string out;
     char buf[8192];
     ssize_t n;
@@ -74,12 +69,8 @@ std::string read_in_root(const std::string& rootfs, const std::string& rel) {
 int probe_executable(const std::string& rootfs, const std::string& path) {
     UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) return errno;
-    struct open_how how {};
-    how.flags = O_PATH | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    int fd = static_cast<int>(::syscall(SYS_openat2, root.get(), path.c_str(), &how, sizeof how));
-    if (fd < 0) return errno;
-    UniqueFd f(fd);
+    UniqueFd f(linux::openat2_in_root(root.get(), path, O_PATH));
+    if (!f) return errno;
     struct stat st {};
     if (::fstat(f.get(), &st) < 0) return errno;
     if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) return EACCES;

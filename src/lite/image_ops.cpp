@@ -1,9 +1,7 @@
 #include "lite/image_ops.hpp"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include "lite/layer_pack.hpp"
 #include "lite/layer_unpack.hpp"
 #include "lite/sha256.hpp"
+#include "linux/path_in_root.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/unique_fd.hpp"
@@ -52,12 +51,9 @@ ImageRecord finish_record(ImageRecord r) {
 UniqueFd open_in(const std::string& root, const std::string& rel) {
     UniqueFd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!dir) throw_errno("open " + root);
-    struct open_how how {};
-    how.flags = O_RDONLY | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    int fd = static_cast<int>(::syscall(SYS_openat2, dir.get(), rel.c_str(), &how, sizeof how));
-    if (fd < 0) throw_errno("open " + rel + " in the archive");
-    return UniqueFd(fd);
+    UniqueFd fd(linux::openat2_in_root(dir.get(), rel, O_RDONLY));
+    if (!fd) throw_errno("open " + rel + " in the archive");
+    return fd;
 }
 
 std::string read_in(const std::string& root, const std::string& rel) {

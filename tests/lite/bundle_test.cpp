@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "../linux/recording_syscalls.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace wb::lite {
 namespace {
@@ -142,6 +148,33 @@ TEST(LiteBundle, UsersFromPasswdAndGroup) {
     EXPECT_EQ(r.gid, 0u);
     EXPECT_THROW(resolve_user_in("nobody", passwd, group), Error);
     EXPECT_THROW(resolve_user_in("www:nogroup", passwd, group), Error);
+}
+
+// busybox's bin/sleep -> ../bin/busybox: openat2 (RESOLVE_IN_ROOT) says EAGAIN when a mount
+// or rename anywhere on the machine meets that "..", as ten parallel runs' mounts do. The
+// lookup is retried, not taken for "executable file not found".
+TEST(LiteBundle, ExecutableLookupRetriesWhatOpenat2AsksToRetry) {
+    char tmpl[] = "/tmp/whalebox-bundle-test.XXXXXX";
+    ASSERT_TRUE(::mkdtemp(tmpl));
+    const std::string root = tmpl;
+    fs::mkdir_all(root + "/bin", 0755);
+    fs::write_file_atomic(root + "/bin/busybox", "", 0755, fs::Sync::no_fsync);
+    ASSERT_EQ(::symlink("../bin/busybox", (root + "/bin/sleep").c_str()), 0);
+    fs::mkdir_all(root + "/etc", 0755);
+    fs::write_file_atomic(root + "/etc/passwd", "www:x:33:44::/var/www:/bin/false\n", 0644, fs::Sync::no_fsync);
+    {
+        testing::RecordingSyscalls rec;
+        rec.pass_through("openat2");
+        rec.fail("openat2", EAGAIN, "", 3);
+        linux::ScopedSyscalls scoped(rec);
+        EXPECT_NO_THROW(check_executable(root, "sleep", {"PATH=/bin"}));
+        EXPECT_EQ(std::count_if(rec.calls.begin(), rec.calls.end(),
+                                [](const std::string& c) { return c.starts_with("openat2("); }),
+                  4);
+        rec.fail("openat2", EAGAIN, "etc/passwd", 2);
+        EXPECT_EQ(resolve_user("www", root).gid, 44u);
+    }
+    std::filesystem::remove_all(root);
 }
 
 }  // namespace
