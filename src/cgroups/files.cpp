@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <string_view>
 #include <thread>
 
 #include "util/error.hpp"
@@ -175,7 +176,27 @@ std::vector<std::string> split(const std::string& s, const std::string& seps) {
     return out;
 }
 
+namespace {
+
+// Already what clean_path makes of it: "/", or no empty, "." or ".." part and no trailing
+// slash (most paths, and clean_path runs on every path of every command: no copies then).
+bool is_clean(std::string_view p) {
+    if (p == "/") return true;
+    if (p.empty() || p.back() == '/') return false;
+    for (size_t pos = p[0] == '/' ? 1 : 0; pos <= p.size();) {
+        size_t end = p.find('/', pos);
+        if (end == std::string_view::npos) end = p.size();
+        std::string_view part = p.substr(pos, end - pos);
+        if (part.empty() || part == "." || part == "..") return false;
+        pos = end + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::string clean_path(const std::string& path) {
+    if (is_clean(path)) return path;
     bool abs = !path.empty() && path[0] == '/';
     std::vector<std::string> parts;
     for (auto& p : split(path, "/")) {

@@ -145,4 +145,14 @@ TEST(CgroupFiles, CleanPath) {
     EXPECT_EQ(clean_path("a/../../b"), "../b");
     EXPECT_EQ(clean_path("/.."), "/");
     EXPECT_EQ(clean_path(""), ".");
+    // Paths already clean come back as they are; the rest go the long way.
+    EXPECT_EQ(clean_path("/"), "/");
+    EXPECT_EQ(clean_path("/sys/fs/cgroup/cpu,cpuacct/c1"), "/sys/fs/cgroup/cpu,cpuacct/c1");
+    EXPECT_EQ(clean_path("a/b"), "a/b");
+    EXPECT_EQ(clean_path("/a/b/"), "/a/b");
+    EXPECT_EQ(clean_path("//a"), "/a");
+    EXPECT_EQ(clean_path("."), ".");
+    EXPECT_EQ(clean_path("./a"), "a");
+    EXPECT_EQ(clean_path("a/.."), ".");
+    EXPECT_EQ(clean_path("/a/..b/.c"), "/a/..b/.c");
 }
