@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string_view>
 
@@ -148,5 +149,8 @@ int main(int argc, char** argv) {
         report_error(e.what());
         return globals.failure_exit_code;
     }
-    return globals.exit_code;
+    // Without unwinding main: the command line's objects (every command's options) are not
+    // freed one by one at the end. After a fork their heap pages are shared
+    // copy-on-write, and each free would fault and copy a page for nothing.
+    std::exit(globals.exit_code);
 }

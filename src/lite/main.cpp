@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 
@@ -283,7 +284,11 @@ int main(int argc, char** argv) {
         if (!action) return report("no command", kExitLiteError);
         ctx.runtime.root = ctx.layout.state_root;  // the runtime keeps its containers' state there too
         std::cout.flush();
-        return action();
+        const int status = action();
+        // Without unwinding main: the command line's objects are not freed one by one at
+        // the end. run --rm's remover shares our heap pages copy-on-write, and each free
+        // would fault and copy a page for nothing.
+        std::exit(status);
     } catch (const ExitError& e) {
         // 126/127 (cannot run, not found) pass through; a 125 is our own failure.
         return report(e.what(), e.exit_code() == kExitLiteError ? failure_code : e.exit_code());
