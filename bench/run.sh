@@ -17,7 +17,11 @@
 # The cgroup v2 figures need the VM: bench/vm.sh runs this script there.
 # Run as root from anywhere, after building whalebox (build/whalebox, or WHALEBOX=...).
 # Not part of CI. crun refuses this project's hybrid cgroup hosts, so it runs inside
-# `unshare -m` with the cgroup2 mount at /sys/fs/cgroup/unified unmounted there.
+# `unshare -m` with the cgroup2 mount at /sys/fs/cgroup/unified unmounted there. The timed
+# `run` and `exec` loops of all three runtimes run together in one such namespace,
+# interleaved run by run (each round in a rotating order), so a change in the machine's
+# speed while the bench runs touches the three alike; the peak RSS and the parallel rate
+# are taken one runtime after the other.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_N:-50}
@@ -33,34 +37,31 @@ rt_cmd() {
 	esac
 }
 
-# timed_loop OUT COMMAND...: N timed runs (bash's $EPOCHREALTIME around each, no fork
-# around the measurement); appends microseconds to OUT, counts failures in $fails.
-timed_loop() {
-	local out=$1 i t0 t1
+# timed_one OUT COMMAND...: one timed run (bash's $EPOCHREALTIME around it, no fork around
+# the measurement); appends microseconds to OUT, counts a failure in $fails.
+timed_one() {
+	local out=$1 t0 t1
 	shift
-	: >"$out"
-	for ((i = 0; i < N; i++)); do
-		t0=${EPOCHREALTIME/./}
-		if "$@" </dev/null >/dev/null 2>"$work/err"; then
-			t1=${EPOCHREALTIME/./}
-			echo $((t1 - t0)) >>"$out"
-		else
-			fails=$((fails + 1))
-			echo "bench: $* failed: $(cat "$work/err")" >&2
-		fi
-	done
+	t0=${EPOCHREALTIME/./}
+	if "$@" </dev/null >/dev/null 2>"$work/err"; then
+		t1=${EPOCHREALTIME/./}
+		echo $((t1 - t0)) >>"$out"
+	else
+		fails=$((fails + 1))
+		echo "bench: $* failed: $(cat "$work/err")" >&2
+	fi
 }
 
-# bench_loop RUNTIME: every figure of one runtime. Writes $work/RUNTIME.wall, .exec
-# (microseconds), .rss (KB), .par (microseconds for the whole parallel batch) and .fails.
+# bench_loop RUNTIME: the figures of one runtime taken alone: .rss (KB), .par (microseconds
+# for the whole parallel batch) and .fails.
 bench_loop() {
 	local rt=$1 i t0 t1 CMD
 	fails=0
 	rt_cmd "$rt"
 	"${CMD[@]}" run -b "$work/bundle" "warm-$$" </dev/null >/dev/null 2>&1 || true # warm-up
 	: >"$work/$rt.rss"
-	: >"$work/$rt.wall"
-	: >"$work/$rt.exec"
+	# (.wall and .exec come from interleaved_loops; none with BENCH_ONLY=size.)
+	touch "$work/$rt.wall" "$work/$rt.exec"
 	echo 0 >"$work/$rt.par"
 	for ((i = 0; i < 10; i++)); do
 		/usr/bin/time -f '%M' -o "$work/time.out" "${CMD[@]}" run -b "$work/bundle" "bench-$$" </dev/null >/dev/null 2>&1 &&
@@ -70,13 +71,6 @@ bench_loop() {
 		echo "$fails" >"$work/$rt.fails"
 		return
 	fi
-	timed_loop "$work/$rt.wall" "${CMD[@]}" run -b "$work/bundle" "bench-$$"
-	# exec: into one running container (sleep), after one warm-up exec.
-	"${CMD[@]}" run -d -b "$work/bundle-sleep" "exec-$$" </dev/null >/dev/null 2>"$work/err" ||
-		echo "bench: $rt run -d failed: $(cat "$work/err")" >&2
-	"${CMD[@]}" exec "exec-$$" true </dev/null >/dev/null 2>&1 || true
-	timed_loop "$work/$rt.exec" "${CMD[@]}" exec "exec-$$" true
-	"${CMD[@]}" delete -f "exec-$$" >/dev/null 2>&1 || true
 	# PAR_N runs, PAR at a time, each with its own id (xargs gives each stdin /dev/null).
 	t0=${EPOCHREALTIME/./}
 	seq "$PAR_N" | xargs -P "$PAR" -I{} "${CMD[@]}" run -b "$work/bundle" "par-$$-{}" >/dev/null 2>"$work/par.err" ||
@@ -86,11 +80,54 @@ bench_loop() {
 	echo "$fails" >"$work/$rt.fails"
 }
 
-# Inside the private mount namespace made for crun (see below).
+# The timed `run` and `exec` loops of all three runtimes, interleaved: round i times each
+# once, starting with runtime i mod 3. Writes RUNTIME.wall, .exec and .timed-fails.
+interleaved_loops() {
+	local rts=(whalebox runc crun) i k rt what CMD fails
+	declare -A failed
+	for rt in "${rts[@]}"; do
+		: >"$work/$rt.wall"
+		: >"$work/$rt.exec"
+		failed[$rt]=0
+		rt_cmd "$rt"
+		"${CMD[@]}" run -b "$work/bundle" "warm-$$" </dev/null >/dev/null 2>&1 || true # warm-up
+		# exec: into one running container (sleep) each, after one warm-up exec.
+		"${CMD[@]}" run -d -b "$work/bundle-sleep" "exec-$$" </dev/null >/dev/null 2>"$work/err" ||
+			echo "bench: $rt run -d failed: $(cat "$work/err")" >&2
+		"${CMD[@]}" exec "exec-$$" true </dev/null >/dev/null 2>&1 || true
+	done
+	for what in run exec; do
+		for ((i = 0; i < N; i++)); do
+			for ((k = 0; k < 3; k++)); do
+				rt=${rts[$(((i + k) % 3))]}
+				rt_cmd "$rt"
+				fails=0
+				if [ "$what" = run ]; then
+					timed_one "$work/$rt.wall" "${CMD[@]}" run -b "$work/bundle" "bench-$$"
+				else
+					timed_one "$work/$rt.exec" "${CMD[@]}" exec "exec-$$" true
+				fi
+				failed[$rt]=$((failed[$rt] + fails))
+			done
+		done
+	done
+	for rt in "${rts[@]}"; do
+		rt_cmd "$rt"
+		"${CMD[@]}" delete -f "exec-$$" >/dev/null 2>&1 || true
+		echo "${failed[$rt]}" >"$work/$rt.timed-fails"
+	done
+}
+
+# Inside the private mount namespace made for crun (see below): crun's own figures, or
+# (BENCH_INNER=interleaved) the timed loops of all three.
 if [ -n "${BENCH_INNER:-}" ]; then
 	work=$BENCH_WORK
 	umount /sys/fs/cgroup/unified 2>/dev/null || true
-	bench_loop "$BENCH_INNER"
+	if [ "$BENCH_INNER" = interleaved ]; then
+		interleaved_loops
+	else
+		bench_loop "$BENCH_INNER"
+	fi
 	exit 0
 fi
 
@@ -129,6 +166,9 @@ jq '.process.args = ["sleep", "3600"]' "$work/bundle/config.json" >"$work/bundle
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 declare -A WALL EXEC RSS PAR SIZE FAILS
+if [ "${BENCH_ONLY:-}" != size ]; then
+	unshare -m env BENCH_INNER=interleaved BENCH_WORK="$work" BENCH_N="$N" WHALEBOX="$WHALEBOX" bash "$0"
+fi
 for rt in whalebox runc crun; do
 	if [ "$rt" = crun ]; then
 		# The hybrid host: crun runs with the unified hierarchy unmounted, in a mount
@@ -142,7 +182,7 @@ for rt in whalebox runc crun; do
 	EXEC[$rt]=$(median <"$work/$rt.exec")
 	RSS[$rt]=$(median <"$work/$rt.rss")
 	PAR[$rt]=$(cat "$work/$rt.par")
-	FAILS[$rt]=$(cat "$work/$rt.fails")
+	FAILS[$rt]=$(($(cat "$work/$rt.fails") + $(cat "$work/$rt.timed-fails" 2>/dev/null || echo 0)))
 	case $rt in
 	whalebox) SIZE[$rt]=$(stat -Lc %s "$WHALEBOX") ;;
 	*) SIZE[$rt]=$(stat -Lc %s "$(command -v "$rt")") ;;
