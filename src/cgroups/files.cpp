@@ -164,19 +164,20 @@ void remove_unused_dirs(const std::vector<std::string>& created) {
         if (::access(it->c_str(), F_OK) == 0 && list_subdirs(*it).empty()) remove_cgroup_dir(*it);
 }
 
-std::vector<std::string> split(const std::string& s, const std::string& seps) {
-    std::vector<std::string> out;
-    // A token at a time (not a character at a time: mountinfo is read on every command).
+namespace {
+
+// Calls piece(view) for each non-empty piece of s between separators.
+template <class F>
+void for_each_piece(std::string_view s, std::string_view seps, F&& piece) {
+    // A token at a time (not a character at a time: mountinfo is read on every command),
+    // and with one separator by find (memchr) rather than find_first_of's loop.
     for (size_t pos = 0; pos < s.size();) {
-        size_t end = s.find_first_of(seps, pos);
-        if (end == std::string::npos) end = s.size();
-        if (end > pos) out.emplace_back(s, pos, end - pos);
+        size_t end = seps.size() == 1 ? s.find(seps[0], pos) : s.find_first_of(seps, pos);
+        if (end == std::string_view::npos) end = s.size();
+        if (end > pos) piece(s.substr(pos, end - pos));
         pos = end + 1;
     }
-    return out;
 }
-
-namespace {
 
 // Already what clean_path makes of it: "/", or no empty, "." or ".." part and no trailing
 // slash (most paths, and clean_path runs on every path of every command: no copies then).
@@ -194,6 +195,18 @@ bool is_clean(std::string_view p) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> split_views(std::string_view s, std::string_view seps) {
+    std::vector<std::string_view> out;
+    for_each_piece(s, seps, [&](std::string_view v) { out.push_back(v); });
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s, const std::string& seps) {
+    std::vector<std::string> out;
+    for_each_piece(s, seps, [&](std::string_view v) { out.emplace_back(v); });
+    return out;
+}
 
 std::string clean_path(const std::string& path) {
     if (is_clean(path)) return path;

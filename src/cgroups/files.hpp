@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,5 +63,7 @@ std::string clean_path(const std::string& path);
 std::string parent_path(const std::string& path);
 // Splits on any of the separator characters, dropping empty pieces.
 std::vector<std::string> split(const std::string& s, const std::string& seps);
+// The same as views into s (which must outlive them): no copy of each piece.
+std::vector<std::string_view> split_views(std::string_view s, std::string_view seps);
 
 }  // namespace wb::cgroups

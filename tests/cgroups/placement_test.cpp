@@ -138,6 +138,9 @@ TEST(CgroupFiles, SplitKeepsTheTokensBetweenAnyOfTheSeparators) {
     EXPECT_EQ(split("  a b\t\tc ", " \t"), (V{"a", "b", "c"}));
     EXPECT_EQ(split("8:0 rbps=1\n8:16 wbps=2\n", "\n"), (V{"8:0 rbps=1", "8:16 wbps=2"}));
     EXPECT_EQ(split("/a//b/", "/"), (V{"a", "b"}));
+    const std::string line = "36 25 0:31 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct";
+    EXPECT_EQ(split_views(line, " ").size(), 10u);
+    EXPECT_EQ(split_views(split_views(line, " ")[9], ","), (std::vector<std::string_view>{"rw", "cpu", "cpuacct"}));
 }
 
 TEST(CgroupFiles, CleanPath) {

@@ -8,11 +8,10 @@
 
 namespace wb::cgroups::v1 {
 
-static const std::set<std::string>& known_controllers() {
-    static const std::set<std::string> k = {"cpu",     "cpuacct", "cpuset",  "memory",
-                                            "devices", "freezer", "net_cls", "net_prio",
-                                            "blkio",   "perf_event", "hugetlb", "pids",
-                                            "rdma",    "misc"};
+static const std::set<std::string, std::less<>>& known_controllers() {
+    static const std::set<std::string, std::less<>> k = {
+        "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "net_cls",
+        "net_prio", "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc"};
     return k;
 }
 
@@ -44,33 +43,21 @@ std::map<std::string, Mount> find_mounts(const Options& options) {
     std::string base = clean_path(options.mountpoint);
     std::string text;
     if (fs::try_read_file(options.proc_self_mountinfo, text)) {
-        // Views into the text, a line at a time; only cgroup v1 lines are taken apart (the
-        // file is read on every command, and most of its lines are other mounts).
-        std::vector<std::string_view> f;
-        const std::string_view all = text;
-        for (size_t pos = 0; pos < all.size();) {
-            size_t eol = all.find('\n', pos);
-            if (eol == std::string_view::npos) eol = all.size();
-            const std::string_view line = all.substr(pos, eol - pos);
-            pos = eol + 1;
+        // Views into the text; only cgroup v1 lines are taken apart (the file is read on
+        // every command, and most of its lines are other mounts).
+        for (std::string_view line : split_views(text, "\n")) {
             // The fstype follows the " - " separator; fields never hold a raw space.
             if (line.find(" - cgroup ") == std::string_view::npos) continue;
-            f.clear();
-            for (size_t p = 0; p < line.size();) {
-                size_t end = line.find(' ', p);
-                if (end == std::string_view::npos) end = line.size();
-                if (end > p) f.push_back(line.substr(p, end - p));
-                p = end + 1;
-            }
+            const auto f = split_views(line, " ");
             size_t dash = 0;
             while (dash < f.size() && f[dash] != "-") ++dash;
             if (dash < 5 || dash + 3 >= f.size()) continue;
             if (f[dash + 1] != "cgroup") continue;
             std::string mp = unescape(f[4]);
             if (mp.compare(0, base.size() + 1, base + "/") != 0) continue;
-            for (const auto& opt : split(std::string(f[dash + 3]), ",")) {
-                if (known_controllers().count(opt) || opt.compare(0, 5, "name=") == 0)
-                    out.emplace(opt, Mount{mp, unescape(f[3])});
+            for (std::string_view opt : split_views(f[dash + 3], ",")) {
+                if (known_controllers().count(opt) || opt.starts_with("name="))
+                    out.emplace(std::string(opt), Mount{mp, unescape(f[3])});
             }
         }
     }
