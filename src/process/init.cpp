@@ -93,8 +93,10 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     // Until execve resets it: the container may not open our /proc/PID/exe (or mem, fds)
     // without CAP_SYS_PTRACE (CVE-2019-5736; the sealed binary copy covers the rest).
     if (!cfg.dumpable_until_go) linux::sys().prctl(PR_SET_DUMPABLE, 0);
-    sync.expect(SyncType::go);
-    if (cfg.dumpable_until_go) linux::sys().prctl(PR_SET_DUMPABLE, 0);
+    if (!cfg.setup_before_go) {
+        sync.expect(SyncType::go);
+        if (cfg.dumpable_until_go) linux::sys().prctl(PR_SET_DUMPABLE, 0);
+    }
     // Now in our cgroups: a new cgroup namespace has them as its root.
     if (cfg.unshare_cgroupns && linux::sys().unshare(CLONE_NEWCGROUP) < 0) throw_errno("unshare cgroup namespace");
 
@@ -143,6 +145,8 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
     if (proc.terminal) console_fd = linux::setup_console(cfg.console_socket, proc.console_size);
     else if (linux::sys().setsid() < 0) throw_errno("setsid");
     linux::finalize_rootfs(spec, cfg.rootfs.in_user_namespace, cfg.rootfs.mount_namespace);
+    // In our cgroups (and under our rlimits) from here on.
+    if (cfg.setup_before_go) sync.expect(SyncType::go);
 
     apply_process_attributes(proc, spec.linux ? &*spec.linux : nullptr);
     if (proc.args.empty()) throw Error("args must not be empty");

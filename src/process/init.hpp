@@ -27,6 +27,13 @@ struct InitConfig {
     // An unprivileged runtime writes our id maps itself: /proc/PID/uid_map is only its to
     // open while we are dumpable, so we turn non-dumpable after `go` (runc does the same).
     bool dumpable_until_go = false;
+    // The init mounts its rootfs while the runtime moves it into its cgroups, and waits
+    // for `go` only before it takes the process's identity: on cgroup v1 the first move
+    // after a quiet spell waits for an RCU grace period (5-13 ms here, docs/performance.md
+    // round 6). Only with no user namespace (the ids are mapped before `go`), no create
+    // hooks (they see the init in its cgroups) and no cgroup namespace to unshare after
+    // the move.
+    bool setup_before_go = false;
     std::vector<oci::Hook> create_container_hooks;
     state::OciState state;  // for the hooks run in the container (pid and status set then)
 };

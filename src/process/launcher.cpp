@@ -10,6 +10,7 @@
 #include "linux/rlimits.hpp"
 #include "linux/rootless.hpp"
 #include "linux/syscalls.hpp"
+#include "process/child_log.hpp"
 #include "process/clone.hpp"
 #include "process/hooks.hpp"
 #include "process/init.hpp"
@@ -70,6 +71,27 @@ std::string death_of(Child& init) {
     return {};  // an exit: the init said why on the channel first, or the error stands
 }
 
+// Throws the init's error report if one is waiting on `sync` (its log records on the way
+// are logged); returns when there is none.
+void rethrow_init_report(const SyncChannel& sync) {
+    for (;;) {
+        struct pollfd p {sync.fd(), POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) return;
+        SyncMessage m;
+        try {
+            m = sync.receive();
+        } catch (const Error&) {
+            return;  // closed with nothing more
+        }
+        if (m.type == SyncType::log) {
+            log_child_record(m);
+            continue;
+        }
+        if (m.type == SyncType::error) throw Error(m.payload);
+        return;
+    }
+}
+
 }  // namespace
 
 uint64_t oom_kill_count(const cgroups::Manager* cgroup) {
@@ -86,10 +108,17 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
     state::OciState state = req.state;
     state.pid = init.pid();
     try {
-        if (plan.new_user) linux::write_id_maps(init.pid(), linux_of(spec));
-        if (req.cgroup && !joined_cgroup) req.cgroup->add_process(init.pid());
-        linux::apply_rlimits(spec.process->rlimits, init.pid());
-        sync.send(SyncType::go);
+        try {
+            if (plan.new_user) linux::write_id_maps(init.pid(), linux_of(spec));
+            if (req.cgroup && !joined_cgroup) req.cgroup->add_process(init.pid());
+            linux::apply_rlimits(spec.process->rlimits, init.pid());
+            sync.send(SyncType::go);
+        } catch (const Error&) {
+            // An init that sets up before `go` (InitConfig::setup_before_go) may have failed
+            // and exited meanwhile, failing the move or the prlimit too: its report says why.
+            rethrow_init_report(sync);
+            throw;
+        }
         ChildRequests requests;
         requests.seccomp_fd = [&](const SyncMessage& m) {
             forward_to_seccomp_agent(spec, m, state, init.pid(), sync);
@@ -156,6 +185,10 @@ Child launch_init(const LaunchRequest& req) {
             flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
             cfg.unshare_cgroupns = true;
         }
+        // No user namespace anywhere (ids mapped before `go`), no create hooks, no cgroup
+        // namespace to unshare once moved: the init sets up while we move it.
+        cfg.setup_before_go = !plan.new_user && !cfg.rootfs.in_user_namespace && !cfg.create_hooks &&
+                              !cfg.unshare_cgroupns;
         cloned = clone_child(flags, cgroup_fd);
         if (cloned.in_child) {
             parent_sync.close();

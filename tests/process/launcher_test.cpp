@@ -29,8 +29,10 @@ public:
     explicit FakeCgroup(std::vector<std::string>& events, const SyncChannel& init_end)
         : events_(events), init_end_(init_end) {}
     uint64_t ooms = 0;
+    std::string fail_with;  // add_process throws this when set
 
     void add_process(pid_t pid) override {
+        if (!fail_with.empty()) throw Error(fail_with, ESRCH);
         events_.push_back("add_process(" + std::to_string(pid) + ")" + (readable(init_end_) ? " after go" : ""));
     }
     uint64_t oom_kill_count() const override { return ooms; }
@@ -133,6 +135,26 @@ TEST_F(SetUpInit, TheInitsErrorKillsAndReapsIt) {
     ASSERT_EQ(rec.calls.size(), 2u);
     EXPECT_EQ(rec.calls[0], "pidfd_send_signal(fd, 9)");
     EXPECT_EQ(rec.calls[1], "waitpid(4242, 0x0)");
+}
+
+// An init that sets up before `go` (InitConfig::setup_before_go) can fail and exit while
+// it is moved: the move then fails too, and the init's own report is the error.
+TEST_F(SetUpInit, AMoveThatFailsAfterTheInitReportedGivesTheInitsReport) {
+    init_end.send(SyncType::log, std::string(1, '\2') + "mounting");
+    init_end.send(SyncType::error, "unable to start container process: mount proc: Permission denied");
+    init_end.close();
+    cgroup.fail_with = "write cgroup.procs \"4242\": No such process";
+    Child init = fake_init();
+    EXPECT_EQ(run_expecting_error(init), "unable to start container process: mount proc: Permission denied");
+    EXPECT_FALSE(init);
+}
+
+TEST_F(SetUpInit, AMoveThatFailsWithoutAReportIsTheError) {
+    cgroup.fail_with = "write cgroup.procs \"4242\": No space left on device";
+    Child init = fake_init();
+    EXPECT_EQ(run_expecting_error(init), "write cgroup.procs \"4242\": No space left on device");
+    EXPECT_FALSE(init);
+    EXPECT_EQ(rec.named("waitpid").size(), 1u);
 }
 
 TEST_F(SetUpInit, AnUnexpectedMessageKillsTheInit) {
