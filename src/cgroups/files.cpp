@@ -139,6 +139,15 @@ int remove_cgroup_dir(const std::string& dir) {
     }
 }
 
+int remove_cgroup_tree(const std::string& dir) {
+    // A container's cgroup has no sub-cgroups as a rule: one rmdir, no listing first (a
+    // `run` removes ten on cgroup v1 hosts before it returns).
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return 0;
+    for (const auto& sub : list_subdirs(dir))
+        if (int err = remove_cgroup_tree(fs::join(dir, sub))) return err;
+    return remove_cgroup_dir(dir);
+}
+
 void make_cgroup_dirs(const std::string& root, const std::string& rel,
                       std::vector<std::string>& created) {
     std::string cur = root;

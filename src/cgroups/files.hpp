@@ -47,6 +47,9 @@ std::vector<std::string> list_files(const std::string& dir);
 // rmdir, retrying on EBUSY for a short while (exiting tasks); ENOENT is success.
 // Returns 0 or errno.
 int remove_cgroup_dir(const std::string& dir);
+// Removes dir and every sub-cgroup below it, deepest first (remove_cgroup_dir each); 0 or
+// the first errno.
+int remove_cgroup_tree(const std::string& dir);
 // Creates each missing component of `dir` below `root` (which must exist); appends the
 // ones it made, top-down, to `created`. Throws wb::Error naming the directory.
 void make_cgroup_dirs(const std::string& root, const std::string& rel,

@@ -120,8 +120,8 @@ public:
         int first = 0;
         std::string failed;
         for (const auto& [dir, mount] : distinct_dirs())
-            if (int err = remove_tree(dir); err && !first) first = err, failed = dir;
-        if (!unified_dir_.empty()) remove_tree(unified_dir_);
+            if (int err = remove_cgroup_tree(dir); err && !first) first = err, failed = dir;
+        if (!unified_dir_.empty()) remove_cgroup_tree(unified_dir_);
         remove_unused_dirs(created_);
         remove_unused_dirs(unified_created_);
         if (first) throw_errno("remove cgroup " + failed, first);
@@ -190,11 +190,6 @@ private:
             out.emplace_back(dir, m == mounts_.end() ? parent_path(dir) : m->second.dir);
         }
         return out;
-    }
-    static int remove_tree(const std::string& dir) {
-        for (const auto& sub : list_subdirs(dir))
-            if (int err = remove_tree(fs::join(dir, sub))) return err;
-        return remove_cgroup_dir(dir);
     }
 
     std::map<std::string, std::string> paths_;

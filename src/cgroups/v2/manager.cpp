@@ -96,7 +96,8 @@ public:
 
     void destroy() override {
         dir_fd_.reset();
-        if (int err = remove_tree(dir_)) throw_errno("remove cgroup " + dir_, err);
+        // With any sub-cgroups the container made in it (a cgroup-namespaced systemd, say).
+        if (int err = remove_cgroup_tree(dir_)) throw_errno("remove cgroup " + dir_, err);
         // Then the parents this manager made, bottom-up; a sibling may still use them.
         remove_unused_dirs(created_);
         created_.clear();
@@ -137,14 +138,6 @@ private:
             }
             cur = fs::join(cur, parts[i]);
         }
-    }
-
-    // The directory and any sub-cgroups the container made in it (a cgroup-namespaced
-    // systemd, say), deepest first.
-    static int remove_tree(const std::string& dir) {
-        for (const auto& sub : list_subdirs(dir))
-            if (int err = remove_tree(fs::join(dir, sub))) return err;
-        return remove_cgroup_dir(dir);
     }
 
     std::string root_, rel_, dir_;
