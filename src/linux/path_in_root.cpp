@@ -50,17 +50,46 @@ std::optional<std::string> symlink_target(int parent_fd, const std::string& name
     return target;
 }
 
+// Makes `name` in parent_fd: a file when `create` says so, else a directory (there
+// already is fine). `path` names the whole target in errors.
+void make_component(int parent_fd, const std::string& name, Create create, const std::string& path) {
+    if (create == Create::file) {
+        UniqueFd f(sys().openat(parent_fd, name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
+        if (!f && errno != EEXIST) throw_errno("create " + path + " in rootfs");
+    } else if (sys().mkdirat(parent_fd, name.c_str(), 0755) < 0 && errno != EEXIST) {
+        throw_errno("mkdir " + path + " in rootfs");
+    }
+}
+
 }  // namespace
 
 UniqueFd open_in_root(int root_fd, const std::string& path, Create create) {
     auto parts = split_path(path);
     std::string rel;
+    for (const auto& part : parts) rel += (rel.empty() ? "" : "/") + part;
+    // Most targets exist: the whole path in one openat2 (RESOLVE_IN_ROOT keeps every
+    // component inside the rootfs, as the walk below does). The walk, a component at a
+    // time, is for what is missing and for the errors it names.
+    if (UniqueFd whole(openat2_in_root(root_fd, rel, O_PATH)); whole) return whole;
+    if (errno == ENOENT && create != Create::nothing && !parts.empty()) {
+        // The usual miss: the last component alone (a mount point the rootfs lacks), made
+        // in its parent as the walk would, when that is there and it is no symlink.
+        const size_t slash = rel.rfind('/');
+        UniqueFd parent_fd(openat2_in_root(root_fd, slash == std::string::npos ? "" : rel.substr(0, slash),
+                                           O_PATH | O_DIRECTORY));
+        if (parent_fd && !symlink_target(parent_fd.get(), parts.back())) {
+            make_component(parent_fd.get(), parts.back(), create, path);
+            if (UniqueFd made(openat2_in_root(root_fd, rel, O_PATH)); made) return made;
+        }
+    }
+    rel.clear();
+    UniqueFd fd;
     int links_followed = 0;
     for (size_t i = 0; i < parts.size(); ++i) {
         std::string parent = rel;
         rel += (rel.empty() ? "" : "/") + parts[i];
         bool last = i + 1 == parts.size();
-        UniqueFd fd(openat2_in_root(root_fd, rel, O_PATH));
+        fd.reset(openat2_in_root(root_fd, rel, O_PATH));
         if (fd) continue;
         if (errno != ENOENT || create == Create::nothing) throw_errno("open " + path + " in rootfs");
         // Create the missing component in its (resolved) parent directory.
@@ -76,25 +105,21 @@ UniqueFd open_in_root(int root_fd, const std::string& path, Create create) {
             next.insert(next.end(), parts.begin() + static_cast<long>(i) + 1, parts.end());
             parts = std::move(next);
             rel.clear();
+            fd.reset();
             i = static_cast<size_t>(-1);
             continue;
         }
-        if (last && create == Create::file) {
-            UniqueFd f(sys().openat(parent_fd.get(), parts[i].c_str(),
-                                O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
-            if (!f && errno != EEXIST) throw_errno("create " + path + " in rootfs");
-        } else if (sys().mkdirat(parent_fd.get(), parts[i].c_str(), 0755) < 0 && errno != EEXIST) {
-            throw_errno("mkdir " + path + " in rootfs");
-        }
+        make_component(parent_fd.get(), parts[i], last ? create : Create::directory, path);
         fd.reset(openat2_in_root(root_fd, rel, O_PATH));
         if (!fd) {
             // Still missing after creating it: a dangling symlink we will not follow.
             throw_errno("open " + path + " in rootfs (dangling symlink?)");
         }
     }
-    UniqueFd out(openat2_in_root(root_fd, rel, O_PATH));
-    if (!out) throw_errno("open " + path + " in rootfs");
-    return out;
+    // The last component's fd (the root's own when a symlink led back to it).
+    if (!fd) fd.reset(openat2_in_root(root_fd, rel, O_PATH));
+    if (!fd) throw_errno("open " + path + " in rootfs");
+    return fd;
 }
 
 }  // namespace wb::linux
