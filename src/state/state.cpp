@@ -196,6 +196,16 @@ static void remove_stale_staging(const std::string& root, const std::string& id)
     for (const auto& name : stale) fs::remove_all(fs::join(root, name));
 }
 
+namespace {
+
+void write_new_file(int dirfd, const std::string& dir, const char* name, std::string_view data) {
+    UniqueFd f(::openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!f) throw_errno("create " + fs::join(dir, name));
+    if (int err = fs::write_all(f.get(), data)) throw_errno("write " + fs::join(dir, name), err);
+}
+
+}  // namespace
+
 Lock Store::create_dir(const State& first) const {
     fs::mkdir_all(root_, 0711);
     const std::string d = dir(first.id);
@@ -208,9 +218,10 @@ Lock Store::create_dir(const State& first) const {
         UniqueFd fd(::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (!fd) throw_errno("open " + staging);
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0) throw_errno("lock " + staging);
-        fs::write_file_atomic(fs::join(staging, "state.json"), to_record_json(first), 0600, fs::Sync::no_fsync);
-        fs::write_file_atomic(fs::join(staging, "cgroup.json"), to_cgroup_record_json(first), 0600,
-                              fs::Sync::no_fsync);
+        // Nobody reads the staging directory before it is renamed into place: its files
+        // need no temporary name and rename each (write_file_atomic's).
+        write_new_file(fd.get(), staging, "state.json", to_record_json(first));
+        write_new_file(fd.get(), staging, "cgroup.json", to_cgroup_record_json(first));
         if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, d.c_str(), RENAME_NOREPLACE) < 0) {
             if (errno == EEXIST || errno == ENOTEMPTY) throw Error("container with id exists: " + first.id, EEXIST);
             throw_errno("rename " + staging + " to " + d);
