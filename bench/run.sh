@@ -21,7 +21,7 @@
 # `run` and `exec` loops of all three runtimes run together in one such namespace,
 # interleaved run by run (each round in a rotating order), so a change in the machine's
 # speed while the bench runs touches the three alike; the peak RSS and the parallel rate
-# are taken one runtime after the other.
+# are taken one runtime after the other, each in such a namespace of its own.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_N:-50}
@@ -118,8 +118,9 @@ interleaved_loops() {
 	done
 }
 
-# Inside the private mount namespace made for crun (see below): crun's own figures, or
-# (BENCH_INNER=interleaved) the timed loops of all three.
+# Inside a private mount namespace without unified/ (see below): one runtime's peak RSS
+# and parallel batch (BENCH_INNER=RUNTIME), or the timed loops of all three
+# (BENCH_INNER=interleaved).
 if [ -n "${BENCH_INNER:-}" ]; then
 	work=$BENCH_WORK
 	umount /sys/fs/cgroup/unified 2>/dev/null || true
@@ -170,14 +171,12 @@ if [ "${BENCH_ONLY:-}" != size ]; then
 	unshare -m env BENCH_INNER=interleaved BENCH_WORK="$work" BENCH_N="$N" WHALEBOX="$WHALEBOX" bash "$0"
 fi
 for rt in whalebox runc crun; do
-	if [ "$rt" = crun ]; then
-		# The hybrid host: crun runs with the unified hierarchy unmounted, in a mount
-		# namespace of its own; the whole loop runs there so the timing is crun's alone.
-		unshare -m env BENCH_INNER=crun BENCH_WORK="$work" BENCH_ONLY="${BENCH_ONLY:-}" BENCH_N="$N" BENCH_PAR_N="$PAR_N" BENCH_PAR="$PAR" \
-			WHALEBOX="$WHALEBOX" bash "$0"
-	else
-		bench_loop "$rt"
-	fi
+	# The hybrid host: crun runs with the unified hierarchy unmounted, in a mount namespace
+	# of its own. Since round 6 every runtime's peak RSS and parallel batch are taken there
+	# too, as the timed loops are, so all three see the same cgroup layout (whalebox and
+	# runc also make a cgroup2 directory when unified/ is mounted).
+	unshare -m env BENCH_INNER="$rt" BENCH_WORK="$work" BENCH_ONLY="${BENCH_ONLY:-}" BENCH_N="$N" BENCH_PAR_N="$PAR_N" BENCH_PAR="$PAR" \
+		WHALEBOX="$WHALEBOX" bash "$0"
 	WALL[$rt]=$(median <"$work/$rt.wall")
 	EXEC[$rt]=$(median <"$work/$rt.exec")
 	RSS[$rt]=$(median <"$work/$rt.rss")
