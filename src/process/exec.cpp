@@ -55,7 +55,9 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         log_through_sync(sync);  // our log fd is closed with the other runtime fds
         linux::sys().prctl(PR_SET_PDEATHSIG, SIGKILL);
         linux::sys().prctl(PR_SET_DUMPABLE, 0);  // until execve: see container_init
-        sync.expect(SyncType::go);  // in the cgroup now
+        // The namespaces, the seccomp filter's compilation and the process group while the
+        // runtime moves us into the cgroup (InitConfig::setup_before_go); `go` before the
+        // console (the devices cgroup rules its open) and the process's attributes.
         const oci::Process& proc = *req.process;
         for (const auto& ns : nss) {
             if (linux::applies_to_children(ns.flag)) continue;
@@ -67,6 +69,7 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
         // A process-group leader inside the container, as with runc (getpgrp() is not 0);
         // with a terminal, setup_console's setsid makes it one (and needs it not to be).
         if (!proc.terminal && ::setpgid(0, 0) < 0) throw_errno("setpgid");
+        sync.expect(SyncType::go);  // in the cgroup now, under the process's rlimits
         if (proc.terminal) linux::setup_console(req.console_socket, proc.console_size, false);
         apply_process_attributes(proc, req.spec->linux ? &*req.spec->linux : nullptr);
         if (proc.args.empty()) throw Error("args must not be empty");
@@ -118,11 +121,16 @@ Child launch_exec(const ExecRequest& req) {
     Child& child = cloned.child;
     child_sync.close();
     // On any failure below, the Child kills and reaps the process.
-    // The child waits for nothing from us: join the cgroup right away (v1), before it can
-    // exec.
-    if (req.cgroup && !cloned.joined_cgroup) req.cgroup->add_process(child.pid());
-    linux::apply_rlimits(req.process->rlimits, child.pid());
-    parent_sync.send(SyncType::go);
+    // The child joins the container's namespaces meanwhile and waits for `go` before it
+    // takes the process's identity: the cgroup (v1) and the rlimits first.
+    try {
+        if (req.cgroup && !cloned.joined_cgroup) req.cgroup->add_process(child.pid());
+        linux::apply_rlimits(req.process->rlimits, child.pid());
+        parent_sync.send(SyncType::go);
+    } catch (const Error&) {
+        rethrow_child_report(parent_sync);
+        throw;
+    }
     ChildRequests requests;
     requests.seccomp_fd = [&](const SyncMessage& m) {
         forward_to_seccomp_agent(*req.spec, m, req.state, child.pid(), parent_sync);

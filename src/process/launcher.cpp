@@ -10,7 +10,6 @@
 #include "linux/rlimits.hpp"
 #include "linux/rootless.hpp"
 #include "linux/syscalls.hpp"
-#include "process/child_log.hpp"
 #include "process/clone.hpp"
 #include "process/hooks.hpp"
 #include "process/init.hpp"
@@ -71,27 +70,6 @@ std::string death_of(Child& init) {
     return {};  // an exit: the init said why on the channel first, or the error stands
 }
 
-// Throws the init's error report if one is waiting on `sync` (its log records on the way
-// are logged); returns when there is none.
-void rethrow_init_report(const SyncChannel& sync) {
-    for (;;) {
-        struct pollfd p {sync.fd(), POLLIN, 0};
-        if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) return;
-        SyncMessage m;
-        try {
-            m = sync.receive();
-        } catch (const Error&) {
-            return;  // closed with nothing more
-        }
-        if (m.type == SyncType::log) {
-            log_child_record(m);
-            continue;
-        }
-        if (m.type == SyncType::error) throw Error(m.payload);
-        return;
-    }
-}
-
 }  // namespace
 
 uint64_t oom_kill_count(const cgroups::Manager* cgroup) {
@@ -116,7 +94,7 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
         } catch (const Error&) {
             // An init that sets up before `go` (InitConfig::setup_before_go) may have failed
             // and exited meanwhile, failing the move or the prlimit too: its report says why.
-            rethrow_init_report(sync);
+            rethrow_child_report(sync);
             throw;
         }
         ChildRequests requests;

@@ -1,5 +1,7 @@
 #include "process/parent_loop.hpp"
 
+#include <poll.h>
+
 #include "process/child_log.hpp"
 #include "util/error.hpp"
 
@@ -35,6 +37,25 @@ void serve_child_messages(const SyncChannel& sync, SetupEnd end, const ChildRequ
         default: break;
         }
         throw Error(unexpected);
+    }
+}
+
+void rethrow_child_report(const SyncChannel& sync) {
+    for (;;) {
+        struct pollfd p {sync.fd(), POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) return;
+        SyncMessage m;
+        try {
+            m = sync.receive();
+        } catch (const Error&) {
+            return;  // closed with nothing more
+        }
+        if (m.type == SyncType::log) {
+            log_child_record(m);
+            continue;
+        }
+        if (m.type == SyncType::error) throw Error(m.payload);
+        return;
     }
 }
 
