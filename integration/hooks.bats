@@ -170,6 +170,26 @@ assert_nothing_left() {
 	[ -z "$(ls -A "$ROOT")" ]
 }
 
+@test "a foreground run's poststop hooks are the config's as created, though config.json changes meanwhile (as runc)" {
+	# A poststart hook takes every hook out of config.json; runc runs the hooks of the
+	# config it created the container with (its state), and so does whalebox's run.
+	local edit=$TEST_DIR/edit.sh
+	cat >"$edit" <<EOF
+#!/bin/bash
+/usr/bin/jq 'del(.hooks)' "$BUNDLE/config.json" >"$BUNDLE/config.json.new" && /bin/mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+EOF
+	chmod +x "$edit"
+	copy_rootfs # runc refuses a symlinked rootfs
+	update_config --arg e "$edit" --argjson pst "$(hook_json poststop)" \
+		'.hooks = {"poststart": [{"path": $e}], "poststop": [$pst]}'
+	set_cmd true
+	wb_run test_busybox
+	[ "$status" -eq 0 ]
+	jq -e '.hooks == null' "$BUNDLE/config.json"
+	jq -e '.id == "test_busybox" and .status == "stopped"' "$OUT/poststop.state"
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
 @test "startContainer: the state says created, with the pid as seen in the container" {
 	all_hooks
 	wb create test_busybox

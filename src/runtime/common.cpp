@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "linux/syscalls.hpp"
 #include "oci/spec.hpp"
@@ -83,7 +84,7 @@ void kill_and_remove_cgroup(cgroups::Manager& cg) {
     cg.destroy();
 }
 
-void destroy_container(const state::Store& store, Loaded& c) {
+void destroy_container(const state::Store& store, Loaded& c, const oci::Hooks* hooks) {
     if (c.cgroup) {
         try {
             kill_and_remove_cgroup(*c.cgroup);
@@ -91,12 +92,16 @@ void destroy_container(const state::Store& store, Loaded& c) {
             log::warn("remove cgroup of {}: {}", c.state.id, e.what());
         }
     }
-    // poststop hooks come from the bundle's config, as read again now.
-    if (!c.state.config_path.empty()) {
+    // poststop hooks come from the bundle's config, as read again now (unless given).
+    if (hooks || !c.state.config_path.empty()) {
         try {
-            oci::Spec spec = oci::parse_spec(fs::read_file(c.state.config_path));
-            if (spec.hooks && !spec.hooks->poststop.empty())
-                process::run_hooks_warn(spec.hooks->poststop, state::oci_state(c.state, state::Status::stopped, 0),
+            std::optional<oci::Spec> spec;
+            if (!hooks) {
+                spec = oci::parse_spec(fs::read_file(c.state.config_path));
+                if (spec->hooks) hooks = &*spec->hooks;
+            }
+            if (hooks && !hooks->poststop.empty())
+                process::run_hooks_warn(hooks->poststop, state::oci_state(c.state, state::Status::stopped, 0),
                                         "poststop");
         } catch (const Error& e) {
             log::warn("poststop hooks of {}: {}", c.state.id, e.what());

@@ -44,7 +44,9 @@ void remove_without_record(const Context& ctx, const state::Store& store, const 
 
 }  // namespace
 
-void remove(const Context& ctx, const std::string& id, bool force) {
+void remove(const Context& ctx, const std::string& id, bool force) { remove_container(ctx, id, force, nullptr); }
+
+void remove_container(const Context& ctx, const std::string& id, bool force, const oci::Hooks* hooks) {
     state::Store store(ctx.root);
     state::validate_id(id);
     if (!store.exists(id)) {
@@ -88,7 +90,7 @@ void remove(const Context& ctx, const std::string& id, bool force) {
         }
         if (!wait_pidfd(pidfd.get(), 10000)) throw Error("container init did not exit after SIGKILL");
     }
-    destroy_container(store, c);
+    destroy_container(store, c, hooks);
 }
 
 }  // namespace wb::runtime

@@ -39,7 +39,9 @@ bool wait_pidfd(int pidfd, int timeout_ms);
 // Opens the exec fifo and releases the init, waits until it has exec'd the user process
 // (throws with the init's message when it failed first), then runs the poststart hooks (a
 // failing one kills the init, destroys the container and throws). Both start and run go through here (start.cpp).
-void start_created(const state::Store& store, const state::State& s);
+// `hooks`: the config's hooks as create read them (run: runc too runs the hooks of the
+// config as created); null: read config.json again (start).
+void start_created(const state::Store& store, const state::State& s, const oci::Hooks* hooks = nullptr);
 
 // Devices every container may use whatever linux.resources.devices says (runc's list).
 void add_default_device_rules(oci::Resources& r);
@@ -48,6 +50,7 @@ struct Created {
     state::State state;
     process::Child init;      // killed when dropped: release() to leave it parked
     UniqueFd console_master;  // with CreateOptions::proxy_tty
+    oci::Hooks hooks;         // the config's, for run's start and delete (none: empty)
 };
 // create() without forgetting the init: run keeps it as its child.
 Created create_container(const Context& ctx, const CreateOptions& opts);
@@ -57,7 +60,11 @@ Created create_container(const Context& ctx, const CreateOptions& opts);
 void kill_and_remove_cgroup(cgroups::Manager& cg);
 
 // Tears down a container whose processes are gone or killed: cgroup, poststop hooks, state.
-void destroy_container(const state::Store& store, Loaded& c);
+// The poststop hooks are `hooks`' when given, else config.json's as read again now.
+void destroy_container(const state::Store& store, Loaded& c, const oci::Hooks* hooks = nullptr);
+
+// remove() (delete), with the hooks create read when the caller has them (run).
+void remove_container(const Context& ctx, const std::string& id, bool force, const oci::Hooks* hooks);
 
 // The first record of a create or restore (status "creating"; create.cpp).
 state::State first_record(const oci::Spec& spec, const std::string& id, const std::string& bundle,

@@ -21,11 +21,11 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach, bool keep) {
     state::Store store(ctx.root);
     try {
         if (opts.before_start) opts.before_start();
-        start_created(store, created.state);
+        start_created(store, created.state, &created.hooks);
     } catch (...) {
         try {
             // (A failing poststart hook has removed it already.)
-            if (store.exists(opts.id)) remove(ctx, opts.id, true);
+            if (store.exists(opts.id)) remove_container(ctx, opts.id, true, &created.hooks);
         } catch (const Error& e) {
             log::warn("cleanup after failed start: {}", e.what());
         }
@@ -36,7 +36,8 @@ int run(const Context& ctx, const CreateOptions& opts, bool detach, bool keep) {
         return 0;
     }
     int status = wait_foreground(created.init, created.console_master.get(), opts.output);
-    if (!keep) remove(ctx, opts.id, true);
+    // The hooks create read (config.json is not parsed a second and third time).
+    if (!keep) remove_container(ctx, opts.id, true, &created.hooks);
     return status;
 }
 

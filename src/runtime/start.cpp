@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "linux/syscalls.hpp"
 #include "oci/spec.hpp"
@@ -61,20 +62,24 @@ void release_init(const state::Store& store, const state::State& s, int pidfd) {
 // A failing poststart hook fails start and leaves no container behind (runtime spec,
 // lifecycle step 9; runc terminates the init and destroys the container, poststop hooks
 // included).
-void run_poststart(const state::Store& store, const state::State& s, int pidfd) {
-    if (s.config_path.empty()) return;
-    std::string text;
-    if (!fs::try_read_file(s.config_path, text)) return;
-    oci::Spec spec = oci::parse_spec(text);
-    if (!spec.hooks || spec.hooks->poststart.empty()) return;
+void run_poststart(const state::Store& store, const state::State& s, int pidfd, const oci::Hooks* hooks) {
+    std::optional<oci::Spec> spec;
+    if (!hooks) {
+        std::string text;
+        if (s.config_path.empty() || !fs::try_read_file(s.config_path, text)) return;
+        spec = oci::parse_spec(text);
+        if (!spec->hooks) return;
+        hooks = &*spec->hooks;
+    }
+    if (hooks->poststart.empty()) return;
     try {
-        process::run_hooks(spec.hooks->poststart, state::oci_state(s, state::Status::running, s.pid), "poststart");
+        process::run_hooks(hooks->poststart, state::oci_state(s, state::Status::running, s.pid), "poststart");
     } catch (const Error&) {
         linux::sys().pidfd_send_signal(pidfd, SIGKILL, nullptr, 0);
         wait_pidfd(pidfd, 10000);
         try {
             Loaded c = load_container(store, s.id);
-            destroy_container(store, c);
+            destroy_container(store, c, hooks);
         } catch (const Error& e) {
             log::warn("remove {} after its failed poststart hook: {}", s.id, e.what());
         }
@@ -84,12 +89,12 @@ void run_poststart(const state::Store& store, const state::State& s, int pidfd) 
 
 }  // namespace
 
-void start_created(const state::Store& store, const state::State& s) {
+void start_created(const state::Store& store, const state::State& s, const oci::Hooks* hooks) {
     // The pidfd first: once the fifo is open the init may exec and exit at any moment.
     UniqueFd pidfd = open_init_pidfd(s);
     if (!pidfd) throw Error("cannot start a container that has stopped");
     release_init(store, s, pidfd.get());
-    run_poststart(store, s, pidfd.get());
+    run_poststart(store, s, pidfd.get(), hooks);
 }
 
 void start(const Context& ctx, const std::string& id) {
