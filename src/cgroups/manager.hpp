@@ -96,6 +96,10 @@ public:
     // made (cgroupsPath "a/b" leaves no "a" behind) when nothing else uses them.
     virtual std::vector<std::string> created_dirs() const { return {}; }
     virtual void set_created_dirs(std::vector<std::string> /*dirs*/) {}
+    // Whether the directories exist once create() has run, before any process joins (the
+    // init may then mount them before it is moved); false for the systemd driver, whose
+    // scope appears when the init joins it.
+    virtual bool dirs_exist_before_join() const { return true; }
 };
 
 // How a manager reaches the host. The defaults are the real host; unit tests point

@@ -164,9 +164,10 @@ Child launch_init(const LaunchRequest& req) {
             cfg.unshare_cgroupns = true;
         }
         // No user namespace anywhere (ids mapped before `go`), no create hooks, no cgroup
-        // namespace to unshare once moved: the init sets up while we move it.
+        // namespace to unshare once moved, and cgroup directories there to mount (not a
+        // systemd scope, which appears with the move): the init sets up while we move it.
         cfg.setup_before_go = !plan.new_user && !cfg.rootfs.in_user_namespace && !cfg.create_hooks &&
-                              !cfg.unshare_cgroupns;
+                              !cfg.unshare_cgroupns && (!req.cgroup || req.cgroup->dirs_exist_before_join());
         cloned = clone_child(flags, cgroup_fd);
         if (cloned.in_child) {
             parent_sync.close();

@@ -159,6 +159,7 @@ TEST_F(SystemdDriver, StartsTheScopeWithTheInitAndItsLimitsThenWritesTheFiles) {
     EXPECT_EQ(m->path(), "/system.slice/whalebox-c1.scope");
     m->create();
     EXPECT_EQ(m->clone_into_fd(), -1);  // no cgroup before the unit exists: add_process joins
+    EXPECT_FALSE(m->dirs_exist_before_join());  // so the init waits for the move to mount it
     wb::oci::Resources r;
     r.memory = wb::oci::Memory{};
     r.memory->limit = 1 << 20;

@@ -42,6 +42,9 @@ public:
         if (!state.empty() && state != "inactive") throw exists_error(state);
     }
 
+    // The scope (and its directory) is made by add_process's StartTransientUnit.
+    bool dirs_exist_before_join() const override { return false; }
+
     void add_process(pid_t pid) override {
         if (started_) return v2_->add_process(pid);
         std::vector<Property> props = systemd::scope_properties(unit_, slice_, pid);
