@@ -29,10 +29,11 @@ struct InitConfig {
     bool dumpable_until_go = false;
     // The init mounts its rootfs while the runtime moves it into its cgroups, and waits
     // for `go` only before it takes the process's identity: on cgroup v1 the first move
-    // after a quiet spell waits for an RCU grace period (5-13 ms here, docs/performance.md
+    // after a quiet spell waits for an RCU grace period (5-12 ms here, docs/performance.md
     // round 6). Only with no user namespace (the ids are mapped before `go`), no create
-    // hooks (they see the init in its cgroups) and no cgroup namespace to unshare after
-    // the move.
+    // hooks (they see the init in its cgroups), no cgroup namespace to unshare after the
+    // move and no systemd scope (its directory, which the init may mount, comes with the
+    // move): launch_init decides.
     bool setup_before_go = false;
     std::vector<oci::Hook> create_container_hooks;
     state::OciState state;  // for the hooks run in the container (pid and status set then)
