@@ -276,7 +276,7 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     store.save(s);
     if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid()), 0644, fs::Sync::no_fsync);
     rollback.armed = false;
-    return Created{std::move(s), std::move(init), std::move(console_master), spec.hooks.value_or(oci::Hooks{})};
+    return Created{std::move(s), std::move(init), std::move(console_master), std::move(spec.hooks).value_or(oci::Hooks{})};
 }
 
 void create(const Context& ctx, const CreateOptions& opts) {
