@@ -5,7 +5,8 @@
 #   - `RUNTIME exec CTR true` into a running container: median wall time (BENCH_N runs);
 #   - peak RSS of `run` (median of 10 runs under /usr/bin/time);
 #   - the binary's size on disk;
-#   - BENCH_PAR_N (default 200) runs, BENCH_PAR (default 4) at a time: runs per second;
+#   - BENCH_PAR_N (default 200) runs, BENCH_PAR (default 4) at a time: runs per second, the
+#     median of BENCH_PAR_ROUNDS (default 3) batches of each runtime, interleaved;
 #   - with valgrind installed, whalebox's own instruction counts (callgrind), which do not
 #     depend on the machine's load: the start-up (`state` of a missing container) and the
 #     runtime process of `exec` and its child up to the execve of the exec trampoline
@@ -20,13 +21,15 @@
 # `unshare -m` with the cgroup2 mount at /sys/fs/cgroup/unified unmounted there. The timed
 # `run` and `exec` loops of all three runtimes run together in one such namespace,
 # interleaved run by run (each round in a rotating order), so a change in the machine's
-# speed while the bench runs touches the three alike; the peak RSS and the parallel rate
-# are taken one runtime after the other, each in such a namespace of its own.
+# speed while the bench runs touches the three alike; so do the parallel batches, batch
+# by batch, in another; the peak RSS is taken one runtime after the other, each in such a
+# namespace of its own.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_N:-50}
 PAR_N=${BENCH_PAR_N:-200}
 PAR=${BENCH_PAR:-4}
+PAR_ROUNDS=${BENCH_PAR_ROUNDS:-3}
 WHALEBOX=${WHALEBOX:-$repo/build/whalebox}
 
 # rt_cmd RUNTIME: sets CMD to the runtime's command with its state root.
@@ -52,32 +55,51 @@ timed_one() {
 	fi
 }
 
-# bench_loop RUNTIME: the figures of one runtime taken alone: .rss (KB), .par (microseconds
-# for the whole parallel batch) and .fails.
+# bench_loop RUNTIME: the peak RSS of one runtime taken alone: .rss (KB) and .fails.
 bench_loop() {
-	local rt=$1 i t0 t1 CMD
+	local rt=$1 i CMD
 	fails=0
 	rt_cmd "$rt"
 	"${CMD[@]}" run -b "$work/bundle" "warm-$$" </dev/null >/dev/null 2>&1 || true # warm-up
 	: >"$work/$rt.rss"
-	# (.wall and .exec come from interleaved_loops; none with BENCH_ONLY=size.)
-	touch "$work/$rt.wall" "$work/$rt.exec"
-	echo 0 >"$work/$rt.par"
+	# (.wall and .exec come from interleaved_loops, .par from parallel_batches; none with
+	# BENCH_ONLY=size.)
+	touch "$work/$rt.wall" "$work/$rt.exec" "$work/$rt.par"
 	for ((i = 0; i < 10; i++)); do
 		/usr/bin/time -f '%M' -o "$work/time.out" "${CMD[@]}" run -b "$work/bundle" "bench-$$" </dev/null >/dev/null 2>&1 &&
 			cat "$work/time.out" >>"$work/$rt.rss"
 	done
-	if [ "${BENCH_ONLY:-}" = size ]; then # the peak RSS and the sizes only
-		echo "$fails" >"$work/$rt.fails"
-		return
-	fi
-	# PAR_N runs, PAR at a time, each with its own id (xargs gives each stdin /dev/null).
-	t0=${EPOCHREALTIME/./}
-	seq "$PAR_N" | xargs -P "$PAR" -I{} "${CMD[@]}" run -b "$work/bundle" "par-$$-{}" >/dev/null 2>"$work/par.err" ||
-		{ fails=$((fails + 1)); echo "bench: $rt parallel runs failed: $(tail -1 "$work/par.err")" >&2; }
-	t1=${EPOCHREALTIME/./}
-	echo $((t1 - t0)) >"$work/$rt.par"
 	echo "$fails" >"$work/$rt.fails"
+}
+
+# The parallel batches of all three runtimes, interleaved: round i runs one batch of each
+# (PAR_N runs, PAR at a time, each with its own id), starting with runtime i mod 3: a
+# single batch each, one runtime after the other, moved with the machine's speed (round
+# 6's readings went from 0.96 to 1.21 on the same code). Appends each batch's
+# microseconds to RUNTIME.par; writes RUNTIME.par-fails.
+parallel_batches() {
+	local rts=(whalebox runc crun) i k rt t0 t1 CMD
+	declare -A failed
+	for rt in "${rts[@]}"; do
+		: >"$work/$rt.par"
+		failed[$rt]=0
+	done
+	for ((i = 0; i < PAR_ROUNDS; i++)); do
+		for ((k = 0; k < 3; k++)); do
+			rt=${rts[$(((i + k) % 3))]}
+			rt_cmd "$rt"
+			# (xargs gives each run stdin /dev/null.)
+			t0=${EPOCHREALTIME/./}
+			if seq "$PAR_N" | xargs -P "$PAR" -I{} "${CMD[@]}" run -b "$work/bundle" "par-$$-$i-{}" >/dev/null 2>"$work/par.err"; then
+				t1=${EPOCHREALTIME/./}
+				echo $((t1 - t0)) >>"$work/$rt.par"
+			else
+				failed[$rt]=$((failed[$rt] + 1))
+				echo "bench: $rt parallel runs failed: $(tail -1 "$work/par.err")" >&2
+			fi
+		done
+	done
+	for rt in "${rts[@]}"; do echo "${failed[$rt]}" >"$work/$rt.par-fails"; done
 }
 
 # The timed `run` and `exec` loops of all three runtimes, interleaved: round i times each
@@ -119,16 +141,16 @@ interleaved_loops() {
 }
 
 # Inside a private mount namespace without unified/ (see below): one runtime's peak RSS
-# and parallel batch (BENCH_INNER=RUNTIME), or the timed loops of all three
-# (BENCH_INNER=interleaved).
+# (BENCH_INNER=RUNTIME), or the timed loops (BENCH_INNER=interleaved) or the parallel
+# batches (BENCH_INNER=parallel) of all three.
 if [ -n "${BENCH_INNER:-}" ]; then
 	work=$BENCH_WORK
 	umount /sys/fs/cgroup/unified 2>/dev/null || true
-	if [ "$BENCH_INNER" = interleaved ]; then
-		interleaved_loops
-	else
-		bench_loop "$BENCH_INNER"
-	fi
+	case $BENCH_INNER in
+	interleaved) interleaved_loops ;;
+	parallel) parallel_batches ;;
+	*) bench_loop "$BENCH_INNER" ;;
+	esac
 	exit 0
 fi
 
@@ -169,19 +191,21 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR
 declare -A WALL EXEC RSS PAR SIZE FAILS
 if [ "${BENCH_ONLY:-}" != size ]; then
 	unshare -m env BENCH_INNER=interleaved BENCH_WORK="$work" BENCH_N="$N" WHALEBOX="$WHALEBOX" bash "$0"
+	unshare -m env BENCH_INNER=parallel BENCH_WORK="$work" BENCH_PAR_N="$PAR_N" BENCH_PAR="$PAR" \
+		BENCH_PAR_ROUNDS="$PAR_ROUNDS" WHALEBOX="$WHALEBOX" bash "$0"
 fi
 for rt in whalebox runc crun; do
 	# The hybrid host: crun runs with the unified hierarchy unmounted, in a mount namespace
-	# of its own. Since round 6 every runtime's peak RSS and parallel batch are taken there
-	# too, as the timed loops are, so all three see the same cgroup layout (whalebox and
-	# runc also make a cgroup2 directory when unified/ is mounted).
-	unshare -m env BENCH_INNER="$rt" BENCH_WORK="$work" BENCH_ONLY="${BENCH_ONLY:-}" BENCH_N="$N" BENCH_PAR_N="$PAR_N" BENCH_PAR="$PAR" \
-		WHALEBOX="$WHALEBOX" bash "$0"
+	# of its own. Since round 6 every runtime's peak RSS and parallel batches are taken
+	# there too, as the timed loops are, so all three see the same cgroup layout (whalebox
+	# and runc also make a cgroup2 directory when unified/ is mounted).
+	unshare -m env BENCH_INNER="$rt" BENCH_WORK="$work" BENCH_N="$N" WHALEBOX="$WHALEBOX" bash "$0"
 	WALL[$rt]=$(median <"$work/$rt.wall")
 	EXEC[$rt]=$(median <"$work/$rt.exec")
 	RSS[$rt]=$(median <"$work/$rt.rss")
-	PAR[$rt]=$(cat "$work/$rt.par")
-	FAILS[$rt]=$(($(cat "$work/$rt.fails") + $(cat "$work/$rt.timed-fails" 2>/dev/null || echo 0)))
+	PAR[$rt]=$(median <"$work/$rt.par")
+	FAILS[$rt]=$(($(cat "$work/$rt.fails") + $(cat "$work/$rt.timed-fails" 2>/dev/null || echo 0) +
+		$(cat "$work/$rt.par-fails" 2>/dev/null || echo 0)))
 	case $rt in
 	whalebox) SIZE[$rt]=$(stat -Lc %s "$WHALEBOX") ;;
 	*) SIZE[$rt]=$(stat -Lc %s "$(command -v "$rt")") ;;
@@ -212,7 +236,7 @@ printf '%-34s %12s %12s %12s %9s %9s\n' "$PAR_N runs, $PAR at a time, runs/s" "$
 	"$(ratio "${PAR[runc]}" "${PAR[whalebox]}")"
 printf '%-34s %12s %12s %12s\n' "failures" "${FAILS[whalebox]}" "${FAILS[runc]}" "${FAILS[crun]}"
 echo "Aims (issue 18): run <= 0.70 x crun, exec <= 0.80 x crun, RSS <= 1.00 x crun, binary <= 2048 KB,"
-echo "parallel rate >= 1.25 x crun's."
+echo "parallel rate >= 1.25 x crun's (each runtime's rate: the median of $PAR_ROUNDS batches, interleaved)."
 
 # Instruction counts: deterministic, so they mean something on a loaded machine too.
 if command -v valgrind >/dev/null && [ "${BENCH_VALGRIND:-1}" != 0 ] && [ "${BENCH_ONLY:-}" != size ]; then
