@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Side-by-side: whalebox, runc and crun on the same busybox bundle, every figure of issue
 # 18 in one run, each with its ratio to crun and to runc:
-#   - `RUNTIME run` of process.args ["true"]: median wall time (BENCH_N runs, default 50);
+#   - `RUNTIME run` of process.args ["true"]: median wall time (BENCH_N runs, default 48: eight times each order);
 #   - `RUNTIME exec CTR true` into a running container: median wall time (BENCH_N runs);
 #   - peak RSS of `run` (median of 10 runs under /usr/bin/time);
 #   - the binary's size on disk;
 #   - BENCH_PAR_N (default 200) runs, BENCH_PAR (default 4) at a time: runs per second, the
-#     median of BENCH_PAR_ROUNDS (default 3) batches of each runtime, interleaved;
+#     median of BENCH_PAR_ROUNDS (default 6) batches of each runtime, interleaved;
 #   - with valgrind installed, whalebox's own instruction counts (callgrind), which do not
 #     depend on the machine's load: the start-up (`state` of a missing container) and the
 #     runtime process of `exec` and its child up to the execve of the exec trampoline
@@ -26,10 +26,10 @@
 # namespace of its own.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-N=${BENCH_N:-50}
+N=${BENCH_N:-48}
 PAR_N=${BENCH_PAR_N:-200}
 PAR=${BENCH_PAR:-4}
-PAR_ROUNDS=${BENCH_PAR_ROUNDS:-3}
+PAR_ROUNDS=${BENCH_PAR_ROUNDS:-6}
 WHALEBOX=${WHALEBOX:-$repo/build/whalebox}
 
 # rt_cmd RUNTIME: sets CMD to the runtime's command with its state root.
@@ -73,10 +73,10 @@ bench_loop() {
 }
 
 # The parallel batches of all three runtimes, interleaved: round i runs one batch of each
-# (PAR_N runs, PAR at a time, each with its own id), starting with runtime i mod 3: a
-# single batch each, one runtime after the other, moved with the machine's speed (round
-# 6's readings went from 0.96 to 1.21 on the same code). Appends each batch's
-# microseconds to RUNTIME.par; writes RUNTIME.par-fails.
+# (PAR_N runs, PAR at a time, each with its own id), in the order ORDERS[i mod 6] (until
+# round 7 a single batch each, one runtime after the other, which moved with the
+# machine's speed: round 6's readings went from 0.96 to 1.21 on the same code). Appends
+# each batch's microseconds to RUNTIME.par; writes RUNTIME.par-fails.
 parallel_batches() {
 	local rts=(whalebox runc crun) i k rt t0 t1 CMD
 	declare -A failed
@@ -85,8 +85,8 @@ parallel_batches() {
 		failed[$rt]=0
 	done
 	for ((i = 0; i < PAR_ROUNDS; i++)); do
-		for ((k = 0; k < 3; k++)); do
-			rt=${rts[$(((i + k) % 3))]}
+		for k in ${ORDERS[$((i % 6))]}; do
+			rt=${rts[$k]}
 			rt_cmd "$rt"
 			# (xargs gives each run stdin /dev/null.)
 			t0=${EPOCHREALTIME/./}
@@ -102,8 +102,15 @@ parallel_batches() {
 	for rt in "${rts[@]}"; do echo "${failed[$rt]}" >"$work/$rt.par-fails"; done
 }
 
+# The order of the runtimes (0 whalebox, 1 runc, 2 crun) in round i of an interleaved loop:
+# ORDERS[i mod 6]. Over six rounds each runtime comes right after each other one three
+# times and never after itself: what a run leaves to the kernel (a network namespace to
+# clean up, cgroups to release) slows the next one, and runc leaves the most. (Until round
+# 7 the order only rotated, and crun came after runc in two rounds of three.)
+ORDERS=("0 1 2" "0 2 1" "2 1 0" "1 0 2" "1 2 0" "2 0 1")
+
 # The timed `run` and `exec` loops of all three runtimes, interleaved: round i times each
-# once, starting with runtime i mod 3. Writes RUNTIME.wall, .exec and .timed-fails.
+# once, in the order ORDERS[i mod 6]. Writes RUNTIME.wall, .exec and .timed-fails.
 interleaved_loops() {
 	local rts=(whalebox runc crun) i k rt what CMD fails
 	declare -A failed
@@ -120,8 +127,8 @@ interleaved_loops() {
 	done
 	for what in run exec; do
 		for ((i = 0; i < N; i++)); do
-			for ((k = 0; k < 3; k++)); do
-				rt=${rts[$(((i + k) % 3))]}
+			for k in ${ORDERS[$((i % 6))]}; do
+				rt=${rts[$k]}
 				rt_cmd "$rt"
 				fails=0
 				if [ "$what" = run ]; then
