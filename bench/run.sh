@@ -20,7 +20,7 @@
 # Not part of CI. crun refuses this project's hybrid cgroup hosts, so it runs inside
 # `unshare -m` with the cgroup2 mount at /sys/fs/cgroup/unified unmounted there. The timed
 # `run` and `exec` loops of all three runtimes run together in one such namespace,
-# interleaved run by run (each round in a rotating order), so a change in the machine's
+# interleaved run by run (in six orders, see ORDERS), so a change in the machine's
 # speed while the bench runs touches the three alike; so do the parallel batches, batch
 # by batch, in another; the peak RSS is taken one runtime after the other, each in such a
 # namespace of its own.
@@ -72,6 +72,13 @@ bench_loop() {
 	echo "$fails" >"$work/$rt.fails"
 }
 
+# The order of the runtimes (0 whalebox, 1 runc, 2 crun) in round i of an interleaved loop:
+# ORDERS[i mod 6]. Over six rounds each runtime comes right after each other one three
+# times and never after itself: what a run leaves to the kernel (a network namespace to
+# clean up, cgroups to release) slows the next one, and runc leaves the most. (Until round
+# 7 the order only rotated, and crun came after runc in two rounds of three.)
+ORDERS=("0 1 2" "0 2 1" "2 1 0" "1 0 2" "1 2 0" "2 0 1")
+
 # The parallel batches of all three runtimes, interleaved: round i runs one batch of each
 # (PAR_N runs, PAR at a time, each with its own id), in the order ORDERS[i mod 6] (until
 # round 7 a single batch each, one runtime after the other, which moved with the
@@ -101,13 +108,6 @@ parallel_batches() {
 	done
 	for rt in "${rts[@]}"; do echo "${failed[$rt]}" >"$work/$rt.par-fails"; done
 }
-
-# The order of the runtimes (0 whalebox, 1 runc, 2 crun) in round i of an interleaved loop:
-# ORDERS[i mod 6]. Over six rounds each runtime comes right after each other one three
-# times and never after itself: what a run leaves to the kernel (a network namespace to
-# clean up, cgroups to release) slows the next one, and runc leaves the most. (Until round
-# 7 the order only rotated, and crun came after runc in two rounds of three.)
-ORDERS=("0 1 2" "0 2 1" "2 1 0" "1 0 2" "1 2 0" "2 0 1")
 
 # The timed `run` and `exec` loops of all three runtimes, interleaved: round i times each
 # once, in the order ORDERS[i mod 6]. Writes RUNTIME.wall, .exec and .timed-fails.

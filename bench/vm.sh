@@ -5,7 +5,8 @@
 # clone3 with CLONE_INTO_CGROUP). Without KVM the guest is emulated (TCG): the times are
 # the emulator's, so only the ratios between runtimes, taken in the same boot, mean
 # anything. Not part of CI.
-#   BENCH_N (default 15), BENCH_PAR_N (default 40) and BENCH_PAR as for bench/run.sh;
+#   BENCH_N (default 18: three times each order), BENCH_PAR_N (default 40), BENCH_PAR and
+#   BENCH_PAR_ROUNDS as for bench/run.sh;
 #   VM_TIMEOUT (default 2400 s). No valgrind counts and no whalebox-lite here.
 # Run as root after building whalebox and the busybox rootfs; the VM's packages as
 # integration/run-cgroupv2-vm.sh installs them (qemu-system-x86, linux-image-amd64,
@@ -22,5 +23,6 @@ for path in "$repo" "$WHALEBOX"; do
 	esac
 done
 exec "$repo/integration/vm/wb-vm" "${vm_args[@]}" -- env WHALEBOX="$WHALEBOX" \
-	BENCH_N="${BENCH_N:-15}" BENCH_PAR_N="${BENCH_PAR_N:-40}" BENCH_PAR="${BENCH_PAR:-4}" \
+	BENCH_N="${BENCH_N:-18}" BENCH_PAR_N="${BENCH_PAR_N:-40}" BENCH_PAR="${BENCH_PAR:-4}" \
+	BENCH_PAR_ROUNDS="${BENCH_PAR_ROUNDS:-6}" \
 	BENCH_VALGRIND=0 BENCH_LITE=0 bash "$repo/bench/run.sh"
