@@ -193,7 +193,7 @@ mkdir -p "$work/bundle-sleep"
 cp -a "$work/bundle/rootfs" "$work/bundle-sleep/rootfs"
 jq '.process.args = ["sleep", "3600"]' "$work/bundle/config.json" >"$work/bundle-sleep/config.json"
 
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else { m = (a[NR / 2] + a[NR / 2 + 1]) / 2; printf (m == int(m) ? "%d\n" : "%.1f\n"), m } }'; }
 
 declare -A WALL EXEC RSS PAR SIZE FAILS
 if [ "${BENCH_ONLY:-}" != size ]; then
