@@ -123,14 +123,10 @@ Child launch_exec(const ExecRequest& req) {
     // On any failure below, the Child kills and reaps the process.
     // The child joins the container's namespaces meanwhile and waits for `go` before it
     // takes the process's identity: the cgroup (v1) and the rlimits first.
-    try {
+    send_go(parent_sync, [&] {
         if (req.cgroup && !cloned.joined_cgroup) req.cgroup->add_process(child.pid());
         linux::apply_rlimits(req.process->rlimits, child.pid());
-        parent_sync.send(SyncType::go);
-    } catch (const Error&) {
-        rethrow_child_report(parent_sync);
-        throw;
-    }
+    });
     ChildRequests requests;
     requests.seccomp_fd = [&](const SyncMessage& m) {
         forward_to_seccomp_agent(*req.spec, m, req.state, child.pid(), parent_sync);

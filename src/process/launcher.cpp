@@ -86,17 +86,12 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
     state::OciState state = req.state;
     state.pid = init.pid();
     try {
-        try {
+        // (An init that sets up before `go`, InitConfig::setup_before_go, may fail meanwhile.)
+        send_go(sync, [&] {
             if (plan.new_user) linux::write_id_maps(init.pid(), linux_of(spec));
             if (req.cgroup && !joined_cgroup) req.cgroup->add_process(init.pid());
             linux::apply_rlimits(spec.process->rlimits, init.pid());
-            sync.send(SyncType::go);
-        } catch (const Error&) {
-            // An init that sets up before `go` (InitConfig::setup_before_go) may have failed
-            // and exited meanwhile, failing the move or the prlimit too: its report says why.
-            rethrow_child_report(sync);
-            throw;
-        }
+        });
         ChildRequests requests;
         requests.seccomp_fd = [&](const SyncMessage& m) {
             forward_to_seccomp_agent(spec, m, state, init.pid(), sync);

@@ -40,6 +40,9 @@ void serve_child_messages(const SyncChannel& sync, SetupEnd end, const ChildRequ
     }
 }
 
+namespace {
+
+// Throws the child's `error` report if one is waiting; returns when there is none.
 void rethrow_child_report(const SyncChannel& sync) {
     for (;;) {
         struct pollfd p {sync.fd(), POLLIN, 0};
@@ -56,6 +59,18 @@ void rethrow_child_report(const SyncChannel& sync) {
         }
         if (m.type == SyncType::error) throw Error(m.payload);
         return;
+    }
+}
+
+}  // namespace
+
+void send_go(const SyncChannel& sync, const std::function<void()>& before_go) {
+    try {
+        before_go();
+        sync.send(SyncType::go);
+    } catch (const Error&) {
+        rethrow_child_report(sync);
+        throw;
     }
 }
 

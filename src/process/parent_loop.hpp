@@ -25,10 +25,10 @@ enum class SetupEnd {
 void serve_child_messages(const SyncChannel& sync, SetupEnd end, const ChildRequests& requests,
                           const std::string& unexpected);
 
-// A child that sets itself up before `go` (the init, an exec'd process) may fail and exit
-// while the runtime moves it into its cgroup, failing the move (or the prlimit, or `go`)
-// too. Called when one of those fails: throws the child's own `error` report as wb::Error
-// if one is waiting (its log records before it are logged); returns when there is none.
-void rethrow_child_report(const SyncChannel& sync);
+// Runs `before_go` (the runtime's part: id maps, the cgroup move, the rlimits), then sends
+// `go`. A child that sets itself up before `go` (the init, an exec'd process) may fail and
+// exit meanwhile, failing one of those too: when its own `error` report is waiting, that
+// is thrown as wb::Error instead (its log records before it are logged).
+void send_go(const SyncChannel& sync, const std::function<void()>& before_go);
 
 }  // namespace wb::process
