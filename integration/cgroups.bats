@@ -94,6 +94,26 @@ blkio_weight_file() {
 	[ "$output" = $'33554432\n512\n50000\n100000\n0\n42' ]
 }
 
+@test "cgroups v1: each hierarchy in /sys/fs/cgroup is the container's cgroup, read-only, nosuid, nodev, noexec" {
+	absolute_rootfs
+	set_cmd sh -c 'grep " /sys/fs/cgroup/" /proc/self/mountinfo; mkdir /sys/fs/cgroup/pids/x'
+	wb run test_cgmnt
+	[ "$status" -ne 0 ] # the mkdir
+	[[ "$output" == *"Read-only file system"* ]] || fail "mkdir: $output"
+	mounts=$(grep -c ' - cgroup ' <<<"$output")
+	# One mount a hierarchy the host mounts, none missing.
+	[ "$mounts" -eq "$(awk '$9 == "cgroup"' /proc/self/mountinfo | wc -l)" ] || fail "$output"
+	while read -r line; do
+		[[ "$line" == *" - cgroup "* ]] || continue
+		# mountinfo: ID PARENT DEV ROOT MOUNTPOINT OPTIONS ...
+		read -r _ _ _ root point opts _ <<<"$line"
+		[[ "$root" == *"/$(test_cgroup)/bundle" ]] || fail "not the container's cgroup: $line"
+		[[ "$point" == /sys/fs/cgroup/* ]] || fail "$line"
+		[[ ",$opts," == *,ro,* && ",$opts," == *,nosuid,* && ",$opts," == *,nodev,* && ",$opts," == *,noexec,* ]] ||
+			fail "options: $line"
+	done <<<"$output"
+}
+
 @test "cgroups v1: blkio weight, when the kernel offers a weight file" {
 	wb run -d test_probe
 	[ "$status" -eq 0 ]
@@ -513,13 +533,8 @@ bundle_cgroup_dir() {
 	cgroup_dirs "$(test_cgroup)/bundle" | grep -E "/$1(,[^/]*)?/" | head -1
 }
 
-# runc refuses a rootfs that is a symlink: the shared rootfs by its real path.
-real_rootfs() {
-	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
-}
-
 @test "cgroups v1: a cgroup that already holds processes is used with runc's warning" {
-	real_rootfs
+	absolute_rootfs
 	wb run -d test_first
 	[ "$status" -eq 0 ]
 	# A second container in the same cgroup (the bundle's cgroupsPath).
@@ -530,7 +545,7 @@ real_rootfs() {
 }
 
 @test "cgroups v1: a frozen cgroup is refused, not waited on for ever" {
-	real_rootfs
+	absolute_rootfs
 	local fz
 	fz=$(bundle_cgroup_dir freezer)
 	[ -n "$fz" ] || skip "no freezer hierarchy"
@@ -569,7 +584,7 @@ wait_oom_event() {
 }
 
 @test "cgroups v1: events reports an OOM kill in a container as {\"type\":\"oom\",\"id\":ID}" {
-	real_rootfs
+	absolute_rootfs
 	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
 	wb run -d test_oom_events
 	[ "$status" -eq 0 ]
@@ -585,7 +600,7 @@ wait_oom_event() {
 }
 
 @test "cgroups v1: events reports the OOM kill of the container's init" {
-	real_rootfs
+	absolute_rootfs
 	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
 	set_cmd sh -c 'sleep 1; dd if=/dev/zero bs=64M count=1 of=/dev/null'
 	wb run -d test_oom_init
@@ -599,7 +614,7 @@ wait_oom_event() {
 }
 
 @test "cgroups v1: a net_cls limit without a net_cls hierarchy is an error, as runc" {
-	real_rootfs
+	absolute_rootfs
 	[ -z "$(bundle_cgroup_dir net_cls)" ] || skip "net_cls is mounted on this host"
 	update_config '.linux.resources.network = {"classID": 1048577}'
 	wb run -d test_netcls
@@ -610,7 +625,7 @@ wait_oom_event() {
 }
 
 @test "cgroups v1: a hugetlb limit without a hugetlb hierarchy is an error, as runc" {
-	real_rootfs
+	absolute_rootfs
 	[ -z "$(bundle_cgroup_dir hugetlb)" ] || skip "hugetlb is mounted on this host"
 	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 2097152}]'
 	wb run -d test_hugetlb
@@ -626,7 +641,7 @@ bundle_cgroup_pids() {
 }
 
 @test "cgroups v1: delete --force kills every process of a container in the host pid namespace" {
-	real_rootfs
+	absolute_rootfs
 	update_config '.linux.namespaces -= [{"type": "pid"}]'
 	set_cmd sh -c 'sleep 1001 & sleep 1002 & exec sleep 1003'
 	wb run -d test_hostpid
@@ -646,7 +661,7 @@ bundle_cgroup_pids() {
 }
 
 @test "cgroups v1: delete --force of a stopped host-pid container kills what its init left" {
-	real_rootfs
+	absolute_rootfs
 	update_config '.linux.namespaces -= [{"type": "pid"}]'
 	set_cmd sh -c 'sleep 1001 & sleep 1002 & exit 0'
 	wb run -d test_hostpid_left

@@ -256,8 +256,8 @@ beyond_runc() {
 	return 0
 }
 
-# Makes config.json's root.path absolute (runc refuses the bundle's symlinked rootfs in a
-# user namespace).
+# Makes config.json's root.path the rootfs's real path: runc refuses the bundle's symlinked
+# rootfs ("invalid rootfs: not an absolute path, or a symlink").
 absolute_rootfs() {
 	update_config --arg r "$(readlink -f rootfs)" '.root.path = $r'
 }

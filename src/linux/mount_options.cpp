@@ -3,6 +3,7 @@
 #include <sys/mount.h>
 
 #include <string_view>
+#include <utility>
 
 #include "util/error.hpp"
 
@@ -101,6 +102,27 @@ constexpr PropagationOption kPropagation[] = {
 }  // namespace
 
 bool MountOptions::bind() const { return flags & MS_BIND; }
+
+MountAttrs bind_remount_attrs(unsigned long flags) {
+    constexpr std::pair<unsigned long, uint64_t> kPerMount[] = {
+        {MS_RDONLY, MOUNT_ATTR_RDONLY}, {MS_NOSUID, MOUNT_ATTR_NOSUID},           {MS_NODEV, MOUNT_ATTR_NODEV},
+        {MS_NOEXEC, MOUNT_ATTR_NOEXEC}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+    };
+    MountAttrs a;
+    for (const auto& [ms, attr] : kPerMount) {
+        a.clr |= attr;
+        if (flags & ms) a.set |= attr;
+    }
+    if (flags & (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)) {
+        // The kernel's order: relatime unless noatime, and strictatime over both.
+        a.clr |= MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME;
+        if (flags & MS_STRICTATIME) a.set |= MOUNT_ATTR_STRICTATIME;
+        else if (flags & MS_NOATIME) a.set |= MOUNT_ATTR_NOATIME;
+        else a.set |= MOUNT_ATTR_RELATIME;
+        if (flags & MS_NODIRATIME) a.set |= MOUNT_ATTR_NODIRATIME;
+    }
+    return a;
+}
 
 std::string MountOptions::data_string() const {
     std::string out;

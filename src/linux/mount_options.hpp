@@ -26,6 +26,16 @@ struct MountOptions {
     std::string data_string() const;  // comma-joined data
 };
 
+// What mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags) makes of a bind mount, as
+// mount_setattr(2) attributes to set and to clear: the per-mount flags (ro, nosuid, nodev,
+// noexec, nosymfollow) are replaced; the atime ones only when `flags` has one, since such a
+// remount keeps them otherwise.
+struct MountAttrs {
+    uint64_t set = 0;
+    uint64_t clr = 0;
+};
+MountAttrs bind_remount_attrs(unsigned long flags);
+
 // Parses options the way runc does; unknown words become filesystem data (the kernel
 // judges them when the filesystem is mounted).
 MountOptions parse_mount_options(const std::vector<std::string>& options);

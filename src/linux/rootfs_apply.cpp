@@ -40,6 +40,7 @@ public:
         : cfg_(cfg), before_pivot_(before_pivot) {}
 
     void run(const MountOp& op) {
+        if (op.step != RootfsStep::cgroup_hierarchy) cgroup_dir_.reset();
         switch (op.step) {
             case RootfsStep::propagation: return propagation(op);
             case RootfsStep::bind_rootfs: return bind_rootfs(op);
@@ -47,6 +48,7 @@ public:
             case RootfsStep::tmpfs_copy_up: return tmpfs_copy_up(op);
             case RootfsStep::bind: return bind(op);
             case RootfsStep::remount_bind: return remount(op);
+            case RootfsStep::cgroup_hierarchy: return cgroup_hierarchy(op);
             case RootfsStep::recursive_attrs:
                 return set_recursive_attrs(fd_path(target(op, Create::nothing).get()), op.attr_set, op.attr_clr,
                                            op.what);
@@ -81,6 +83,9 @@ private:
     const std::function<void()>& before_pivot_;
     UniqueFd root_;
     UniqueFd dev_null_;
+    // The cgroup tmpfs, while its hierarchies go in (cgroup_dir_path_ in the rootfs).
+    UniqueFd cgroup_dir_;
+    std::string cgroup_dir_path_;
 
     int root_fd() {
         if (!root_) {
@@ -235,6 +240,33 @@ private:
         UniqueFd t = target(op, S_ISDIR(st.st_mode) ? Create::directory : Create::file);
         attach_mount_tree(op.tree_fd, t.get(), op.what);
         if (clean_path(op.target) == "/") root_.reset();
+    }
+
+    // A v1 hierarchy into the cgroup tmpfs mounted just before: the host's cgroup
+    // directory cloned (open_tree), given the remount's attributes while still detached,
+    // and moved onto a directory made for it. The tmpfs is resolved once for all of them.
+    void cgroup_hierarchy(const MountOp& op) {
+        UniqueFd tree = clone_mount_tree(op.source, true);
+        if (!tree) {
+            if (op.optional && errno == ENOENT) return;
+            throw_errno(op.what);
+        }
+        struct mount_attr attr {};
+        attr.attr_set = op.attr_set;
+        attr.attr_clr = op.attr_clr;
+        if (sys().mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) throw_errno(op.what);
+        const std::string parent = parent_of(op.target);
+        if (!cgroup_dir_ || cgroup_dir_path_ != parent) {
+            MountOp parent_op;
+            parent_op.target = parent;
+            parent_op.what = op.what;
+            cgroup_dir_ = target(parent_op, Create::nothing);
+            cgroup_dir_path_ = parent;
+        }
+        const std::string name = base_of(op.target);
+        if (sys().mkdirat(cgroup_dir_.get(), name.c_str(), 0755) < 0 && errno != EEXIST) throw_errno(op.what);
+        if (sys().move_mount(tree.get(), "", cgroup_dir_.get(), name.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            throw_errno(op.what);
     }
 
     void remount(const MountOp& op) {

@@ -27,6 +27,7 @@ const char* step_name(RootfsStep s) {
         case RootfsStep::tmpfs_copy_up: return "tmpfs-copy-up";
         case RootfsStep::bind: return "bind";
         case RootfsStep::remount_bind: return "remount-bind";
+        case RootfsStep::cgroup_hierarchy: return "cgroup-hierarchy";
         case RootfsStep::recursive_attrs: return "recursive-attrs";
         case RootfsStep::devices: return "devices";
         case RootfsStep::create_hooks: return "create-hooks";
@@ -218,10 +219,22 @@ private:
         tmpfs.data = "mode=755";
         for (const auto& b : cfg_.cgroup_binds) {
             std::string sub = join(dest, b.name);
-            MountOp& bind = add(RootfsStep::bind, b.host_path, sub, "mount cgroup " + b.name + " on " + sub);
+            std::string bind_what = "mount cgroup " + b.name + " on " + sub;
+            const unsigned long sub_flags = flags | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+            if (!cfg_.in_user_namespace) {
+                // The bind and its remount in one step: no flag is locked here, so the
+                // detached clone takes the remount's attributes before it is moved in.
+                MountOp& op = add(RootfsStep::cgroup_hierarchy, b.host_path, sub, bind_what);
+                MountAttrs attrs = bind_remount_attrs(sub_flags);
+                op.attr_set = attrs.set;
+                op.attr_clr = attrs.clr;
+                op.optional = true;
+                continue;
+            }
+            MountOp& bind = add(RootfsStep::bind, b.host_path, sub, bind_what);
             bind.flags = MS_BIND | MS_REC;
             bind.optional = true;
-            remount(sub, flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, "remount cgroup " + sub).optional = true;
+            remount(sub, sub_flags, "remount cgroup " + sub).optional = true;
         }
         if (flags & MS_RDONLY) remount(dest, flags, what);
     }

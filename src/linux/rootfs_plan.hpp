@@ -45,6 +45,7 @@ enum class RootfsStep {
     tmpfs_copy_up,        // a tmpfs that starts with a copy of what it covers ("tmpcopyup")
     bind,                 // a bind mount of a host path (or of a tree the runtime opened)
     remount_bind,         // MS_REMOUNT|MS_BIND with the flags a bind cannot take at once
+    cgroup_hierarchy,     // a v1 hierarchy into the cgroup tmpfs: its clone, attrs set, moved in
     recursive_attrs,      // mount_setattr(AT_RECURSIVE): "rro", "rnosuid" ... (attr_set/attr_clr)
     devices,              // /dev's device nodes (or binds in a user namespace) and links
     create_hooks,         // the createContainer hooks' moment: every mount is in place
@@ -83,7 +84,7 @@ struct MountOp {
     std::string fstype;
     unsigned long flags = 0;
     std::string data;  // filesystem data, or the sysctl value
-    uint64_t attr_set = 0;  // recursive_attrs: MOUNT_ATTR_* to set and to clear
+    uint64_t attr_set = 0;  // recursive_attrs, cgroup_hierarchy: MOUNT_ATTR_* to set and to clear
     uint64_t attr_clr = 0;
     Fallback fallback = Fallback::none;
     // bind: the target is a file when the source is one. remount_bind of a v1 cgroup

@@ -50,3 +50,34 @@ TEST(MountOptions, ABindRefusesAnOptionNobodyKnowsNamingIt) {
 }
 
 }  // namespace
+
+namespace {
+
+using wb::linux::bind_remount_attrs;
+
+TEST(MountOptions, ABindRemountsFlagsAsAttributesReplacingThePerMountOnes) {
+    auto a = bind_remount_attrs(MS_RDONLY | MS_NOSUID | MS_NOEXEC);
+    EXPECT_EQ(a.set, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+    // No atime flag: a remount keeps the mount's atime, so it is not cleared.
+    EXPECT_EQ(a.clr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                         MOUNT_ATTR_NOSYMFOLLOW);
+    auto none = bind_remount_attrs(0);
+    EXPECT_EQ(none.set, 0u);  // a remount without ro makes the mount writable again
+    EXPECT_EQ(none.clr & MOUNT_ATTR_RDONLY, static_cast<uint64_t>(MOUNT_ATTR_RDONLY));
+}
+
+TEST(MountOptions, ABindRemountsAtimeAsTheKernelOrdersIt) {
+    const uint64_t atime_clr = MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME;
+    auto relatime = bind_remount_attrs(MS_RELATIME);
+    EXPECT_EQ(relatime.set & MOUNT_ATTR__ATIME, static_cast<uint64_t>(MOUNT_ATTR_RELATIME));
+    EXPECT_EQ(relatime.clr & atime_clr, atime_clr);
+    EXPECT_EQ(bind_remount_attrs(MS_NOATIME).set, static_cast<uint64_t>(MOUNT_ATTR_NOATIME));
+    // strictatime wins over noatime (path_mount clears both relatime and noatime for it).
+    EXPECT_EQ(bind_remount_attrs(MS_NOATIME | MS_STRICTATIME).set, static_cast<uint64_t>(MOUNT_ATTR_STRICTATIME));
+    // nodiratime alone: relatime (the default) and nodiratime.
+    auto nodiratime = bind_remount_attrs(MS_NODIRATIME);
+    EXPECT_EQ(nodiratime.set, static_cast<uint64_t>(MOUNT_ATTR_RELATIME | MOUNT_ATTR_NODIRATIME));
+    EXPECT_EQ(nodiratime.clr & atime_clr, atime_clr);
+}
+
+}  // namespace

@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -220,6 +221,62 @@ TEST(Procfs, ANonProcfsAtProcIsRefused) {
                   std::string::npos)
             << e.what();
     }
+}
+
+}  // namespace
+
+namespace {
+
+// v1: each hierarchy is cloned, given its attributes while detached and moved into the
+// cgroup tmpfs, which is resolved once; a hierarchy the host lacks is skipped.
+TEST(RootfsApply, CgroupV1HierarchiesAreDetachedClonesMovedIntoTheTmpfs) {
+    RecordingSyscalls rec;
+    ScopedSyscalls scoped(rec);
+    RootfsConfig cfg;
+    cfg.rootfs = "/bundle/rootfs";
+    cfg.cgroup_binds = {{"cpu", "/sys/fs/cgroup/cpu/c1"}, {"net_cls", "/sys/fs/cgroup/net_cls/c1"},
+                        {"memory", "/sys/fs/cgroup/memory/c1"}};
+    wb::oci::Spec spec;
+    wb::oci::Mount m;
+    m.destination = "/sys/fs/cgroup";
+    m.type = "cgroup";
+    m.source = "cgroup";
+    m.options = {"nosuid", "noexec", "nodev", "ro"};
+    spec.mounts = {m};
+    rec.fail("open_tree", ENOENT, "/sys/fs/cgroup/net_cls/c1");
+    ASSERT_NO_THROW(apply_rootfs(plan_rootfs(spec, cfg), Phase::prepare, cfg));
+
+    std::vector<std::string> cgroup_calls;
+    for (const auto& c : rec.calls)
+        if (c.rfind("open_tree(", 0) == 0 || c.rfind("mount_setattr(", 0) == 0 || c.rfind("mkdirat(", 0) == 0 ||
+            c.rfind("move_mount(", 0) == 0 || c.find("sys/fs/cgroup") != std::string::npos)
+            cgroup_calls.push_back(c);
+    // (Before the hierarchies: the tmpfs's own destination is resolved and mounted on.)
+    auto first = std::find(cgroup_calls.begin(), cgroup_calls.end(), "open_tree(AT_FDCWD, /sys/fs/cgroup/cpu/c1, 0x88001)");
+    ASSERT_NE(first, cgroup_calls.end());
+    ASSERT_GE(cgroup_calls.end() - first, 11);
+    std::vector<std::string> hierarchies(first, first + 10);
+    // RDONLY|NOSUID|NODEV|NOEXEC set, those and NOSYMFOLLOW cleared: "0xf/0x20000f".
+    const std::string attrs = "mount_setattr(fd, , 0x1000, 0xf/0x20000f/0x0)";
+    EXPECT_EQ(hierarchies, (std::vector<std::string>{
+                               "open_tree(AT_FDCWD, /sys/fs/cgroup/cpu/c1, 0x88001)",
+                               attrs,
+                               "openat2(fd, sys/fs/cgroup)",
+                               "mkdirat(fd, cpu, 0755)",
+                               "move_mount(fd, , fd, cpu, 0x4)",
+                               "open_tree(AT_FDCWD, /sys/fs/cgroup/net_cls/c1, 0x88001)",
+                               "open_tree(AT_FDCWD, /sys/fs/cgroup/memory/c1, 0x88001)",
+                               attrs,
+                               "mkdirat(fd, memory, 0755)",
+                               "move_mount(fd, , fd, memory, 0x4)",
+                           }));
+    // Then the tmpfs itself is made read-only, found again by path.
+    EXPECT_EQ(first[10], "openat2(fd, sys/fs/cgroup)");
+    int remount = rec.index_of("mount(null, /proc/self/fd/");
+    ASSERT_GT(remount, rec.index_of("move_mount(fd, , fd, memory, 0x4)"));
+    // MS_BIND|MS_REMOUNT with ro, nosuid, nodev and noexec.
+    EXPECT_TRUE(rec.calls[static_cast<size_t>(remount)].ends_with(", null, 0x102f, null)"))
+        << rec.calls[static_cast<size_t>(remount)];
 }
 
 }  // namespace

@@ -146,9 +146,29 @@ TEST(RootfsPlan, RecursiveAndClearingOptionsAndTmpcopyup) {
     EXPECT_EQ(propagation.back()->flags, static_cast<unsigned long>(MS_SHARED | MS_REC));
 }
 
-TEST(RootfsPlan, CgroupV1IsATmpfsWithOneOptionalBindPerHierarchy) {
+TEST(RootfsPlan, CgroupV1IsATmpfsWithOneOptionalHierarchyStepEach) {
     RootfsConfig cfg;
     cfg.rootfs = "/r";
+    cfg.cgroup_binds = {{"memory", "/sys/fs/cgroup/memory/c1"}, {"systemd", "/sys/fs/cgroup/systemd/c1"}};
+    wb::oci::Spec spec;
+    spec.mounts = {mount_of("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "ro"})};
+    RootfsPlan plan = plan_rootfs(spec, cfg);
+    // The remount's ro, nosuid, nodev and noexec as attributes (0xf), all four cleared
+    // first along with nosymfollow (0x20000f); no atime option, so that is left alone.
+    std::string expected =
+        "propagation / flags rec|slave\n"
+        "bind-rootfs /r on /r flags bind|rec\n"
+        "mount tmpfs on /sys/fs/cgroup type tmpfs flags nosuid data mode=755\n"
+        "cgroup-hierarchy /sys/fs/cgroup/memory/c1 on /sys/fs/cgroup/memory attrs +0xf -0x20000f (if present)\n"
+        "cgroup-hierarchy /sys/fs/cgroup/systemd/c1 on /sys/fs/cgroup/systemd attrs +0xf -0x20000f (if present)\n"
+        "remount-bind /sys/fs/cgroup flags rdonly|nosuid\n";
+    EXPECT_EQ(plan.describe().substr(0, expected.size()), expected);
+}
+
+TEST(RootfsPlan, CgroupV1InAUserNamespaceBindsAndRemountsEachHierarchy) {
+    RootfsConfig cfg;
+    cfg.rootfs = "/r";
+    cfg.in_user_namespace = true;  // locked flags: the remount keeps them
     cfg.cgroup_binds = {{"memory", "/sys/fs/cgroup/memory/c1"}, {"systemd", "/sys/fs/cgroup/systemd/c1"}};
     wb::oci::Spec spec;
     spec.mounts = {mount_of("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "ro"})};
@@ -160,6 +180,7 @@ TEST(RootfsPlan, CgroupV1IsATmpfsWithOneOptionalBindPerHierarchy) {
         "bind /sys/fs/cgroup/memory/c1 on /sys/fs/cgroup/memory flags bind|rec (if present)\n"
         "remount-bind /sys/fs/cgroup/memory flags rdonly|nosuid|nodev|noexec (if present)\n";
     EXPECT_EQ(plan.describe().substr(0, expected.size()), expected);
+    EXPECT_TRUE(steps(plan, RootfsStep::cgroup_hierarchy).empty());
     auto remounts = steps(plan, RootfsStep::remount_bind);
     ASSERT_EQ(remounts.size(), 3u);
     EXPECT_EQ(remounts[2]->target, "/sys/fs/cgroup");
