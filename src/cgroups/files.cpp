@@ -46,6 +46,17 @@ void Files::write(const std::string& dir, const std::string& name,
         throw_errno("write " + name + " \"" + value + "\"", err);
 }
 
+void Files::write_each(const std::string& dir, const Journal& writes) const {
+    std::map<std::string, UniqueFd> open_files;
+    for (const auto& [name, value] : writes) {
+        if (journal_) journal_->emplace_back(fs::join(dir, name), value);
+        UniqueFd& fd = open_files[name];
+        if (!fd) fd.reset(::open(fs::join(dir, name).c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+        int err = fd ? write_all(fd.get(), value) : errno;
+        if (err) throw_errno("write " + name + " \"" + value + "\"", err);
+    }
+}
+
 bool has_file(const std::string& dir, const std::string& name) {
     return fs::exists(fs::join(dir, name));
 }

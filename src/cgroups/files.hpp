@@ -24,6 +24,9 @@ public:
     // The same, returning 0 or the errno instead of throwing.
     int try_write(const std::string& dir, const std::string& name,
                   const std::string& value) const;
+    // Each (name, value) in order, as write() would, each file opened once for all its
+    // writes (a list of device rules: one write(2) a rule, one open a file).
+    void write_each(const std::string& dir, const Journal& writes) const;
 
 private:
     Journal* journal_;

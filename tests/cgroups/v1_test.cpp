@@ -216,6 +216,23 @@ TEST_F(CgroupV1, DevicesDenyAllThenRulesInOrder) {
     EXPECT_EQ(fs.journal(), Writes{});  // validated before "deny a"
 }
 
+// The kernel takes one rule a write(2); a file opened once for all of them. Here the files
+// are plain ones, so each holds every rule written to it since its one O_TRUNC open.
+TEST_F(CgroupV1, DeviceRulesOpenEachFileOnce) {
+    wb::oci::Resources r;
+    r.devices = {{false, "a", {}, {}, "rwm"}, {true, "c", 1, 3, "rwm"}, {true, "c", 1, 5, "rwm"}};
+    apply(r);
+    EXPECT_EQ(fs.get("devices/c/devices.deny"), "aa *:* rwm");
+    EXPECT_EQ(fs.get("devices/c/devices.allow"), "c 1:3 rwmc 1:5 rwm");
+    ::unlink(fs.at("devices/c/devices.allow").c_str());
+    try {
+        apply(r);
+        FAIL() << "no error";
+    } catch (const wb::Error& e) {
+        EXPECT_STREQ(e.what(), "write devices.allow \"c 1:3 rwm\": No such file or directory");
+    }
+}
+
 TEST_F(CgroupV1, UnifiedIsRefusedBeforeAnyWrite) {
     auto r = memory(1000, {});
     r.unified = {{"memory.high", "1"}};

@@ -130,11 +130,12 @@ void apply_devices(const Files& f, const std::string& dir, const std::vector<oci
     if (auto text = read_opt(dir, "devices.list")) current = DeviceList::parse(*text);
     if (!current) {
         // Unknown (or a fresh cgroup that allows all): deny all, then replay in order.
-        f.write(dir, "devices.deny", "a");
-        for (const auto& r : rules) f.write(dir, r.allow ? "devices.allow" : "devices.deny", device_rule_line(r));
+        Journal writes{{"devices.deny", "a"}};
+        for (const auto& r : rules) writes.emplace_back(r.allow ? "devices.allow" : "devices.deny", device_rule_line(r));
+        f.write_each(dir, writes);
         return;
     }
-    for (const auto& [file, value] : DeviceList::transition(current, target)) f.write(dir, file, value);
+    f.write_each(dir, DeviceList::transition(current, target));
 }
 
 }  // namespace wb::cgroups::v1
