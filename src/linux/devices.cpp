@@ -27,14 +27,32 @@ mode_t type_bits(const std::string& type) {
 using fs::base_of;
 using fs::parent_of;
 
-void create_device(int root_fd, const oci::Device& d, bool bind) {
+// The directory a device goes in, resolved in the rootfs (made if missing) and opened once
+// for every device it holds (most are in /dev).
+class DeviceDirs {
+public:
+    explicit DeviceDirs(int root_fd) : root_fd_(root_fd) {}
+    int get(const std::string& path, const std::string& what) {
+        if (fd_ && path == path_) return fd_.get();
+        UniqueFd dir = open_in_root(root_fd_, path, Create::directory);
+        fd_.reset(sys().openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!fd_) throw_errno(what);
+        path_ = path;
+        return fd_.get();
+    }
+
+private:
+    int root_fd_;
+    std::string path_;
+    UniqueFd fd_;
+};
+
+void create_device(int root_fd, DeviceDirs& dirs, const oci::Device& d, bool bind) {
     std::string what = "create device " + d.path;
-    UniqueFd dir = open_in_root(root_fd, parent_of(d.path), Create::directory);
-    UniqueFd dirfd(sys().openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dirfd) throw_errno(what);
+    const int dirfd = dirs.get(parent_of(d.path), what);
     std::string name = base_of(d.path);
     if (bind) {
-        UniqueFd f(sys().openat(dirfd.get(), name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
+        UniqueFd f(sys().openat(dirfd, name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
         if (!f && errno != EEXIST) throw_errno(what);
         UniqueFd target = open_in_root(root_fd, d.path, Create::nothing);
         if (sys().mount(d.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
@@ -43,9 +61,9 @@ void create_device(int root_fd, const oci::Device& d, bool bind) {
     }
     mode_t mode = type_bits(d.type) | (d.file_mode ? *d.file_mode & 07777 : 0666);
     dev_t dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
-    if (sys().unlinkat(dirfd.get(), name.c_str(), 0) < 0 && errno != ENOENT) throw_errno(what);
-    if (sys().mknodat(dirfd.get(), name.c_str(), mode, d.type == "p" ? 0 : dev) < 0) throw_errno(what);
-    if (sys().fchownat(dirfd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) < 0)
+    if (sys().unlinkat(dirfd, name.c_str(), 0) < 0 && errno != ENOENT) throw_errno(what);
+    if (sys().mknodat(dirfd, name.c_str(), mode, d.type == "p" ? 0 : dev) < 0) throw_errno(what);
+    if (sys().fchownat(dirfd, name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) < 0)
         throw_errno("chown device " + d.path);
 }
 
@@ -71,24 +89,23 @@ void setup_dev(int root_fd, const std::vector<oci::Device>& given, bool in_user_
     for (auto& d : devices) d.path = clean_path(d.path);
     mode_t old = sys().umask(0);
     try {
+        DeviceDirs dirs(root_fd);
         for (const auto& d : default_devices()) {
             bool overridden = false;
             for (const auto& c : devices) overridden |= c.path == d.path;
-            if (!overridden) create_device(root_fd, d, in_user_namespace);
+            if (!overridden) create_device(root_fd, dirs, d, in_user_namespace);
         }
-        for (const auto& d : devices) create_device(root_fd, d, in_user_namespace);
-        UniqueFd dev = open_in_root(root_fd, "/dev", Create::directory);
-        UniqueFd devfd(sys().openat(dev.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!devfd) throw_errno("open /dev");
-        symlink_in_dev(devfd.get(), "/proc/self/fd", "fd");
-        symlink_in_dev(devfd.get(), "/proc/self/fd/0", "stdin");
-        symlink_in_dev(devfd.get(), "/proc/self/fd/1", "stdout");
-        symlink_in_dev(devfd.get(), "/proc/self/fd/2", "stderr");
+        for (const auto& d : devices) create_device(root_fd, dirs, d, in_user_namespace);
+        const int devfd = dirs.get("/dev", "open /dev");
+        symlink_in_dev(devfd, "/proc/self/fd", "fd");
+        symlink_in_dev(devfd, "/proc/self/fd/0", "stdin");
+        symlink_in_dev(devfd, "/proc/self/fd/1", "stdout");
+        symlink_in_dev(devfd, "/proc/self/fd/2", "stderr");
         struct stat kcore {};
-        if (sys().fstatat(AT_FDCWD, "/proc/kcore", &kcore, 0) == 0) symlink_in_dev(devfd.get(), "/proc/kcore", "core");
+        if (sys().fstatat(AT_FDCWD, "/proc/kcore", &kcore, 0) == 0) symlink_in_dev(devfd, "/proc/kcore", "core");
         // /dev/ptmx is the devpts instance's ptmx.
-        if (sys().unlinkat(devfd.get(), "ptmx", 0) < 0 && errno != ENOENT) throw_errno("remove /dev/ptmx");
-        symlink_in_dev(devfd.get(), "pts/ptmx", "ptmx");
+        if (sys().unlinkat(devfd, "ptmx", 0) < 0 && errno != ENOENT) throw_errno("remove /dev/ptmx");
+        symlink_in_dev(devfd, "pts/ptmx", "ptmx");
     } catch (...) {
         sys().umask(old);
         throw;
