@@ -215,6 +215,24 @@ run_with_submount() {
 	[ "$(grep -c "Read-only file system" <<<"$output")" -eq 2 ]
 }
 
+@test "readonlyPaths: the mount keeps its other flags; a mount below it comes along, writable (as runc)" {
+	absolute_rootfs
+	update_config '
+		.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "noatime"]},
+			{"destination": "/tmp/sub", "type": "tmpfs", "source": "tmpfs", "options": ["noexec"]}]
+		| .linux.readonlyPaths += ["/tmp"]'
+	set_cmd sh -c 'grep -E " /tmp(/sub)? " /proc/self/mountinfo; touch /tmp/x; echo "tmp: $?"; touch /tmp/sub/x; echo "sub: $?"'
+	wb run test_mounts
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tmp: 1"* && "$output" == *"sub: 0"* ]] || fail "$output"
+	# The last mounts on /tmp and /tmp/sub are the ones the container sees.
+	top=$(grep -E ' /tmp ' <<<"$output" | tail -1 | cut -d' ' -f6)
+	[[ ",$top," == *,ro,* && ",$top," == *,nosuid,* && ",$top," == *,nodev,* && ",$top," == *,noatime,* ]] ||
+		fail "/tmp: $top"
+	sub=$(grep -E ' /tmp/sub ' <<<"$output" | tail -1 | cut -d' ' -f6)
+	[[ ",$sub," == *,rw,* && ",$sub," == *,noexec,* ]] || fail "/tmp/sub: $sub"
+}
+
 @test "root.readonly: the rootfs cannot be written" {
 	set_cmd sh -c 'touch /newfile; echo "touch: $?"'
 	wb run test_mounts

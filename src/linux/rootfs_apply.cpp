@@ -69,7 +69,7 @@ public:
                 root_.reset();
                 return chroot_in_callers_namespace(op.target);
             case RootfsStep::sysctl: return write_sysctl(op);
-            case RootfsStep::readonly_path: return readonly_path(op.target, op.in_user_namespace);
+            case RootfsStep::readonly_path: return readonly_path(op.target);
             case RootfsStep::mask_path: return mask_path(op.target, dev_null());
             case RootfsStep::remount_readonly:
                 return remount_bind(op.target, op.flags | MS_RDONLY, op.in_user_namespace, op.what);

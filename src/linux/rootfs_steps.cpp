@@ -233,18 +233,22 @@ void mask_path(const std::string& path, int dev_null) {
     }
 }
 
-void readonly_path(const std::string& path, bool in_userns) {
-    UniqueFd fd(sys().open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) {
+void readonly_path(const std::string& path) {
+    // What is at `path` (and below it) cloned, made read-only while detached, and moved
+    // back over it: only MOUNT_ATTR_RDONLY is set, so the mount's other flags (locked ones
+    // in a user namespace too) stay as they are, which a remount had to read back first.
+    UniqueFd tree(sys().open_tree(AT_FDCWD, path.c_str(),
+                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW));
+    if (!tree) {
         if (errno == ENOENT) return;
-        throw_errno("open readonly path " + path);
+        throw_errno("bind readonly path " + path);
     }
-    do_mount(fd_path(fd.get()), fd_path(fd.get()), nullptr, MS_BIND | MS_REC, "", "bind readonly path " + path);
-    UniqueFd now(sys().open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-    if (!now) throw_errno("open readonly path " + path);
-    std::string now_path = fd_path(now.get());
-    remount_bind(now_path, MS_RDONLY | (locked_flags(now_path) & ~kAtimeFlags), in_userns,
-                 "remount " + path + " read-only");
+    struct mount_attr attr {};
+    attr.attr_set = MOUNT_ATTR_RDONLY;
+    if (sys().mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+        throw_errno("remount " + path + " read-only");
+    if (sys().move_mount(tree.get(), "", AT_FDCWD, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        throw_errno("bind readonly path " + path);
 }
 
 }  // namespace wb::linux

@@ -39,7 +39,8 @@ void chroot_in_callers_namespace(const std::string& rootfs);
 // The container's /dev/null, checked to be the character device 1:3.
 UniqueFd verified_dev_null();
 void mask_path(const std::string& path, int dev_null);
-void readonly_path(const std::string& path, bool in_userns);
+// A read-only bind of what is at `path` over it (linux.readonlyPaths); missing: nothing.
+void readonly_path(const std::string& path);
 
 // mount_setattr(AT_RECURSIVE) on the mount at `path` (an fd's /proc/self/fd path).
 void set_recursive_attrs(const std::string& path, uint64_t attr_set, uint64_t attr_clr, const std::string& what);

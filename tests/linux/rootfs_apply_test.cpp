@@ -147,12 +147,16 @@ TEST(RootfsApply, FinalizeRemountsReadonlyPathsThenMasksThenTheRoot) {
     EXPECT_EQ(apply(rec, spec, Phase::finalize), "");
     EXPECT_EQ(rec.index_of("pivot_root"), -1);  // the prepare phase is not applied
     int sysctl = rec.index_of("openat2(fd, sys/net/ipv4/ip_forward)");
-    int readonly = rec.index_of("open(/proc/bus, ");
+    // A readonly path: its clone (recursive, the last component not followed), made
+    // read-only (and nothing cleared) while detached, moved back over it.
+    int readonly = rec.index_of("open_tree(AT_FDCWD, /proc/bus, 0x88101)");
     int masked = rec.index_of("open(/proc/acpi, ");
     int root = rec.index_of("mount(null, /, null, 0x1021, null)");  // remount|bind|ro
     ASSERT_GE(sysctl, 0);
-    EXPECT_GT(readonly, sysctl);
-    EXPECT_GT(masked, rec.index_of("open(/proc/sysrq-trigger, "));
+    ASSERT_GT(readonly, sysctl);
+    EXPECT_EQ(rec.calls[static_cast<size_t>(readonly + 1)], "mount_setattr(fd, , 0x1000, 0x1/0x0/0x0)");
+    EXPECT_EQ(rec.calls[static_cast<size_t>(readonly + 2)], "move_mount(fd, , AT_FDCWD, /proc/bus, 0x4)");
+    EXPECT_GT(masked, rec.index_of("open_tree(AT_FDCWD, /proc/sysrq-trigger, "));
     EXPECT_GT(root, masked);
     EXPECT_EQ(root, static_cast<int>(rec.calls.size()) - 1);
 }
