@@ -116,7 +116,7 @@ void run_init(const InitConfig& cfg, SyncChannel& sync) {
             throw_errno("join session keyring");
     }
     if (proc.oom_score_adj) linux::write_oom_score_adj(*proc.oom_score_adj);
-    if ((cfg.namespaces->clone_flags & CLONE_NEWNET) && !cfg.loopback_by_runtime) linux::bring_up_loopback();
+    if (cfg.namespaces->clone_flags & CLONE_NEWNET) linux::bring_up_loopback();
 
     // Compile the filter while the host's files are still reachable.
     linux::SeccompFilter seccomp;

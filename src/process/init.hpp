@@ -35,9 +35,6 @@ struct InitConfig {
     // move and no systemd scope (its directory, which the init may mount, comes with the
     // move): launch_init decides.
     bool setup_before_go = false;
-    // Our new network namespace's lo is the runtime's to bring up (set_up_init, before
-    // `go`), in time it would spend waiting for us: with setup_before_go only.
-    bool loopback_by_runtime = false;
     std::vector<oci::Hook> create_container_hooks;
     state::OciState state;  // for the hooks run in the container (pid and status set then)
 };

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "linux/loopback.hpp"
 #include "linux/rlimits.hpp"
 #include "linux/rootless.hpp"
 #include "linux/syscalls.hpp"
@@ -82,7 +81,7 @@ uint64_t oom_kill_count(const cgroups::Manager* cgroup) {
 }
 
 void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, bool joined_cgroup,
-                 uint64_t ooms_before, const SyncChannel& sync, bool loopback) {
+                 uint64_t ooms_before, const SyncChannel& sync) {
     const oci::Spec& spec = *req.spec;
     state::OciState state = req.state;
     state.pid = init.pid();
@@ -91,7 +90,6 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
         send_go(sync, [&] {
             if (plan.new_user) linux::write_id_maps(init.pid(), linux_of(spec));
             if (req.cgroup && !joined_cgroup) req.cgroup->add_process(init.pid());
-            if (loopback) linux::bring_up_loopback_in(init.pidfd());
             linux::apply_rlimits(spec.process->rlimits, init.pid());
         });
         ChildRequests requests;
@@ -165,9 +163,6 @@ Child launch_init(const LaunchRequest& req) {
         // systemd scope, which appears with the move): the init sets up while we move it.
         cfg.setup_before_go = !plan.new_user && !cfg.rootfs.in_user_namespace && !cfg.create_hooks &&
                               !cfg.unshare_cgroupns && (!req.cgroup || req.cgroup->dirs_exist_before_join());
-        // lo comes up while the init mounts its rootfs: we do it in time we would spend
-        // waiting (setns through the init's pidfd; clone_child always makes one).
-        cfg.loopback_by_runtime = cfg.setup_before_go && (flags & CLONE_NEWNET);
         cloned = clone_child(flags, cgroup_fd);
         if (cloned.in_child) {
             parent_sync.close();
@@ -176,7 +171,7 @@ Child launch_init(const LaunchRequest& req) {
     }
     child_sync.close();
     mount_sources = {};
-    set_up_init(req, plan, cloned.child, cloned.joined_cgroup, ooms_before, parent_sync, cfg.loopback_by_runtime);
+    set_up_init(req, plan, cloned.child, cloned.joined_cgroup, ooms_before, parent_sync);
     return std::move(cloned.child);
 }
 

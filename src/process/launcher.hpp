@@ -40,10 +40,9 @@ Child launch_init(const LaunchRequest& req);
 // a fake init at the other end of `sync`): id maps, the cgroup join unless the clone did
 // it, rlimits, `go`, then the init's requests until it is `ready`. On failure the init is
 // killed and reaped and the error rethrown, saying so when the cgroup's OOM-kill count
-// has grown past `ooms_before`. With `loopback`, lo of the init's new network namespace is
-// brought up here before `go` (InitConfig::loopback_by_runtime).
+// has grown past `ooms_before`.
 void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, bool joined_cgroup,
-                 uint64_t ooms_before, const SyncChannel& sync, bool loopback = false);
+                 uint64_t ooms_before, const SyncChannel& sync);
 
 // The cgroup's OOM-kill count; 0 without a cgroup or when it cannot be read.
 uint64_t oom_kill_count(const cgroups::Manager* cgroup);

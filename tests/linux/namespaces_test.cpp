@@ -1,8 +1,6 @@
 // linux/namespaces with the recording double: which namespaces are made at clone time,
-// in which order joined ones are entered, and what the pid/time guard restores; lo
-// brought up in another process's network namespace (linux/loopback).
+// in which order joined ones are entered, and what the pid/time guard restores.
 #include "linux/namespaces.hpp"
-#include "linux/loopback.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -177,45 +175,6 @@ TEST(LinuxNamespaces, TimeOffsetsAndIdMapsText) {
     lx.time_offsets["boottime"] = {5, 20};
     EXPECT_EQ(format_time_offsets(lx), "boottime 5 20\nmonotonic 10 0\n");
     EXPECT_EQ(format_id_map({{0, 1000, 1}, {1, 100000, 65536}}), "0 1000 1\n1 100000 65536\n");
-}
-
-}  // namespace
-}  // namespace wb::linux
-
-namespace wb::linux {
-namespace {
-
-// lo of another process's network namespace: entered through its pidfd, and left for the
-// runtime's own (opened first) whether bringing lo up worked or not.
-TEST(Loopback, BroughtUpInTheInitsNamespaceAndBack) {
-    RecordingSyscalls rec;
-    ScopedSyscalls scoped(rec);
-    bring_up_loopback_in(42);
-    std::vector<std::string> calls;
-    for (const auto& c : rec.calls)
-        if (c.rfind("ioctl", 0) != 0) calls.push_back(c);
-    EXPECT_EQ(calls, (std::vector<std::string>{"open(/proc/thread-self/ns/net, 0x80000)", "setns(fd, 0x40000000)",
-                                               "setns(fd, 0x40000000)"}));
-    EXPECT_EQ(rec.named("ioctl").size(), 2u);  // SIOCGIFFLAGS, SIOCSIFFLAGS
-    EXPECT_GT(rec.index_of("ioctl"), rec.index_of("setns"));
-}
-
-TEST(Loopback, AFailureInTheInitsNamespaceStillGoesBack) {
-    RecordingSyscalls rec;
-    ScopedSyscalls scoped(rec);
-    rec.fail("ioctl", EPERM, "0x8914");  // SIOCSIFFLAGS
-    EXPECT_EQ(error_of([] { bring_up_loopback_in(42); }), "bring up lo: Operation not permitted");
-    EXPECT_EQ(rec.named("setns").size(), 2u);
-    EXPECT_EQ(rec.calls.back(), "setns(fd, 0x40000000)");
-}
-
-TEST(Loopback, WhenTheNamespaceCannotBeEnteredNothingElseHappens) {
-    RecordingSyscalls rec;
-    ScopedSyscalls scoped(rec);
-    rec.fail("setns", ESRCH);
-    EXPECT_EQ(error_of([] { bring_up_loopback_in(42); }), "enter the container's network namespace: No such process");
-    EXPECT_EQ(rec.named("setns").size(), 1u);
-    EXPECT_TRUE(rec.named("ioctl").empty());
 }
 
 }  // namespace
