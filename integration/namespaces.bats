@@ -72,6 +72,16 @@ container_ns() {
 	[ "$output" = "lo" ]
 }
 
+@test "network namespace: lo is up, and 127.0.0.1 answers" {
+	absolute_rootfs
+	set_cmd sh -c 'ip -o link show lo; nc -l -p 5555 >/tmp/got & sleep 0.2; echo hello | nc 127.0.0.1 5555; wait; cat /tmp/got'
+	update_config '.root.readonly = false | .mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
+	wb run test_ns
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"<LOOPBACK,UP,LOWER_UP>"* ]] || fail "$output"
+	[ "$(tail -1 <<<"$output")" = hello ] || fail "$output"
+}
+
 @test "cgroup namespace: the container's cgroup is its root" {
 	requires_ns cgroup
 	update_config '.linux.namespaces += [{"type": "cgroup"}]'
