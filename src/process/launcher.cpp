@@ -70,6 +70,12 @@ std::string death_of(Child& init) {
     return {};  // an exit: the init said why on the channel first, or the error stands
 }
 
+// Hooks the runtime or the init runs while the container is being created.
+bool has_create_hooks(const oci::Spec& spec) {
+    return spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->create_runtime.empty() ||
+                          !spec.hooks->create_container.empty());
+}
+
 }  // namespace
 
 uint64_t oom_kill_count(const cgroups::Manager* cgroup) {
@@ -85,6 +91,7 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
     const oci::Spec& spec = *req.spec;
     state::OciState state = req.state;
     state.pid = init.pid();
+    const bool hooks = has_create_hooks(spec);
     try {
         // (An init that sets up before `go`, InitConfig::setup_before_go, may fail meanwhile.)
         send_go(sync, [&] {
@@ -92,6 +99,7 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
             if (req.cgroup && !joined_cgroup) req.cgroup->add_process(init.pid());
             linux::apply_rlimits(spec.process->rlimits, init.pid());
         });
+        if (req.record && !hooks) req.record(init.pid());
         ChildRequests requests;
         requests.seccomp_fd = [&](const SyncMessage& m) {
             forward_to_seccomp_agent(spec, m, state, init.pid(), sync);
@@ -104,6 +112,7 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
             sync.send(SyncType::hooks_done);
         };
         serve_child_messages(sync, SetupEnd::ready, requests, "sync: unexpected message from init");
+        if (req.record && hooks) req.record(init.pid());
     } catch (const Error& e) {
         const std::string death = e.code() == EPIPE ? death_of(init) : "";
         init.kill_and_reap();
@@ -133,8 +142,7 @@ Child launch_init(const LaunchRequest& req) {
     cfg.preserve_fds = req.preserve_fds;
     cfg.fifo_fd = req.fifo_fd;
     cfg.console_socket = req.console_socket;
-    cfg.create_hooks = spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->create_runtime.empty() ||
-                                      !spec.hooks->create_container.empty());
+    cfg.create_hooks = has_create_hooks(spec);
     cfg.state = req.state;
     if (spec.hooks) cfg.create_container_hooks = spec.hooks->create_container;
 

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cgroups/manager.hpp"
@@ -26,6 +27,11 @@ struct LaunchRequest {
     int fifo_fd = -1;
     int console_socket = -1;
     cgroups::Manager* cgroup = nullptr;
+    // Called with the init's pid while it finishes its setup: right after `go`, or once
+    // it is ready when createRuntime/prestart/createContainer hooks run (they must still
+    // see the container creating). create writes the container's record there; a throw
+    // fails the launch.
+    std::function<void(pid_t)> record;
     // The container's state for the hooks and the seccomp agent (status "creating"); the
     // pid is filled in: the init's host pid in the runtime, its own in the container.
     state::OciState state;

@@ -259,21 +259,23 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     req.console_socket = console.get();
     req.cgroup = cgroup.get();
     req.state = state::oci_state(s, state::Status::creating, 0);
+    // The record is written while the init finishes its setup (launcher.hpp).
+    req.record = [&](pid_t pid) {
+        s.status = state::Status::created;
+        s.pid = pid;
+        s.init_start_time = state::process_start_time(pid);
+        if (cgroup) s.cgroup_created = cgroup->created_dirs();
+        s.creator_pid = 0;
+        s.creator_start_time = 0;
+        store.save(s);
+    };
     // Killed and reaped by its destructor if anything below throws (before the rollback).
     process::Child init = process::launch_init(req);
     UniqueFd console_master;
-
-    s.status = state::Status::created;
-    s.pid = init.pid();
-    s.init_start_time = state::process_start_time(init.pid());
-    if (cgroup) s.cgroup_created = cgroup->created_dirs();
-    s.creator_pid = 0;
-    s.creator_start_time = 0;
     if (console_receiver) {
         console_master = linux::receive_fd(console_receiver.get());
         prepare_proxied_pty(console_master.get());  // before start
     }
-    store.save(s);
     if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid()), 0644, fs::Sync::no_fsync);
     rollback.armed = false;
     return Created{std::move(s), std::move(init), std::move(console_master), std::move(spec.hooks).value_or(oci::Hooks{})};

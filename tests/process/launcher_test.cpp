@@ -229,5 +229,41 @@ TEST_F(SetUpInit, AFailingCreateHookKillsTheInit) {
     EXPECT_EQ(rec.calls.back(), "waitpid(4242, 0x0)");
 }
 
+// create's record is written while the init finishes: after `go`, with `ready` still unread.
+TEST_F(SetUpInit, TheRecordIsWrittenRightAfterGo) {
+    init_end.send(SyncType::ready);
+    req.record = [&](pid_t pid) {
+        events.push_back("record(" + std::to_string(pid) + ")" + (readable(init_end) ? " after go" : "") +
+                         (readable(runtime_end) ? ", ready unread" : ""));
+    };
+    Child init = fake_init();
+    set_up_init(req, plan, init, false, 0, runtime_end);
+    EXPECT_EQ(events, (std::vector<std::string>{"add_process(4242)", "record(4242) after go, ready unread"}));
+    init.release();
+}
+
+// With create hooks the container must look "creating" to them: the record waits for ready.
+TEST_F(SetUpInit, WithCreateHooksTheRecordWaitsForReady) {
+    spec.hooks.emplace();
+    spec.hooks->prestart = {{"/bin/true", {"true"}, {}, std::nullopt}};
+    init_end.send(SyncType::run_hooks);
+    init_end.send(SyncType::ready);
+    req.record = [&](pid_t) { events.push_back(readable(runtime_end) ? "record, messages unread" : "record"); };
+    Child init = fake_init();
+    set_up_init(req, plan, init, true, 0, runtime_end);
+    EXPECT_EQ(events, std::vector<std::string>{"record"});
+    EXPECT_EQ(init_end.receive().type, SyncType::go);
+    EXPECT_EQ(init_end.receive().type, SyncType::hooks_done);
+    init.release();
+}
+
+TEST_F(SetUpInit, ARecordThatCannotBeWrittenKillsTheInit) {
+    req.record = [](pid_t) { throw Error("write state.json: No space left on device", ENOSPC); };
+    Child init = fake_init();
+    EXPECT_EQ(run_expecting_error(init), "write state.json: No space left on device");
+    EXPECT_FALSE(init);
+    EXPECT_EQ(rec.calls.back(), "waitpid(4242, 0x0)");
+}
+
 }  // namespace
 }  // namespace wb::process
