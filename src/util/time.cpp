@@ -1,17 +1,24 @@
 #include "util/time.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
 namespace wb {
 
 std::string format_rfc3339(int64_t sec, long nsec) {
-    time_t t = static_cast<time_t>(sec);
-    struct tm tm {};
-    gmtime_r(&t, &tm);
+    // The calendar by arithmetic: glibc's gmtime_r reads /etc/localtime first (tzset), six
+    // system calls at every create for a zone UTC does not need.
+    using namespace std::chrono;
+    const sys_seconds t{seconds{sec}};
+    const sys_days day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%09ldZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()), nsec);
     return buf;
 }
 
