@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side: whalebox, runc and crun on the same busybox bundle, every figure of issue
 # 18 in one run, each with its ratio to crun and to runc:
-#   - `RUNTIME run` of process.args ["true"]: median wall time (BENCH_N runs, default 48: eight times each order);
+#   - `RUNTIME run` of process.args ["true"]: median wall time (BENCH_N runs, default 48);
 #   - `RUNTIME exec CTR true` into a running container: median wall time (BENCH_N runs);
 #   - peak RSS of `run` (median of 10 runs under /usr/bin/time);
 #   - the binary's size on disk;
@@ -19,11 +19,12 @@
 # Run as root from anywhere, after building whalebox (build/whalebox, or WHALEBOX=...).
 # Not part of CI. crun refuses this project's hybrid cgroup hosts, so it runs inside
 # `unshare -m` with the cgroup2 mount at /sys/fs/cgroup/unified unmounted there. The timed
-# `run` and `exec` loops of all three runtimes run together in one such namespace,
-# interleaved run by run (in six orders, see ORDERS), so a change in the machine's
-# speed while the bench runs touches the three alike; so do the parallel batches, batch
-# by batch, in another; the peak RSS is taken one runtime after the other, each in such a
-# namespace of its own.
+# `run` and `exec` loops of whalebox and crun run together in one such namespace,
+# interleaved run by run (each comes after the other as often as after itself), so a
+# change in the machine's speed while the bench runs touches both alike; runc's are
+# timed after them, on their own (see interleaved_loops for why); the parallel batches
+# of all three are interleaved batch by batch in another; the peak RSS is taken one
+# runtime after the other, each in such a namespace of its own.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_N:-48}
@@ -72,11 +73,10 @@ bench_loop() {
 	echo "$fails" >"$work/$rt.fails"
 }
 
-# The order of the runtimes (0 whalebox, 1 runc, 2 crun) in round i of an interleaved loop:
-# ORDERS[i mod 6]. Over six rounds each runtime comes right after each other one three
-# times and never after itself: what a run leaves to the kernel (a network namespace to
-# clean up, cgroups to release) slows the next one, and runc leaves the most. (Until round
-# 7 the order only rotated, and crun came after runc in two rounds of three.)
+# The order of the runtimes (0 whalebox, 1 runc, 2 crun) in round i of the parallel
+# batches: ORDERS[i mod 6]. Over six rounds each runtime comes right after each other one
+# three times and never after itself: what a batch leaves to the kernel (network
+# namespaces to clean up, cgroups to release) slows the start of the next one.
 ORDERS=("0 1 2" "0 2 1" "2 1 0" "1 0 2" "1 2 0" "2 0 1")
 
 # The parallel batches of all three runtimes, interleaved: round i runs one batch of each
@@ -109,8 +109,15 @@ parallel_batches() {
 	for rt in "${rts[@]}"; do echo "${failed[$rt]}" >"$work/$rt.par-fails"; done
 }
 
-# The timed `run` and `exec` loops of all three runtimes, interleaved: round i times each
-# once, in the order ORDERS[i mod 6]. Writes RUNTIME.wall, .exec and .timed-fails.
+# The timed `run` and `exec` loops: whalebox and crun interleaved (round i times each once,
+# whalebox first in even rounds, crun first in odd ones, so each follows itself and the
+# other equally often), then runc's alone. Writes RUNTIME.wall, .exec and .timed-fails.
+# Why runc is not in the interleave (round 8, docs/performance.md): a run that follows
+# runc's (about 20 ms) pays a grace period of 5-10 ms for its first cgroup v1 move, as
+# after any quiet spell (the kernel's cgroup_threadgroup_rwsem has gone back to its slow
+# mode by then), so with runc in the rounds half of each runtime's runs carried runc's
+# pause and the medians fell between two clusters, moving by 10-20 % from one reading to
+# the next; round 7's six orders balanced who followed whom but not that.
 interleaved_loops() {
 	local rts=(whalebox runc crun) i k rt what CMD fails
 	declare -A failed
@@ -125,10 +132,15 @@ interleaved_loops() {
 			echo "bench: $rt run -d failed: $(cat "$work/err")" >&2
 		"${CMD[@]}" exec "exec-$$" true </dev/null >/dev/null 2>&1 || true
 	done
+	local order
 	for what in run exec; do
-		for ((i = 0; i < N; i++)); do
-			for k in ${ORDERS[$((i % 6))]}; do
-				rt=${rts[$k]}
+		for ((i = 0; i < 2 * N; i++)); do
+			# Rounds 0..N-1: whalebox and crun; N..2N-1: runc.
+			if ((i >= N)); then order=runc
+			elif ((i % 2 == 0)); then order="whalebox crun"
+			else order="crun whalebox"
+			fi
+			for rt in $order; do
 				rt_cmd "$rt"
 				fails=0
 				if [ "$what" = run ]; then

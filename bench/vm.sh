@@ -5,7 +5,7 @@
 # clone3 with CLONE_INTO_CGROUP). Without KVM the guest is emulated (TCG): the times are
 # the emulator's, so only the ratios between runtimes, taken in the same boot, mean
 # anything. Not part of CI.
-#   BENCH_N (default 18: three times each order), BENCH_PAR_N (default 40), BENCH_PAR and
+#   BENCH_N (default 18), BENCH_PAR_N (default 40), BENCH_PAR and
 #   BENCH_PAR_ROUNDS as for bench/run.sh;
 #   VM_TIMEOUT (default 2400 s). No valgrind counts and no whalebox-lite here.
 # Run as root after building whalebox and the busybox rootfs; the VM's packages as
