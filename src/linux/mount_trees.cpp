@@ -38,6 +38,13 @@ void idmap_mount_tree(int tree, int userns_fd, bool recursive, const std::string
     if (sys().mount_setattr(tree, "", flags, &attr, sizeof attr) < 0) throw_errno(what + ": idmapped mount");
 }
 
+void set_mount_tree_attrs(int tree, uint64_t attr_set, uint64_t attr_clr, const std::string& what) {
+    struct mount_attr attr {};
+    attr.attr_set = attr_set;
+    attr.attr_clr = attr_clr;
+    if (sys().mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) throw_errno(what);
+}
+
 void attach_mount_tree(int tree, int target, const std::string& what) {
     if (sys().move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
         throw_errno(what);

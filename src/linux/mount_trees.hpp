@@ -6,6 +6,7 @@
 // (a mount's uidMappings/gidMappings) is such a tree with MOUNT_ATTR_IDMAP set, which needs
 // CAP_SYS_ADMIN over the source's filesystem: only the runtime can set it.
 #pragma once
+#include <cstdint>
 #include <string>
 
 #include "oci/spec.hpp"
@@ -32,6 +33,11 @@ UniqueFd clone_mount_tree(const std::string& source, bool recursive);
 // (mount_setattr with MOUNT_ATTR_IDMAP; the whole tree when recursive). Throws wb::Error
 // with `what`.
 void idmap_mount_tree(int tree, int userns_fd, bool recursive, const std::string& what);
+
+// Sets and clears MOUNT_ATTR_* on the top mount of the detached tree `tree` (mount_setattr,
+// not recursive): what a remount would do, before the tree is in place. Throws wb::Error
+// with `what`.
+void set_mount_tree_attrs(int tree, uint64_t attr_set, uint64_t attr_clr, const std::string& what);
 
 // Moves the detached tree `tree` onto the directory or file `target` (an O_PATH fd).
 // Throws wb::Error with `what`.

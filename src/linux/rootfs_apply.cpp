@@ -251,10 +251,7 @@ private:
             if (op.optional && errno == ENOENT) return;
             throw_errno(op.what);
         }
-        struct mount_attr attr {};
-        attr.attr_set = op.attr_set;
-        attr.attr_clr = op.attr_clr;
-        if (sys().mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) throw_errno(op.what);
+        set_mount_tree_attrs(tree.get(), op.attr_set, op.attr_clr, op.what);
         const std::string parent = parent_of(op.target);
         if (!cgroup_dir_ || cgroup_dir_path_ != parent) {
             MountOp parent_op;

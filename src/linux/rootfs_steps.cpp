@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "linux/mount_trees.hpp"
 #include "linux/path_in_root.hpp"
 #include "linux/syscalls.hpp"
 #include "util/error.hpp"
@@ -243,10 +244,7 @@ void readonly_path(const std::string& path) {
         if (errno == ENOENT) return;
         throw_errno("bind readonly path " + path);
     }
-    struct mount_attr attr {};
-    attr.attr_set = MOUNT_ATTR_RDONLY;
-    if (sys().mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-        throw_errno("remount " + path + " read-only");
+    set_mount_tree_attrs(tree.get(), MOUNT_ATTR_RDONLY, 0, "remount " + path + " read-only");
     if (sys().move_mount(tree.get(), "", AT_FDCWD, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
         throw_errno("bind readonly path " + path);
 }
