@@ -119,7 +119,7 @@ parallel_batches() {
 # pause and the medians fell between two clusters, moving by 10-20 % from one reading to
 # the next; round 7's six orders balanced who followed whom but not that.
 interleaved_loops() {
-	local rts=(whalebox runc crun) i k rt what CMD fails
+	local rts=(whalebox runc crun) i rt what CMD fails
 	declare -A failed
 	for rt in "${rts[@]}"; do
 		: >"$work/$rt.wall"
@@ -132,25 +132,24 @@ interleaved_loops() {
 			echo "bench: $rt run -d failed: $(cat "$work/err")" >&2
 		"${CMD[@]}" exec "exec-$$" true </dev/null >/dev/null 2>&1 || true
 	done
-	local order
+	# timed RUNTIME: one timed `run` or `exec` (as $what says) of RUNTIME.
+	timed() {
+		rt_cmd "$1"
+		fails=0
+		if [ "$what" = run ]; then
+			timed_one "$work/$1.wall" "${CMD[@]}" run -b "$work/bundle" "bench-$$"
+		else
+			timed_one "$work/$1.exec" "${CMD[@]}" exec "exec-$$" true
+		fi
+		failed[$1]=$((failed[$1] + fails))
+	}
 	for what in run exec; do
-		for ((i = 0; i < 2 * N; i++)); do
-			# Rounds 0..N-1: whalebox and crun; N..2N-1: runc.
-			if ((i >= N)); then order=runc
-			elif ((i % 2 == 0)); then order="whalebox crun"
-			else order="crun whalebox"
+		for ((i = 0; i < N; i++)); do
+			if ((i % 2 == 0)); then timed whalebox; timed crun
+			else timed crun; timed whalebox
 			fi
-			for rt in $order; do
-				rt_cmd "$rt"
-				fails=0
-				if [ "$what" = run ]; then
-					timed_one "$work/$rt.wall" "${CMD[@]}" run -b "$work/bundle" "bench-$$"
-				else
-					timed_one "$work/$rt.exec" "${CMD[@]}" exec "exec-$$" true
-				fi
-				failed[$rt]=$((failed[$rt] + fails))
-			done
 		done
+		for ((i = 0; i < N; i++)); do timed runc; done
 	done
 	for rt in "${rts[@]}"; do
 		rt_cmd "$rt"
