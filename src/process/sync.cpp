@@ -59,7 +59,10 @@ SyncMessage SyncChannel::receive() const {
     msg.msg_controllen = sizeof control;
     ssize_t n;
     while ((n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC)) < 0) {
-        if (errno != EINTR) throw_errno("sync receive");
+        // ECONNRESET: the peer closed with a message of ours unread (`go` to an init that
+        // failed meanwhile). The kernel says so once, before the messages the peer sent
+        // first, which are still queued: read on (then the end, below).
+        if (errno != EINTR && errno != ECONNRESET) throw_errno("sync receive");
     }
     SyncMessage m;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {

@@ -44,6 +44,23 @@ TEST(SyncChannel, ClosedPeerIsAnError) {
     EXPECT_THROW(parent.receive(), Error);
 }
 
+// A child that failed with our `go` unread: its report still comes through, then the end.
+TEST(SyncChannel, APeerGoneWithOurMessageUnreadStillGivesItsReport) {
+    auto [parent, child] = SyncChannel::make_pair();
+    parent.send(SyncType::go);
+    child.send(SyncType::error, "mount proc on /proc: refused");
+    child.close();
+    SyncMessage m = parent.receive();
+    EXPECT_EQ(m.type, SyncType::error);
+    EXPECT_EQ(m.payload, "mount proc on /proc: refused");
+    try {
+        parent.receive();
+        FAIL() << "no throw";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), EPIPE);
+    }
+}
+
 TEST(SyncChannel, ExpectRethrowsThePeersError) {
     auto [parent, child] = SyncChannel::make_pair();
     child.send(SyncType::error, "agent unreachable");
