@@ -68,6 +68,7 @@ blkio_weight_file() {
 }
 
 @test "cgroups v1: the limits show in the container's cgroup, outside and inside" {
+	absolute_rootfs
 	update_config '.linux.resources.memory = {"limit": 33554432}
 		| .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0"}
 		| .linux.resources.pids = {"limit": 42}'
@@ -75,10 +76,17 @@ blkio_weight_file() {
 	[ "$status" -eq 0 ]
 	pid=$(container_pid test_cg)
 
-	# The init is in a cgroup whose path ends with our cgroupsPath, in every hierarchy.
+	# The init is in a cgroup whose path ends with our cgroupsPath, in every hierarchy
+	# (cgroup2's included on a hybrid host), and so is an exec'd process.
 	while IFS= read -r line; do
 		[[ "$line" == *"/$(test_cgroup)/bundle" ]] || fail "init cgroup: $line"
 	done <"/proc/$pid/cgroup"
+	wb exec test_cg cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <<<"$output")" -eq "$(wc -l <"/proc/$pid/cgroup")" ] || fail "$output"
+	while IFS= read -r line; do
+		[[ "$line" == *"/$(test_cgroup)/bundle" ]] || fail "exec'd process's cgroup: $line"
+	done <<<"$output"
 
 	[ "$(cg_read test_cg memory memory.limit_in_bytes)" -eq 33554432 ]
 	[ "$(cg_read test_cg cpu cpu.shares)" -eq 512 ]

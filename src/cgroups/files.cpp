@@ -11,6 +11,7 @@
 #include <string_view>
 #include <thread>
 
+#include "cgroups/manager.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/unique_fd.hpp"
@@ -55,6 +56,24 @@ void Files::write_each(const std::string& dir, const Journal& writes) const {
         int err = fd ? write_all(fd.get(), value) : errno;
         if (err) throw_errno("write " + name + " \"" + value + "\"", err);
     }
+}
+
+SelfJoin::SelfJoin(const Manager& manager) {
+    for (const std::string& path : manager.self_join_files()) {
+        UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+        if (!fd) throw_errno("open " + path);
+        files_.emplace_back(path, std::move(fd));
+    }
+}
+
+void SelfJoin::join() {
+    for (auto& [path, fd] : files_) {
+        // "0": the writer itself, moved without the global threadgroup lock (see
+        // Manager::self_join_files).
+        if (int err = write_all(fd.get(), "0")) throw_errno("join cgroup " + parent_path(path), err);
+        fd.reset();
+    }
+    files_.clear();
 }
 
 bool has_file(const std::string& dir, const std::string& name) {

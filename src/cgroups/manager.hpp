@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "oci/spec.hpp"
+#include "util/unique_fd.hpp"
 
 namespace wb::cgroups {
 namespace systemd {
@@ -100,6 +101,38 @@ public:
     // init may then mount them before it is moved); false for the systemd driver, whose
     // scope appears when the init joins it.
     virtual bool dirs_exist_before_join() const { return true; }
+    // The files a new process writes "0" into to move itself in: cgroup v1's `tasks`, one
+    // a hierarchy (SelfJoin opens them before the clone). The kernel moves a thread that
+    // moves itself without its global threadgroup lock, which a pid written to
+    // cgroup.procs takes for writing: the first such write after a quiet spell waits for
+    // an RCU grace period (8-16 ms on this project's host, docs/performance.md round 9),
+    // and every one holds back each fork and exit on the machine meanwhile. Empty: the
+    // driver has none (v2 and systemd clone into the cgroup instead).
+    virtual std::vector<std::string> self_join_files() const { return {}; }
+    // Moves `pid` into whatever it has not joined yet: it wrote "0" into every
+    // self_join_files() entry when `self_joined`, and clone3 put it into clone_into_fd()
+    // when `cloned_into`.
+    virtual void finish_join(pid_t pid, bool self_joined, bool cloned_into) {
+        (void)self_joined;
+        if (!cloned_into) add_process(pid);
+    }
+};
+
+// A manager's self_join_files(), opened by the runtime (with its credentials) for the new
+// process to write "0" into as its first step. The clone gives that process copies of the
+// fds; the runtime closes its own after the clone.
+class SelfJoin {
+public:
+    SelfJoin() = default;
+    explicit SelfJoin(const Manager& manager);
+    bool empty() const { return files_.empty(); }
+    // In the new process: "0" into each file, each fd closed after. Throws wb::Error
+    // `join cgroup DIR: strerror`. The process must have a single thread.
+    void join();
+    void close() { files_.clear(); }
+
+private:
+    std::vector<std::pair<std::string, UniqueFd>> files_;  // path, O_WRONLY fd
 };
 
 // How a manager reaches the host. The defaults are the real host; unit tests point

@@ -50,14 +50,16 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
 }
 
 [[noreturn]] void exec_child(const ExecRequest& req, const std::vector<linux::JoinedNamespace>& nss,
-                             SyncChannel& sync) noexcept {
+                             cgroups::SelfJoin& self_join, SyncChannel& sync) noexcept {
     try {
+        self_join.join();  // v1: into the container's cgroups first (as the init)
         log_through_sync(sync);  // our log fd is closed with the other runtime fds
         linux::sys().prctl(PR_SET_PDEATHSIG, SIGKILL);
         linux::sys().prctl(PR_SET_DUMPABLE, 0);  // until execve: see container_init
         // The namespaces, the seccomp filter's compilation and the process group while the
-        // runtime moves us into the cgroup (InitConfig::setup_before_go); `go` before the
-        // console (the devices cgroup rules its open) and the process's attributes.
+        // runtime finishes our cgroup join (by pid where we could not join ourselves) and
+        // sets the rlimits; `go` before the console (the devices cgroup rules its open) and
+        // the process's attributes.
         const oci::Process& proc = *req.process;
         for (const auto& ns : nss) {
             if (linux::applies_to_children(ns.flag)) continue;
@@ -96,6 +98,8 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
 Child launch_exec(const ExecRequest& req) {
     std::vector<linux::JoinedNamespace> nss = container_namespaces(req.init_pid);
     auto [parent_sync, child_sync] = SyncChannel::make_pair();
+    cgroups::SelfJoin self_join;
+    if (req.cgroup) self_join = cgroups::SelfJoin(*req.cgroup);
     Cloned cloned;
     {
         // An unprivileged caller may enter the container's pid namespace only with the
@@ -115,16 +119,18 @@ Child launch_exec(const ExecRequest& req) {
         cloned = clone_child(0, req.cgroup ? req.cgroup->clone_into_fd() : -1);
         if (cloned.in_child) {
             parent_sync.close();
-            exec_child(req, nss, child_sync);
+            exec_child(req, nss, self_join, child_sync);
         }
     }
     Child& child = cloned.child;
     child_sync.close();
+    const bool self_joined = !self_join.empty();
+    self_join.close();
     // On any failure below, the Child kills and reaps the process.
     // The child joins the container's namespaces meanwhile and waits for `go` before it
     // takes the process's identity: the cgroup (v1) and the rlimits first.
     send_go(parent_sync, [&] {
-        if (req.cgroup && !cloned.joined_cgroup) req.cgroup->add_process(child.pid());
+        if (req.cgroup) req.cgroup->finish_join(child.pid(), self_joined, cloned.joined_cgroup);
         linux::apply_rlimits(req.process->rlimits, child.pid());
     });
     ChildRequests requests;

@@ -86,6 +86,8 @@ UniqueFd wait_for_start(const linux::FdReopener& fifo_path, int fifo_fd) {
 void run_init(const InitConfig& cfg, SyncChannel& sync) {
     const oci::Spec& spec = *cfg.spec;
     const oci::Process& proc = *spec.process;
+    // Into our v1 cgroups before anything else (the runtime does the rest before `go`).
+    if (cfg.cgroup_join) cfg.cgroup_join->join();
     // Our log fd goes with the other runtime fds: records go to the runtime instead.
     log_through_sync(sync);
     // Die with the runtime while it still owns us.

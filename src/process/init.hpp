@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroups/manager.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/rootfs.hpp"
 #include "oci/spec.hpp"
@@ -35,6 +36,8 @@ struct InitConfig {
     // move and no systemd scope (its directory, which the init may mount, comes with the
     // move): launch_init decides.
     bool setup_before_go = false;
+    // Written by the init first thing (v1's `tasks` files), or null / empty.
+    cgroups::SelfJoin* cgroup_join = nullptr;
     std::vector<oci::Hook> create_container_hooks;
     state::OciState state;  // for the hooks run in the container (pid and status set then)
 };

@@ -86,7 +86,7 @@ uint64_t oom_kill_count(const cgroups::Manager* cgroup) {
     }
 }
 
-void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, bool joined_cgroup,
+void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, CgroupJoined joined,
                  uint64_t ooms_before, const SyncChannel& sync) {
     const oci::Spec& spec = *req.spec;
     state::OciState state = req.state;
@@ -96,7 +96,7 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
         // (An init that sets up before `go`, InitConfig::setup_before_go, may fail meanwhile.)
         send_go(sync, [&] {
             if (plan.new_user) linux::write_id_maps(init.pid(), linux_of(spec));
-            if (req.cgroup && !joined_cgroup) req.cgroup->add_process(init.pid());
+            if (req.cgroup) req.cgroup->finish_join(init.pid(), joined.self, joined.cloned_into);
             linux::apply_rlimits(spec.process->rlimits, init.pid());
         });
         if (req.record && !hooks) req.record(init.pid());
@@ -152,6 +152,11 @@ Child launch_init(const LaunchRequest& req) {
     // Opened with the host's credentials, inherited by the init (closed here after the clone).
     MountSources mount_sources = open_mount_sources(spec, cfg.rootfs.in_user_namespace);
     cfg.rootfs.mount_trees = mount_sources.fds();
+    // v1: the init writes itself into its cgroups first thing (no global lock, see
+    // cgroups::Manager::self_join_files).
+    cgroups::SelfJoin self_join;
+    if (req.cgroup) self_join = cgroups::SelfJoin(*req.cgroup);
+    cfg.cgroup_join = &self_join;
     Cloned cloned;
     {
         // pid and time namespaces apply to children: enter them here, just for the clone.
@@ -161,8 +166,8 @@ Child launch_init(const LaunchRequest& req) {
         uint64_t flags = static_cast<uint64_t>(plan.clone_flags) & ~static_cast<uint64_t>(linux::kCloneNewTime);
         if (plan.new_time) for_children.unshare_time(lx);
         int cgroup_fd = req.cgroup ? req.cgroup->clone_into_fd() : -1;
-        if ((flags & CLONE_NEWCGROUP) && cgroup_fd < 0 && req.cgroup) {
-            // Joined by pid after the clone (v1): unshare the namespace only then.
+        if ((flags & CLONE_NEWCGROUP) && (cgroup_fd < 0 || !self_join.empty()) && req.cgroup) {
+            // Joined after the clone (v1): unshare the namespace only then.
             flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
             cfg.unshare_cgroupns = true;
         }
@@ -179,7 +184,9 @@ Child launch_init(const LaunchRequest& req) {
     }
     child_sync.close();
     mount_sources = {};
-    set_up_init(req, plan, cloned.child, cloned.joined_cgroup, ooms_before, parent_sync);
+    const CgroupJoined joined{!self_join.empty(), cloned.joined_cgroup};
+    self_join.close();
+    set_up_init(req, plan, cloned.child, joined, ooms_before, parent_sync);
     return std::move(cloned.child);
 }
 

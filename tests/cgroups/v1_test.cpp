@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <set>
+
 #include "cgroups/manager.hpp"
 #include "cgroups/v1/controllers.hpp"
 #include "fake_cgroupfs.hpp"
@@ -112,6 +115,66 @@ TEST_F(CgroupV1, PathsAndAddProcessJoinEveryHierarchyOnce) {
     auto j = fs.journal();
     EXPECT_EQ(j.size(), 10u);  // 10 hierarchies, cpu,cpuacct and net_cls,net_prio once each
     for (const auto& [p, v] : j) EXPECT_EQ(v, "77") << p;
+}
+
+TEST_F(CgroupV1, ANewProcessJoinsThroughEachHierarchysTasksFile) {
+    auto files = m->self_join_files();
+    ASSERT_EQ(files.size(), 10u);  // as add_process: each hierarchy once
+    std::set<std::string> dirs;
+    for (const auto& f : files) {
+        EXPECT_EQ(f.substr(f.rfind('/')), "/tasks") << f;
+        dirs.insert(f.substr(0, f.rfind('/')));
+        std::ofstream(f) << "";  // the kernel's file
+    }
+    EXPECT_EQ(dirs.size(), 10u);
+    EXPECT_TRUE(dirs.count(fs.at("cpu,cpuacct/c")));
+
+    SelfJoin join(*m);
+    EXPECT_FALSE(join.empty());
+    join.join();  // (in the new process)
+    EXPECT_TRUE(join.empty());
+    for (const auto& f : files) EXPECT_EQ(wb::fs::read_file(f), "0") << f;
+
+    // What is left for the runtime: nothing on a legacy host, every hierarchy by pid when
+    // the process did not join itself.
+    m->finish_join(77, true, false);
+    EXPECT_EQ(fs.journal(), Writes{});
+    m->finish_join(77, false, false);
+    EXPECT_EQ(fs.journal().size(), 10u);
+}
+
+TEST_F(CgroupV1, SelfJoinNamesTheFileItCannotOpenOrTheCgroupItCannotJoin) {
+    // No tasks files in this tree: the first is named.
+    try {
+        SelfJoin join(*m);
+        FAIL() << "opened a missing tasks file";
+    } catch (const wb::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("open " + fs.at("blkio/c/tasks")), std::string::npos) << e.what();
+    }
+    // A write the kernel refuses (here ENOSPC).
+    struct FullTasks final : public Manager {
+        std::vector<std::string> self_join_files() const override { return {"/dev/full"}; }
+        void create() override {}
+        void add_process(pid_t) override {}
+        void apply(const wb::oci::Resources&) override {}
+        void freeze() override {}
+        void thaw() override {}
+        bool frozen() const override { return false; }
+        std::vector<pid_t> pids() const override { return {}; }
+        Stats stats() const override { return {}; }
+        uint64_t oom_kill_count() const override { return 0; }
+        void kill_all(int) override {}
+        void destroy() override {}
+        int clone_into_fd() const override { return -1; }
+        std::string path() const override { return "/"; }
+    } full;
+    SelfJoin join(full);
+    try {
+        join.join();
+        FAIL() << "a refused write went unnoticed";
+    } catch (const wb::Error& e) {
+        EXPECT_EQ(std::string(e.what()), "join cgroup /dev: No space left on device");
+    }
 }
 
 TEST_F(CgroupV1, MemoryRaisingWritesSwapFirst) {
@@ -298,6 +361,14 @@ TEST(CgroupV1Hybrid, AlsoMakesADirectoryInTheUnifiedHierarchy) {
     EXPECT_EQ(m->controller_paths().at(""), fs.at("unified/u/id"));
     EXPECT_TRUE(wb::fs::exists(fs.at("unified/u/id")));
     EXPECT_EQ(m->path(), "/m/id");
+    // A new process is cloned into the cgroup2 directory and writes itself into the v1
+    // ones: nothing left by pid. Without the clone, the cgroup2 directory by pid.
+    EXPECT_GE(m->clone_into_fd(), 0);
+    fs.clear_journal();
+    m->finish_join(77, true, true);
+    EXPECT_EQ(fs.journal(), Writes{});
+    m->finish_join(77, true, false);
+    EXPECT_EQ(fs.journal(), (Writes{{"unified/u/id/cgroup.procs", "77"}}));
     m->destroy();
     EXPECT_FALSE(wb::fs::exists(fs.at("unified/u")));
     EXPECT_FALSE(wb::fs::exists(fs.at("memory/m")));

@@ -88,7 +88,7 @@ protected:
     Child fake_init(pid_t pid = 4242) { return Child(pid, UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC))); }
     std::string run_expecting_error(Child& init, uint64_t ooms_before = 0) {
         try {
-            set_up_init(req, plan, init, false, ooms_before, runtime_end);
+            set_up_init(req, plan, init, {}, ooms_before, runtime_end);
         } catch (const Error& e) {
             return e.what();
         }
@@ -109,7 +109,7 @@ TEST_F(SetUpInit, JoinsTheCgroupBeforeGoThenServesUntilReady) {
     init_end.send(SyncType::log, std::string(1, '\2') + "hello from the init");
     init_end.send(SyncType::ready);
     Child init = fake_init();
-    set_up_init(req, plan, init, false, 0, runtime_end);
+    set_up_init(req, plan, init, {}, 0, runtime_end);
     EXPECT_EQ(events, std::vector<std::string>{"add_process(4242)"});  // and `go` not sent yet
     SyncMessage go = init_end.receive();
     EXPECT_EQ(go.type, SyncType::go);
@@ -122,7 +122,7 @@ TEST_F(SetUpInit, JoinsTheCgroupBeforeGoThenServesUntilReady) {
 TEST_F(SetUpInit, NoJoinByPidWhenTheCloneJoined) {
     init_end.send(SyncType::ready);
     Child init = fake_init();
-    set_up_init(req, plan, init, true, 0, runtime_end);
+    set_up_init(req, plan, init, {.cloned_into = true}, 0, runtime_end);
     EXPECT_TRUE(events.empty());
     init.release();
 }
@@ -207,7 +207,7 @@ TEST_F(SetUpInit, CreateHooksRunWithTheInitsHostPid) {
     init_end.send(SyncType::run_hooks);
     init_end.send(SyncType::ready);
     Child init = fake_init();
-    set_up_init(req, plan, init, true, 0, runtime_end);
+    set_up_init(req, plan, init, {.cloned_into = true}, 0, runtime_end);
     state::OciState expected = req.state;
     expected.pid = 4242;
     EXPECT_EQ(fs::read_file(dir + "/prestart"), expected.to_json());
@@ -237,7 +237,7 @@ TEST_F(SetUpInit, TheRecordIsWrittenRightAfterGo) {
                          (readable(runtime_end) ? ", ready unread" : ""));
     };
     Child init = fake_init();
-    set_up_init(req, plan, init, false, 0, runtime_end);
+    set_up_init(req, plan, init, {}, 0, runtime_end);
     EXPECT_EQ(events, (std::vector<std::string>{"add_process(4242)", "record(4242) after go, ready unread"}));
     init.release();
 }
@@ -250,7 +250,7 @@ TEST_F(SetUpInit, WithCreateHooksTheRecordWaitsForReady) {
     init_end.send(SyncType::ready);
     req.record = [&](pid_t) { events.push_back(readable(runtime_end) ? "record, messages unread" : "record"); };
     Child init = fake_init();
-    set_up_init(req, plan, init, true, 0, runtime_end);
+    set_up_init(req, plan, init, {.cloned_into = true}, 0, runtime_end);
     EXPECT_EQ(events, std::vector<std::string>{"record"});
     EXPECT_EQ(init_end.receive().type, SyncType::go);
     EXPECT_EQ(init_end.receive().type, SyncType::hooks_done);

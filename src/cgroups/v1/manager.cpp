@@ -1,6 +1,7 @@
 // The cgroup v1 driver: one directory per mounted hierarchy (co-mounted controllers share
 // one), plus on a hybrid host a directory in the cgroup2 at unified/ (for systemd's sake,
 // best effort).
+#include <fcntl.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
+#include "util/unique_fd.hpp"
 
 namespace wb::cgroups {
 namespace {
@@ -49,10 +51,22 @@ public:
         }
     }
 
-    void add_process(pid_t pid) override {
+    void add_process(pid_t pid) override { finish_join(pid, false, false); }
+
+    // Each hierarchy's `tasks`: a process joins them itself (SelfJoin).
+    std::vector<std::string> self_join_files() const override {
+        std::vector<std::string> out;
+        for (const auto& [dir, mount] : distinct_dirs()) out.push_back(fs::join(dir, "tasks"));
+        return out;
+    }
+
+    void finish_join(pid_t pid, bool self_joined, bool cloned_into) override {
         std::string p = std::to_string(pid);
-        for (const auto& [dir, mount] : distinct_dirs()) files_.write(dir, "cgroup.procs", p);
-        if (!unified_dir_.empty() && fs::exists(unified_dir_)) files_.try_write(unified_dir_, "cgroup.procs", p);
+        if (!self_joined)
+            for (const auto& [dir, mount] : distinct_dirs()) files_.write(dir, "cgroup.procs", p);
+        // Best effort, as systemd's hierarchy on a hybrid host is.
+        if (!cloned_into && !unified_dir_.empty() && fs::exists(unified_dir_))
+            files_.try_write(unified_dir_, "cgroup.procs", p);
     }
 
     void apply(const oci::Resources& r) override {
@@ -117,6 +131,7 @@ public:
     }
 
     void destroy() override {
+        unified_fd_.reset();
         int first = 0;
         std::string failed;
         for (const auto& [dir, mount] : distinct_dirs())
@@ -129,7 +144,13 @@ public:
         unified_created_.clear();
     }
 
-    int clone_into_fd() const override { return -1; }
+    // A hybrid host's unified/ directory, when there is one: clone3 puts the process there
+    // (no pid written to its cgroup.procs, see self_join_files).
+    int clone_into_fd() const override {
+        if (!unified_fd_ && !unified_dir_.empty())
+            unified_fd_.reset(::open(unified_dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        return unified_fd_ ? unified_fd_.get() : -1;
+    }
 
     std::vector<std::string> created_dirs() const override {
         auto all = created_;
@@ -197,6 +218,7 @@ private:
     std::string unified_dir_, unified_root_;
     Files files_;
     std::vector<std::string> created_, unified_created_;
+    mutable UniqueFd unified_fd_;  // clone_into_fd(), opened on first use
 };
 
 // The path of our own cgroup inside a hierarchy mounted with `root` (non-"/" inside a
