@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <set>
 #include <chrono>
 #include <string_view>
 #include <thread>
@@ -180,6 +181,15 @@ int remove_cgroup_tree(const std::string& dir) {
 
 void make_cgroup_dirs(const std::string& root, const std::string& rel,
                       std::vector<std::string>& created) {
+    // The leaf first: its parent is there as a rule (the runtime's own cgroup, a slice), so
+    // one mkdir instead of a mkdir and a stat for each ancestor.
+    if (std::string leaf = clean_path(fs::join(root, rel)); leaf != clean_path(root)) {
+        if (::mkdir(leaf.c_str(), 0755) == 0) {
+            created.push_back(leaf);
+            return;
+        }
+        if (errno != ENOENT && errno != EEXIST) throw_errno("mkdir " + leaf);
+    }
     std::string cur = root;
     for (const auto& part : split(rel, "/")) {
         cur = fs::join(cur, part);
@@ -198,9 +208,10 @@ void remove_created_dirs(const std::vector<std::string>& created) {
     for (auto it = created.rbegin(); it != created.rend(); ++it) remove_cgroup_dir(*it);
 }
 
-void remove_unused_dirs(const std::vector<std::string>& created) {
+void remove_unused_dirs(const std::vector<std::string>& created, const std::set<std::string>& removed) {
     for (auto it = created.rbegin(); it != created.rend(); ++it)
-        if (::access(it->c_str(), F_OK) == 0 && list_subdirs(*it).empty()) remove_cgroup_dir(*it);
+        if (!removed.count(*it) && ::access(it->c_str(), F_OK) == 0 && list_subdirs(*it).empty())
+            remove_cgroup_dir(*it);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,7 +62,8 @@ void make_cgroup_dirs(const std::string& root, const std::string& rel,
 void remove_created_dirs(const std::vector<std::string>& created);
 // The same for parents a container shares with others: a directory that still has
 // sub-cgroups is left alone at once (no EBUSY retries).
-void remove_unused_dirs(const std::vector<std::string>& created);
+// `removed`: directories the caller has just removed itself (no need to look again).
+void remove_unused_dirs(const std::vector<std::string>& created, const std::set<std::string>& removed = {});
 
 // "a/b/../c" -> "a/c", "/x//y/" -> "/x/y", as Go's filepath.Clean.
 std::string clean_path(const std::string& path);

@@ -2,11 +2,15 @@
 // create killed midway still names the parents it made.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 
+#include "cgroups/files.hpp"
 #include "cgroups/manager.hpp"
 #include "cgroups/missing_dirs.hpp"
 #include "fake_cgroupfs.hpp"
+#include "util/error.hpp"
 #include "util/fs.hpp"
 
 using namespace wb::cgroups;
@@ -63,4 +67,26 @@ TEST(CgroupMissingDirs, ReopenedFromTheRecordRemovesAHalfMadeTree) {
     EXPECT_FALSE(wb::fs::exists(fs.at("memory/t")));
     EXPECT_FALSE(wb::fs::exists(fs.at("pids/t")));
     EXPECT_TRUE(wb::fs::exists(fs.at("memory")));
+}
+
+TEST(CgroupMakeDirs, TheLeafAloneWhenItsParentIsThereElseEachMissingOneTopDown) {
+    FakeCgroupfs fs;
+    fs.dir("own");
+    std::vector<std::string> made;
+    make_cgroup_dirs(fs.at(""), "own/c1", made);
+    EXPECT_EQ(made, std::vector<std::string>{fs.at("own/c1")});
+    made.clear();
+    make_cgroup_dirs(fs.at(""), "own/c1", made);  // there already: nothing made
+    EXPECT_TRUE(made.empty());
+    make_cgroup_dirs(fs.at(""), "own/a/b/c2", made);
+    EXPECT_EQ(made, (std::vector<std::string>{fs.at("own/a"), fs.at("own/a/b"), fs.at("own/a/b/c2")}));
+    fs.put("own/file", "");
+    made.clear();
+    EXPECT_THROW(make_cgroup_dirs(fs.at(""), "own/file", made), wb::Error);
+    EXPECT_TRUE(made.empty());
+    // The parents made go when unused, and what the caller removed itself is not looked at.
+    ::rmdir(fs.at("own/a/b/c2").c_str());
+    remove_unused_dirs({fs.at("own/a"), fs.at("own/a/b"), fs.at("own/a/b/c2")}, {fs.at("own/a/b/c2")});
+    EXPECT_FALSE(wb::fs::exists(fs.at("own/a")));
+    EXPECT_TRUE(wb::fs::exists(fs.at("own/c1")));
 }

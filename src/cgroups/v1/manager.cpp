@@ -134,11 +134,14 @@ public:
         unified_fd_.reset();
         int first = 0;
         std::string failed;
-        for (const auto& [dir, mount] : distinct_dirs())
+        std::set<std::string> removed;
+        for (const auto& [dir, mount] : distinct_dirs()) {
             if (int err = remove_cgroup_tree(dir); err && !first) first = err, failed = dir;
-        if (!unified_dir_.empty()) remove_cgroup_tree(unified_dir_);
-        remove_unused_dirs(created_);
-        remove_unused_dirs(unified_created_);
+            else if (!err) removed.insert(dir);
+        }
+        if (!unified_dir_.empty() && remove_cgroup_tree(unified_dir_) == 0) removed.insert(unified_dir_);
+        remove_unused_dirs(created_, removed);
+        remove_unused_dirs(unified_created_, removed);
         if (first) throw_errno("remove cgroup " + failed, first);
         created_.clear();
         unified_created_.clear();

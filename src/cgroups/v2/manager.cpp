@@ -99,7 +99,7 @@ public:
         // With any sub-cgroups the container made in it (a cgroup-namespaced systemd, say).
         if (int err = remove_cgroup_tree(dir_)) throw_errno("remove cgroup " + dir_, err);
         // Then the parents this manager made, bottom-up; a sibling may still use them.
-        remove_unused_dirs(created_);
+        remove_unused_dirs(created_, {dir_});
         created_.clear();
     }
 
