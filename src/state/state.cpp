@@ -17,6 +17,7 @@
 
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/json_writer.hpp"
 
 namespace wb::state {
 
@@ -41,40 +42,42 @@ std::string to_oci_json(const State& s) {
     return j.dump(2);
 }
 
+// Both records are written on every create: straight into the string (wb::json::ObjectWriter),
+// with the keys in the sorted order an nlohmann object would dump them in.
 std::string to_record_json(const State& s) {
-    json j = {
-        {"ociVersion", s.oci_version},
-        {"id", s.id},
-        {"status", to_string(s.status)},
-        {"pid", s.pid},
-        {"bundle", s.bundle},
-        {"annotations", s.annotations},
-        {"rootfs", s.rootfs},
-        {"created", s.created},
-        {"owner", s.owner},
-        {"initStartTime", s.init_start_time},
-        {"cgroupPath", s.cgroup_path},
-        {"cgroupPaths", s.cgroup_paths},
-        {"cgroupCreated", s.cgroup_created},
-        {"systemdCgroup", s.systemd_cgroup},
-        {"configPath", s.config_path},
-    };
-    if (s.creator_pid > 0) {
-        j["creatorPid"] = s.creator_pid;
-        j["creatorStartTime"] = s.creator_start_time;
-    }
-    return j.dump();
+    std::string out;
+    out.reserve(1024);
+    wb::json::ObjectWriter w(out);
+    w.field("annotations", s.annotations)
+        .field("bundle", s.bundle)
+        .field("cgroupCreated", s.cgroup_created)
+        .field("cgroupPath", s.cgroup_path)
+        .field("cgroupPaths", s.cgroup_paths)
+        .field("configPath", s.config_path)
+        .field("created", s.created);
+    if (s.creator_pid > 0) w.field_int("creatorPid", s.creator_pid).field_uint("creatorStartTime", s.creator_start_time);
+    w.field("id", s.id)
+        .field_uint("initStartTime", s.init_start_time)
+        .field("ociVersion", s.oci_version)
+        .field("owner", s.owner)
+        .field_int("pid", s.pid)
+        .field("rootfs", s.rootfs)
+        .field("status", to_string(s.status))
+        .field_bool("systemdCgroup", s.systemd_cgroup);
+    w.close();
+    return out;
 }
 
 std::string to_cgroup_record_json(const State& s) {
-    json j = {
-        {"id", s.id},
-        {"cgroupPath", s.cgroup_path},
-        {"cgroupPaths", s.cgroup_paths},
-        {"cgroupCreated", s.cgroup_created},
-        {"systemdCgroup", s.systemd_cgroup},
-    };
-    return j.dump();
+    std::string out;
+    wb::json::ObjectWriter w(out);
+    w.field("cgroupCreated", s.cgroup_created)
+        .field("cgroupPath", s.cgroup_path)
+        .field("cgroupPaths", s.cgroup_paths)
+        .field("id", s.id)
+        .field_bool("systemdCgroup", s.systemd_cgroup);
+    w.close();
+    return out;
 }
 
 namespace {
