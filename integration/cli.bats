@@ -279,3 +279,16 @@ pids_cgroup_line() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "1 1" ] || fail "pgrp and session of the init: $output"
 }
+
+@test "the binaries are position independent with full RELRO (bound at start, GOT read-only)" {
+	beyond_runc "a property of whalebox's link"
+	command -v readelf >/dev/null || skip "readelf (binutils) is not installed"
+	for bin in "$WHALEBOX" "$(dirname "$WHALEBOX")/whalebox-lite"; do
+		[ -x "$bin" ] || continue
+		run readelf -d -l "$bin"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"GNU_RELRO"* ]] || fail "$bin: no RELRO segment"
+		[[ "$output" == *"BIND_NOW"* || "$output" == *"Flags: NOW"* ]] || fail "$bin: not bound at start"
+		[[ "$output" == *"PIE"* ]] || fail "$bin: not a PIE"
+	done
+}
