@@ -28,10 +28,10 @@ struct InitConfig {
     // An unprivileged runtime writes our id maps itself: /proc/PID/uid_map is only its to
     // open while we are dumpable, so we turn non-dumpable after `go` (runc does the same).
     bool dumpable_until_go = false;
-    // The init mounts its rootfs while the runtime moves it into its cgroups, and waits
-    // for `go` only before it takes the process's identity: on cgroup v1 the first move
-    // after a quiet spell waits for an RCU grace period (5-12 ms here, docs/performance.md
-    // round 6). Only with no user namespace (the ids are mapped before `go`), no create
+    // The init mounts its rootfs while the runtime finishes its cgroup join (what it did
+    // not join itself, cgroup_join, or through the clone) and sets its rlimits, and waits
+    // for `go` only before it takes the process's identity (docs/performance.md rounds 6
+    // and 9). Only with no user namespace (the ids are mapped before `go`), no create
     // hooks (they see the init in its cgroups), no cgroup namespace to unshare after the
     // move and no systemd scope (its directory, which the init may mount, comes with the
     // move): launch_init decides.
