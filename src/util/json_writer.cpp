@@ -49,19 +49,26 @@ ObjectWriter& ObjectWriter::field(std::string_view k, std::string_view value) {
     return *this;
 }
 
-ObjectWriter& ObjectWriter::field_int(std::string_view k, int64_t value) {
-    key(k);
+namespace {
+
+template <class Integer>
+void append_number(std::string& out, Integer value) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, value);
-    out_.append(buf, r.ptr);
+    out.append(buf, r.ptr);
+}
+
+}  // namespace
+
+ObjectWriter& ObjectWriter::field_int(std::string_view k, int64_t value) {
+    key(k);
+    append_number(out_, value);
     return *this;
 }
 
 ObjectWriter& ObjectWriter::field_uint(std::string_view k, uint64_t value) {
     key(k);
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, value);
-    out_.append(buf, r.ptr);
+    append_number(out_, value);
     return *this;
 }
 
