@@ -7,8 +7,8 @@
 
 #include <cerrno>
 #include <charconv>
-#include <set>
 #include <chrono>
+#include <set>
 #include <string_view>
 #include <thread>
 
