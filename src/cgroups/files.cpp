@@ -59,8 +59,9 @@ void Files::write_each(const std::string& dir, const Journal& writes) const {
     }
 }
 
-SelfJoin::SelfJoin(const Manager& manager) {
-    for (const std::string& path : manager.self_join_files()) {
+SelfJoin::SelfJoin(const Manager* manager) {
+    if (!manager) return;
+    for (const std::string& path : manager->self_join_files()) {
         UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
         if (!fd) throw_errno("open " + path);
         files_.emplace_back(path, std::move(fd));

@@ -57,6 +57,14 @@ struct Placement {
     bool systemd = false;      // --systemd-cgroup: "slice:prefix:name"
 };
 
+// How far a new process got into its cgroup without a pid written for it: it wrote "0"
+// into every Manager::self_join_files() entry (`self`, SelfJoin), clone3 put it into
+// Manager::clone_into_fd() (`cloned_into`).
+struct Joined {
+    bool self = false;
+    bool cloned_into = false;
+};
+
 class Manager {
 public:
     virtual ~Manager() = default;
@@ -109,12 +117,9 @@ public:
     // and every one holds back each fork and exit on the machine meanwhile. Empty: the
     // driver has none (v2 and systemd clone into the cgroup instead).
     virtual std::vector<std::string> self_join_files() const { return {}; }
-    // Moves `pid` into whatever it has not joined yet: it wrote "0" into every
-    // self_join_files() entry when `self_joined`, and clone3 put it into clone_into_fd()
-    // when `cloned_into`.
-    virtual void finish_join(pid_t pid, bool self_joined, bool cloned_into) {
-        (void)self_joined;
-        if (!cloned_into) add_process(pid);
+    // Moves `pid` into whatever it has not joined yet (see Joined).
+    virtual void finish_join(pid_t pid, Joined joined) {
+        if (!joined.cloned_into) add_process(pid);
     }
 };
 
@@ -124,7 +129,8 @@ public:
 class SelfJoin {
 public:
     SelfJoin() = default;
-    explicit SelfJoin(const Manager& manager);
+    // Nothing to open without a manager (a rootless container without a cgroup).
+    explicit SelfJoin(const Manager* manager);
     bool empty() const { return files_.empty(); }
     // In the new process: "0" into each file, each fd closed after. Throws wb::Error
     // `join cgroup DIR: strerror`. The process must have a single thread.

@@ -98,8 +98,7 @@ std::vector<linux::JoinedNamespace> container_namespaces(pid_t pid) {
 Child launch_exec(const ExecRequest& req) {
     std::vector<linux::JoinedNamespace> nss = container_namespaces(req.init_pid);
     auto [parent_sync, child_sync] = SyncChannel::make_pair();
-    cgroups::SelfJoin self_join;
-    if (req.cgroup) self_join = cgroups::SelfJoin(*req.cgroup);
+    cgroups::SelfJoin self_join(req.cgroup);
     Cloned cloned;
     {
         // An unprivileged caller may enter the container's pid namespace only with the
@@ -124,13 +123,13 @@ Child launch_exec(const ExecRequest& req) {
     }
     Child& child = cloned.child;
     child_sync.close();
-    const bool self_joined = !self_join.empty();
+    const cgroups::Joined joined{!self_join.empty(), cloned.joined_cgroup};
     self_join.close();
     // On any failure below, the Child kills and reaps the process.
     // The child joins the container's namespaces meanwhile and waits for `go` before it
     // takes the process's identity: the cgroup (v1) and the rlimits first.
     send_go(parent_sync, [&] {
-        if (req.cgroup) req.cgroup->finish_join(child.pid(), self_joined, cloned.joined_cgroup);
+        if (req.cgroup) req.cgroup->finish_join(child.pid(), joined);
         linux::apply_rlimits(req.process->rlimits, child.pid());
     });
     ChildRequests requests;

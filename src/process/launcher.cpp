@@ -86,7 +86,7 @@ uint64_t oom_kill_count(const cgroups::Manager* cgroup) {
     }
 }
 
-void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, CgroupJoined joined,
+void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, cgroups::Joined joined,
                  uint64_t ooms_before, const SyncChannel& sync) {
     const oci::Spec& spec = *req.spec;
     state::OciState state = req.state;
@@ -96,7 +96,7 @@ void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Chi
         // (An init that sets up before `go`, InitConfig::setup_before_go, may fail meanwhile.)
         send_go(sync, [&] {
             if (plan.new_user) linux::write_id_maps(init.pid(), linux_of(spec));
-            if (req.cgroup) req.cgroup->finish_join(init.pid(), joined.self, joined.cloned_into);
+            if (req.cgroup) req.cgroup->finish_join(init.pid(), joined);
             linux::apply_rlimits(spec.process->rlimits, init.pid());
         });
         if (req.record && !hooks) req.record(init.pid());
@@ -154,8 +154,7 @@ Child launch_init(const LaunchRequest& req) {
     cfg.rootfs.mount_trees = mount_sources.fds();
     // v1: the init writes itself into its cgroups first thing (no global lock, see
     // cgroups::Manager::self_join_files).
-    cgroups::SelfJoin self_join;
-    if (req.cgroup) self_join = cgroups::SelfJoin(*req.cgroup);
+    cgroups::SelfJoin self_join(req.cgroup);
     cfg.cgroup_join = &self_join;
     Cloned cloned;
     {
@@ -184,7 +183,7 @@ Child launch_init(const LaunchRequest& req) {
     }
     child_sync.close();
     mount_sources = {};
-    const CgroupJoined joined{!self_join.empty(), cloned.joined_cgroup};
+    const cgroups::Joined joined{!self_join.empty(), cloned.joined_cgroup};
     self_join.close();
     set_up_init(req, plan, cloned.child, joined, ooms_before, parent_sync);
     return std::move(cloned.child);

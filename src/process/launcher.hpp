@@ -42,20 +42,12 @@ struct LaunchRequest {
 // message when setup fails; the init is then gone.
 Child launch_init(const LaunchRequest& req);
 
-// How far a new process got into its cgroup without the runtime: it wrote itself into
-// the manager's self-join files (`self`, cgroups::SelfJoin), clone3 put it into
-// clone_into_fd() (`cloned_into`).
-struct CgroupJoined {
-    bool self = false;
-    bool cloned_into = false;
-};
-
 // launch_init's second half, the runtime's side once the init exists (tests drive it with
 // a fake init at the other end of `sync`): id maps, the rest of the cgroup join
 // (Manager::finish_join), rlimits, `go`, then the init's requests until it is `ready`. On
 // failure the init is killed and reaped and the error rethrown, saying so when the
 // cgroup's OOM-kill count has grown past `ooms_before`.
-void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, CgroupJoined joined,
+void set_up_init(const LaunchRequest& req, const linux::NamespacePlan& plan, Child& init, cgroups::Joined joined,
                  uint64_t ooms_before, const SyncChannel& sync);
 
 // The cgroup's OOM-kill count; 0 without a cgroup or when it cannot be read.

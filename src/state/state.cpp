@@ -44,15 +44,20 @@ std::string to_oci_json(const State& s) {
 
 // Both records are written on every create: straight into the string (wb::json::ObjectWriter),
 // with the keys in the sorted order an nlohmann object would dump them in.
+namespace {
+
+// The cgroup fields both records hold, where they fall in that order.
+wb::json::ObjectWriter& cgroup_dirs(wb::json::ObjectWriter& w, const State& s) {
+    return w.field("cgroupCreated", s.cgroup_created).field("cgroupPath", s.cgroup_path).field("cgroupPaths", s.cgroup_paths);
+}
+
+}  // namespace
+
 std::string to_record_json(const State& s) {
     std::string out;
     out.reserve(1024);
     wb::json::ObjectWriter w(out);
-    w.field("annotations", s.annotations)
-        .field("bundle", s.bundle)
-        .field("cgroupCreated", s.cgroup_created)
-        .field("cgroupPath", s.cgroup_path)
-        .field("cgroupPaths", s.cgroup_paths)
+    cgroup_dirs(w.field("annotations", s.annotations).field("bundle", s.bundle), s)
         .field("configPath", s.config_path)
         .field("created", s.created);
     if (s.creator_pid > 0) w.field_int("creatorPid", s.creator_pid).field_uint("creatorStartTime", s.creator_start_time);
@@ -71,11 +76,7 @@ std::string to_record_json(const State& s) {
 std::string to_cgroup_record_json(const State& s) {
     std::string out;
     wb::json::ObjectWriter w(out);
-    w.field("cgroupCreated", s.cgroup_created)
-        .field("cgroupPath", s.cgroup_path)
-        .field("cgroupPaths", s.cgroup_paths)
-        .field("id", s.id)
-        .field_bool("systemdCgroup", s.systemd_cgroup);
+    cgroup_dirs(w, s).field("id", s.id).field_bool("systemdCgroup", s.systemd_cgroup);
     w.close();
     return out;
 }

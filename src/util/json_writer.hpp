@@ -21,8 +21,6 @@ class ObjectWriter {
 public:
     explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
     ObjectWriter& field(std::string_view key, std::string_view value);
-    ObjectWriter& field(std::string_view key, const char* value) { return field(key, std::string_view(value)); }
-    ObjectWriter& field(std::string_view key, const std::string& value) { return field(key, std::string_view(value)); }
     ObjectWriter& field_int(std::string_view key, int64_t value);
     ObjectWriter& field_uint(std::string_view key, uint64_t value);
     ObjectWriter& field_bool(std::string_view key, bool value);

@@ -129,7 +129,7 @@ TEST_F(CgroupV1, ANewProcessJoinsThroughEachHierarchysTasksFile) {
     EXPECT_EQ(dirs.size(), 10u);
     EXPECT_TRUE(dirs.count(fs.at("cpu,cpuacct/c")));
 
-    SelfJoin join(*m);
+    SelfJoin join(m.get());
     EXPECT_FALSE(join.empty());
     join.join();  // (in the new process)
     EXPECT_TRUE(join.empty());
@@ -137,16 +137,16 @@ TEST_F(CgroupV1, ANewProcessJoinsThroughEachHierarchysTasksFile) {
 
     // What is left for the runtime: nothing on a legacy host, every hierarchy by pid when
     // the process did not join itself.
-    m->finish_join(77, true, false);
+    m->finish_join(77, {.self = true});
     EXPECT_EQ(fs.journal(), Writes{});
-    m->finish_join(77, false, false);
+    m->finish_join(77, {});
     EXPECT_EQ(fs.journal().size(), 10u);
 }
 
 TEST_F(CgroupV1, SelfJoinNamesTheFileItCannotOpenOrTheCgroupItCannotJoin) {
     // No tasks files in this tree: the first is named.
     try {
-        SelfJoin join(*m);
+        SelfJoin join(m.get());
         FAIL() << "opened a missing tasks file";
     } catch (const wb::Error& e) {
         EXPECT_NE(std::string(e.what()).find("open " + fs.at("blkio/c/tasks")), std::string::npos) << e.what();
@@ -168,7 +168,7 @@ TEST_F(CgroupV1, SelfJoinNamesTheFileItCannotOpenOrTheCgroupItCannotJoin) {
         int clone_into_fd() const override { return -1; }
         std::string path() const override { return "/"; }
     } full;
-    SelfJoin join(full);
+    SelfJoin join(&full);
     try {
         join.join();
         FAIL() << "a refused write went unnoticed";
@@ -365,9 +365,9 @@ TEST(CgroupV1Hybrid, AlsoMakesADirectoryInTheUnifiedHierarchy) {
     // ones: nothing left by pid. Without the clone, the cgroup2 directory by pid.
     EXPECT_GE(m->clone_into_fd(), 0);
     fs.clear_journal();
-    m->finish_join(77, true, true);
+    m->finish_join(77, {.self = true, .cloned_into = true});
     EXPECT_EQ(fs.journal(), Writes{});
-    m->finish_join(77, true, false);
+    m->finish_join(77, {.self = true});
     EXPECT_EQ(fs.journal(), (Writes{{"unified/u/id/cgroup.procs", "77"}}));
     m->destroy();
     EXPECT_FALSE(wb::fs::exists(fs.at("unified/u")));

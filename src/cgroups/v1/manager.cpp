@@ -51,7 +51,7 @@ public:
         }
     }
 
-    void add_process(pid_t pid) override { finish_join(pid, false, false); }
+    void add_process(pid_t pid) override { finish_join(pid, {}); }
 
     // Each hierarchy's `tasks`: a process joins them itself (SelfJoin).
     std::vector<std::string> self_join_files() const override {
@@ -60,12 +60,12 @@ public:
         return out;
     }
 
-    void finish_join(pid_t pid, bool self_joined, bool cloned_into) override {
+    void finish_join(pid_t pid, Joined joined) override {
         std::string p = std::to_string(pid);
-        if (!self_joined)
+        if (!joined.self)
             for (const auto& [dir, mount] : distinct_dirs()) files_.write(dir, "cgroup.procs", p);
         // Best effort, as systemd's hierarchy on a hybrid host is.
-        if (!cloned_into && !unified_dir_.empty() && fs::exists(unified_dir_))
+        if (!joined.cloned_into && !unified_dir_.empty() && fs::exists(unified_dir_))
             files_.try_write(unified_dir_, "cgroup.procs", p);
     }
 
