@@ -18,14 +18,14 @@ std::map<std::string, AddCommand>& registry() {
 }  // namespace
 
 CommandRegistration::CommandRegistration(const char* name, AddCommand add) {
-    registry().emplace(name, std::move(add));
+    registry().emplace(name, add);
 }
 
-void add_all_commands(CLI::App& app, Globals& globals) {
+void add_all_commands(Command& app, Globals& globals) {
     for (auto& [name, add] : registry()) add(app, globals);
 }
 
-bool add_command(CLI::App& app, Globals& globals, const std::string& name) {
+bool add_command(Command& app, Globals& globals, const std::string& name) {
     auto it = registry().find(name);
     if (it == registry().end()) return false;
     it->second(app, globals);

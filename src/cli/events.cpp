@@ -26,13 +26,13 @@ int parse_interval_ms(const std::string& text) {
     return static_cast<int>(ms);
 }
 
-void add_events_command(CLI::App& app, Globals& g) {
+void add_events_command(Command& app, Globals& g) {
     auto o = std::make_shared<EventsOptions>();
-    auto* sub = app.add_subcommand("events", "print container events: stats and OOM notices");
-    sub->add_option("container-id", o->id, "the container's id")->required();
-    sub->add_flag("--stats", o->stats, "print the stats once and exit");
-    sub->add_option("--interval", o->interval, "stats interval (default 5s)");
-    sub->callback([&g, o] {
+    Command sub = app.add_subcommand("events", "print container events: stats and OOM notices");
+    sub.add_option("container-id", o->id, "the container's id").required();
+    sub.add_flag("--stats", o->stats, "print the stats once and exit");
+    sub.add_option("--interval", o->interval, "stats interval (default 5s)");
+    sub.callback([&g, o] {
         if (o->stats) {
             std::string line = runtime::stats_event_json(g.runtime, o->id) + "\n";
             std::fwrite(line.data(), 1, line.size(), stdout);

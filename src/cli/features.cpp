@@ -7,9 +7,9 @@
 namespace wb::cli {
 namespace {
 
-void add_features_command(CLI::App& app, Globals&) {
-    auto* sub = app.add_subcommand("features", "show the enabled features");
-    sub->callback([] {
+void add_features_command(Command& app, Globals&) {
+    Command sub = app.add_subcommand("features", "show the enabled features");
+    sub.callback([] {
         std::string doc = oci::features_json();
         std::fwrite(doc.data(), 1, doc.size(), stdout);
     });

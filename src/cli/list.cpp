@@ -56,13 +56,13 @@ std::string json_list(const std::vector<state::State>& states) {
     return arr.dump() + "\n";
 }
 
-void add_list_command(CLI::App& app, Globals& g) {
+void add_list_command(Command& app, Globals& g) {
     auto o = std::make_shared<ListOptions>();
-    auto* sub = app.add_subcommand("list", "list the containers under --root");
-    sub->alias("ls");
-    sub->add_option("-f,--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-    sub->add_flag("-q,--quiet", o->quiet, "print only the container ids");
-    sub->callback([&g, o] {
+    Command sub = app.add_subcommand("list", "list the containers under --root");
+    sub.alias("ls");
+    sub.add_option("-f,--format", o->format, "table or json").one_of({"table", "json"});
+    sub.add_flag("-q,--quiet", o->quiet, "print only the container ids");
+    sub.callback([&g, o] {
         auto states = runtime::list(g.runtime);
         for (auto& s : states) s.owner = owner_of(g.runtime.root, s.id);
         std::string out;

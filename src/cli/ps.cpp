@@ -74,13 +74,13 @@ std::string filter_ps(const std::string& out, const std::vector<pid_t>& pids) {
     return result;
 }
 
-void add_ps_command(CLI::App& app, Globals& g) {
+void add_ps_command(Command& app, Globals& g) {
     auto o = std::make_shared<PsOptions>();
-    auto* sub = app.add_subcommand("ps", "show the processes running in a container");
-    sub->add_option("-f,--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-    sub->add_option("args", o->args, "container-id [ps options]")->required();
-    sub->positionals_at_end();
-    sub->callback([&g, o] {
+    Command sub = app.add_subcommand("ps", "show the processes running in a container");
+    sub.add_option("-f,--format", o->format, "table or json").one_of({"table", "json"});
+    sub.add_option("args", o->args, "container-id [ps options]").required();
+    sub.positionals_at_end();
+    sub.callback([&g, o] {
         std::string id = o->args.front();
         std::vector<pid_t> pids = runtime::pids(g.runtime, id);
         std::string out;

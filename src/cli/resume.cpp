@@ -3,11 +3,11 @@
 namespace wb::cli {
 namespace {
 
-void add_resume_command(CLI::App& app, Globals& g) {
+void add_resume_command(Command& app, Globals& g) {
     auto id = std::make_shared<std::string>();
-    auto* sub = app.add_subcommand("resume", "resume every process of a paused container");
-    sub->add_option("container-id", *id, "the container's id")->required();
-    sub->callback([&g, id] { runtime::resume(g.runtime, *id); });
+    Command sub = app.add_subcommand("resume", "resume every process of a paused container");
+    sub.add_option("container-id", *id, "the container's id").required();
+    sub.callback([&g, id] { runtime::resume(g.runtime, *id); });
 }
 
 }  // namespace

@@ -12,12 +12,12 @@ struct SpecOptions {
     bool rootless = false;
 };
 
-void add_spec_command(CLI::App& app, Globals&) {
+void add_spec_command(Command& app, Globals&) {
     auto opts = std::make_shared<SpecOptions>();
-    auto* sub = app.add_subcommand("spec", "create a new specification file");
-    sub->add_option("-b,--bundle", opts->bundle, "path to the root of the bundle directory");
-    sub->add_flag("--rootless", opts->rootless, "generate a configuration for a rootless container");
-    sub->callback([opts] { oci::write_default_spec(opts->bundle, opts->rootless); });
+    Command sub = app.add_subcommand("spec", "create a new specification file");
+    sub.add_option("-b,--bundle", opts->bundle, "path to the root of the bundle directory");
+    sub.add_flag("--rootless", opts->rootless, "generate a configuration for a rootless container");
+    sub.callback([opts] { oci::write_default_spec(opts->bundle, opts->rootless); });
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 namespace wb::cli {
 namespace {
 
-void add_start_command(CLI::App& app, Globals& g) {
+void add_start_command(Command& app, Globals& g) {
     auto id = std::make_shared<std::string>();
-    auto* sub = app.add_subcommand("start", "execute the user process of a created container");
-    sub->add_option("container-id", *id, "the container's id")->required();
-    sub->callback([&g, id] { runtime::start(g.runtime, *id); });
+    Command sub = app.add_subcommand("start", "execute the user process of a created container");
+    sub.add_option("container-id", *id, "the container's id").required();
+    sub.callback([&g, id] { runtime::start(g.runtime, *id); });
 }
 
 }  // namespace

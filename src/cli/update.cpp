@@ -1,8 +1,5 @@
 #include <unistd.h>
 
-#include <iostream>
-#include <iterator>
-
 #include "cli/command.hpp"
 #include "cli/sizes.hpp"
 #include "util/error.hpp"
@@ -33,12 +30,7 @@ void check_intel_rdt(const UpdateOptions& o) {
 oci::Resources build_resources(const UpdateOptions& o) {
     oci::Resources r;
     if (!o.resources_file.empty()) {
-        std::string text;
-        if (o.resources_file == "-") {
-            text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        } else {
-            text = fs::read_file(o.resources_file);
-        }
+        std::string text = o.resources_file == "-" ? fs::read_all(STDIN_FILENO) : fs::read_file(o.resources_file);
         // As runc: with -r, the other resource flags are ignored.
         return oci::parse_resources(text);
     }
@@ -73,28 +65,28 @@ oci::Resources build_resources(const UpdateOptions& o) {
     return r;
 }
 
-void add_update_command(CLI::App& app, Globals& g) {
+void add_update_command(Command& app, Globals& g) {
     auto o = std::make_shared<UpdateOptions>();
-    auto* sub = app.add_subcommand("update", "update a container's resource limits");
-    sub->add_option("container-id", o->id, "the container's id")->required();
-    sub->add_option("-r,--resources", o->resources_file, "linux.resources JSON file, or - for stdin");
-    sub->add_option("--memory", o->memory, "memory limit (bytes, or 64m, 1g; -1 = unlimited)");
-    sub->add_option("--memory-reservation", o->memory_reservation, "memory soft limit");
-    sub->add_option("--memory-swap", o->memory_swap, "memory plus swap limit");
-    sub->add_option("--kernel-memory", o->kernel_memory, "kernel memory limit (deprecated)");
-    sub->add_option("--kernel-memory-tcp", o->kernel_memory_tcp, "kernel TCP memory limit (deprecated)");
-    sub->add_option("--cpu-share,--cpu-shares", o->cpu_shares, "CPU shares (relative weight)");
-    sub->add_option("--cpu-quota", o->cpu_quota, "CPU CFS quota in microseconds");
-    sub->add_option("--cpu-period", o->cpu_period, "CPU CFS period in microseconds");
-    sub->add_option("--cpu-rt-runtime", o->cpu_rt_runtime, "CPU realtime runtime in microseconds");
-    sub->add_option("--cpu-rt-period", o->cpu_rt_period, "CPU realtime period in microseconds");
-    sub->add_option("--cpuset-cpus", o->cpuset_cpus, "CPUs to use (0-3, 0,1)");
-    sub->add_option("--cpuset-mems", o->cpuset_mems, "memory nodes to use");
-    sub->add_option("--pids-limit", o->pids_limit, "maximum number of pids (-1 = unlimited)");
-    sub->add_option("--blkio-weight", o->blkio_weight, "block IO weight, 10 to 1000");
-    sub->add_option("--l3-cache-schema", o->l3_cache_schema, "Intel RDT/CAT L3 cache schema");
-    sub->add_option("--mem-bw-schema", o->mem_bw_schema, "Intel RDT/MBA memory bandwidth schema");
-    sub->callback([&g, o] {
+    Command sub = app.add_subcommand("update", "update a container's resource limits");
+    sub.add_option("container-id", o->id, "the container's id").required();
+    sub.add_option("-r,--resources", o->resources_file, "linux.resources JSON file, or - for stdin");
+    sub.add_option("--memory", o->memory, "memory limit (bytes, or 64m, 1g; -1 = unlimited)");
+    sub.add_option("--memory-reservation", o->memory_reservation, "memory soft limit");
+    sub.add_option("--memory-swap", o->memory_swap, "memory plus swap limit");
+    sub.add_option("--kernel-memory", o->kernel_memory, "kernel memory limit (deprecated)");
+    sub.add_option("--kernel-memory-tcp", o->kernel_memory_tcp, "kernel TCP memory limit (deprecated)");
+    sub.add_option("--cpu-share,--cpu-shares", o->cpu_shares, "CPU shares (relative weight)");
+    sub.add_option("--cpu-quota", o->cpu_quota, "CPU CFS quota in microseconds");
+    sub.add_option("--cpu-period", o->cpu_period, "CPU CFS period in microseconds");
+    sub.add_option("--cpu-rt-runtime", o->cpu_rt_runtime, "CPU realtime runtime in microseconds");
+    sub.add_option("--cpu-rt-period", o->cpu_rt_period, "CPU realtime period in microseconds");
+    sub.add_option("--cpuset-cpus", o->cpuset_cpus, "CPUs to use (0-3, 0,1)");
+    sub.add_option("--cpuset-mems", o->cpuset_mems, "memory nodes to use");
+    sub.add_option("--pids-limit", o->pids_limit, "maximum number of pids (-1 = unlimited)");
+    sub.add_option("--blkio-weight", o->blkio_weight, "block IO weight, 10 to 1000");
+    sub.add_option("--l3-cache-schema", o->l3_cache_schema, "Intel RDT/CAT L3 cache schema");
+    sub.add_option("--mem-bw-schema", o->mem_bw_schema, "Intel RDT/MBA memory bandwidth schema");
+    sub.callback([&g, o] {
         oci::Resources resources = build_resources(*o);
         runtime::state(g.runtime, o->id);  // "container does not exist" comes first
         check_intel_rdt(*o);
