@@ -292,3 +292,86 @@ pids_cgroup_line() {
 		[[ "$output" == *"PIE"* ]] || fail "$bin: not a PIE"
 	done
 }
+
+# The command line's syntax and its errors (issue 18 replaced CLI11 with whalebox's own
+# parser in cli/app.cpp: these hold it to runc's).
+@test "a flag's value: --flag value, --flag=value and -f value alike" {
+	wb run -d test_flags
+	[ "$status" -eq 0 ]
+	local form
+	for form in "--format json" "--format=json" "-f json"; do
+		# shellcheck disable=SC2086
+		wb list $form
+		[ "$status" -eq 0 ] || fail "list $form: status $status"
+		[ "$(jq -r '.[0].id' <<<"$output")" = test_flags ] || fail "list $form: $output"
+	done
+	wb kill test_flags KILL
+	wait_for_status test_flags stopped
+	# A boolean flag takes =true and =false.
+	wb delete --force=false test_flags
+	[ "$status" -eq 0 ]
+	wb state test_flags
+	[ "$status" -ne 0 ]
+}
+
+@test "command-line errors are runc's: unknown flag, missing value, bad number, argument counts" {
+	wb state --bogus test_x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag provided but not defined: -bogus"* ]]
+	wb --bogus state test_x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag provided but not defined: -bogus"* ]]
+	wb update --pids-limit abc test_x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'invalid value "abc" for flag -pids-limit: parse error'* ]]
+	wb state test_x --root
+	[ "$status" -eq 1 ]
+	wb exec -e
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag needs an argument: -e"* ]]
+	wb delete --force=maybe test_x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'invalid boolean value "maybe" for -force'* ]]
+	# runc prints the usage too; both name the rule.
+	wb state
+	[ "$status" -eq 1 ]
+	[[ "$output" == *state*'requires exactly 1 argument(s)'* ]]
+	wb kill
+	[ "$status" -eq 1 ]
+	[[ "$output" == *kill*'requires a minimum of 1 argument(s)'* ]]
+	wb kill test_x KILL extra
+	[ "$status" -eq 1 ]
+	[[ "$output" == *kill*'requires a maximum of 2 argument(s)'* ]]
+}
+
+@test "exec: flags end at the container id; -- before it is dropped, after it is the command's" {
+	wb run -d test_exec_args
+	[ "$status" -eq 0 ]
+	wb exec test_exec_args sh -c 'echo "$0 $1"' -x --y
+	[ "$status" -eq 0 ]
+	[ "$output" = "-x --y" ]
+	wb exec -- test_exec_args echo after-dashes
+	[ "$status" -eq 0 ]
+	[ "$output" = after-dashes ]
+	# As runc: the -- after the id is the command's first word.
+	wb exec test_exec_args -- echo x
+	[ "$status" -eq 255 ]
+}
+
+@test "whalebox's own extensions: flags after the arguments, global flags after the command, -fVALUE, -dt" {
+	beyond_runc
+	wb run test_ext -d
+	[ "$status" -eq 0 ]
+	wb list -fjson
+	[ "$(jq -r '.[0].id' <<<"$output")" = test_ext ]
+	"$WHALEBOX" state test_ext --root "$ROOT" >/dev/null
+	# -dt: -d and -t, and a tty for a detached process needs a console socket.
+	wb exec -dt test_ext true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *console* ]] || fail "-dt not read as -d -t: $output"
+	wb kill test_ext KILL --all
+	[ "$status" -eq 0 ]
+	wait_for_status test_ext stopped
+	wb delete test_ext
+	[ "$status" -eq 0 ]
+}

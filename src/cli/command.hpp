@@ -1,47 +1,39 @@
 // The thin command-line layer. Each file in src/cli defines one command: its flags and
 // one call into the runtime library, registered with WHALEBOX_COMMAND.
 //
-// The command files see CLI11 only through Command and Option below: cli/app.cpp alone
-// includes CLI11. Its header defines validators as namespace-scope objects (with
-// std::function and strings inside) and includes <iostream>, so every file that includes
-// it constructs its own copies at start-up; one file instead of eighteen saves about a
-// thousand distinct basic blocks of start-up code (issue 18, docs/performance.md).
+// cli/app.cpp parses the command line for them (runc's syntax and messages, see there);
+// a command declares its flags and arguments through Command and Option.
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "runtime/runtime.hpp"
 
-namespace CLI {
-class App;
-class Option;
-}  // namespace CLI
-
 namespace wb::cli {
 
-// A flag that takes a value, or a positional argument, of a command.
+struct CommandSpec;  // cli/app.cpp
+struct OptionSpec;
+
+// A flag that takes a value, or a positional argument, of a command. A flag given twice
+// keeps the last value, or each value for a list (-e A -e B).
 class Option {
 public:
-    explicit Option(CLI::Option* option) : option_(option) {}
+    explicit Option(OptionSpec* spec) : spec_(spec) {}
     // The command fails without it.
     Option& required();
-    // One value per occurrence (-e A -e B), not every word up to the next flag.
-    Option& one_value_per_flag();
-    // Only these values.
-    Option& one_of(std::initializer_list<const char*> values);
 
 private:
-    CLI::Option* option_;
+    OptionSpec* spec_;
 };
 
-// A command, or the program itself (CLI11's App).
+// A command, or the program itself. `names`: "-b,--bundle" (flags, at most one short
+// name), or one word without a dash: a positional argument (a list one takes the rest).
 class Command {
 public:
-    explicit Command(CLI::App* app) : app_(app) {}
+    explicit Command(CommandSpec* spec) : spec_(spec) {}
     Command add_subcommand(const char* name, const char* description);
     void alias(const char* name);
     Option add_option(const char* names, std::string& value, const char* description);
@@ -50,6 +42,7 @@ public:
     Option add_option(const char* names, std::vector<uint32_t>& value, const char* description);
     Option add_option(const char* names, std::optional<uint64_t>& value, const char* description);
     Option add_option(const char* names, std::optional<int64_t>& value, const char* description);
+    // A boolean flag: --flag, or --flag=false.
     void add_flag(const char* names, bool& value, const char* description);
     // Everything after the first positional argument is positional, flags included (the
     // command line of a process to run).
@@ -58,7 +51,7 @@ public:
     void callback(std::function<void()> run);
 
 private:
-    CLI::App* app_;
+    CommandSpec* spec_;
 };
 
 // Global flags and the exit code a command sets.
@@ -83,7 +76,7 @@ struct CommandRegistration {
 void add_all_commands(Command& app, Globals& globals);
 
 // Adds only the command registered under `name` (not an alias); false when there is none.
-// Registering one command instead of all of them is most of CLI11's start-up cost.
+// Registering one command instead of all of them saves most of the start-up's option objects.
 bool add_command(Command& app, Globals& globals, const std::string& name);
 
 // Parses a signal name ("KILL", "SIGKILL", "kill") or number ("9"; 0 checks liveness);

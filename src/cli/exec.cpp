@@ -20,17 +20,16 @@ void add_exec_command(Command& app, Globals& g) {
     sub.add_option("--pid-file", o->opts.pid_file, "file to write the process's pid to");
     sub.add_option("--console-socket", o->opts.console_socket, "unix socket that receives the pty master");
     sub.add_flag("-t,--tty", o->flags.tty, "allocate a pseudo-TTY");
-    sub.add_option("-e,--env", o->flags.env, "set an environment variable (KEY=VALUE)").one_value_per_flag();
+    sub.add_option("-e,--env", o->flags.env, "set an environment variable (KEY=VALUE)");
     sub.add_option("--cwd", o->flags.cwd, "working directory in the container");
     sub.add_option("-u,--user", o->flags.user, "uid[:gid]");
-    sub.add_option("-g,--additional-gids", o->flags.additional_gids, "additional gids").one_value_per_flag();
-    sub.add_option("-c,--cap", o->flags.caps, "add a capability (CAP_...)").one_value_per_flag();
+    sub.add_option("-g,--additional-gids", o->flags.additional_gids, "additional gids");
+    sub.add_option("-c,--cap", o->flags.caps, "add a capability (CAP_...)");
     sub.add_flag("--no-new-privs", o->flags.no_new_privs, "set no_new_privileges");
     sub.add_option("--process-label", o->flags.process_label, "SELinux label");
     sub.add_option("--apparmor", o->flags.apparmor, "AppArmor profile");
     sub.add_option("--preserve-fds", o->opts.preserve_fds, "pass N extra fds (3..3+N-1)");
-    sub.add_option("--cgroup", o->cgroups, "run the process in an (existing) sub-cgroup: [CONTROLLER[,CONTROLLER]:]PATH")
-        .one_value_per_flag();
+    sub.add_option("--cgroup", o->cgroups, "run the process in an (existing) sub-cgroup: [CONTROLLER[,CONTROLLER]:]PATH");
     sub.add_flag("--ignore-paused", o->opts.ignore_paused, "allow exec in a paused container");
     // Everything after the command belongs to it, flags included.
     sub.positionals_at_end();

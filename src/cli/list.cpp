@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "util/error.hpp"
 
 namespace wb::cli {
 namespace {
@@ -60,7 +61,7 @@ void add_list_command(Command& app, Globals& g) {
     auto o = std::make_shared<ListOptions>();
     Command sub = app.add_subcommand("list", "list the containers under --root");
     sub.alias("ls");
-    sub.add_option("-f,--format", o->format, "table or json").one_of({"table", "json"});
+    sub.add_option("-f,--format", o->format, "table or json (runc's choices)");
     sub.add_flag("-q,--quiet", o->quiet, "print only the container ids");
     sub.callback([&g, o] {
         auto states = runtime::list(g.runtime);
@@ -70,8 +71,10 @@ void add_list_command(Command& app, Globals& g) {
             for (const auto& s : states) out += s.id + "\n";
         } else if (o->format == "json") {
             out = json_list(states);
-        } else {
+        } else if (o->format == "table") {
             out = table(states);
+        } else {
+            throw Error("invalid format option");  // runc's words
         }
         std::fwrite(out.data(), 1, out.size(), stdout);
     });

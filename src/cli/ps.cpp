@@ -77,7 +77,7 @@ std::string filter_ps(const std::string& out, const std::vector<pid_t>& pids) {
 void add_ps_command(Command& app, Globals& g) {
     auto o = std::make_shared<PsOptions>();
     Command sub = app.add_subcommand("ps", "show the processes running in a container");
-    sub.add_option("-f,--format", o->format, "table or json").one_of({"table", "json"});
+    sub.add_option("-f,--format", o->format, "table or json (runc's choices)");
     sub.add_option("args", o->args, "container-id [ps options]").required();
     sub.positionals_at_end();
     sub.callback([&g, o] {
@@ -86,10 +86,12 @@ void add_ps_command(Command& app, Globals& g) {
         std::string out;
         if (o->format == "json") {
             out = nlohmann::json(pids).dump() + "\n";
-        } else {
+        } else if (o->format == "table") {
             std::vector<std::string> ps_args(o->args.begin() + 1, o->args.end());
             if (ps_args.empty()) ps_args = {"-ef"};
             out = filter_ps(run_ps(ps_args), pids);
+        } else {
+            throw Error("invalid format option");  // runc's words
         }
         std::fwrite(out.data(), 1, out.size(), stdout);
     });
