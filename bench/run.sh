@@ -8,7 +8,8 @@
 #   - BENCH_PAR_N (default 200) runs, BENCH_PAR (default 4) at a time: runs per second, the
 #     median of BENCH_PAR_ROUNDS (default 6) batches of each runtime, interleaved;
 #   - with valgrind installed, whalebox's own instruction counts (callgrind), which do not
-#     depend on the machine's load: the start-up (`state` of a missing container) and the
+#     depend on the machine's load: the start-up (`state` of a missing container, also its
+#     distinct basic blocks, exp-bbv: what the VM's emulator translates anew) and the
 #     runtime process of `exec` and its child up to the execve of the exec trampoline
 #     (before issue 18's trampoline: the runtime process until it re-executed);
 #   - with podman installed (and BENCH_LITE not 0), bench/lite.sh: whalebox-lite
@@ -265,6 +266,11 @@ if command -v valgrind >/dev/null && [ "${BENCH_VALGRIND:-1}" != 0 ] && [ "${BEN
 	echo
 	echo "whalebox instructions (callgrind, user space):"
 	echo "  start-up (state of a missing container): $(ir "${CMD[@]}" state "no-such-$$")"
+	# What an emulator translates for each new process (the VM's TCG: bench/vm.sh) grows
+	# with the distinct code run, not with the instructions.
+	valgrind --tool=exp-bbv --interval-size=1000000000 --bb-out-file=/dev/null --pc-out-file="$work/bbv" \
+		"${CMD[@]}" state "no-such-$$" </dev/null >/dev/null 2>&1 || true
+	echo "  start-up's distinct basic blocks (exp-bbv): $(wc -l <"$work/bbv")"
 	echo "  exec, the runtime process and its child up to the exec trampoline: $(ir "${CMD[@]}" exec "ir-$$" true)"
 	"${CMD[@]}" delete -f "ir-$$" >/dev/null 2>&1 || true
 fi

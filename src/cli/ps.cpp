@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <string_view>
 
 #include "cli/command.hpp"
 #include "util/error.hpp"
@@ -51,25 +51,39 @@ std::string run_ps(const std::vector<std::string>& ps_args) {
     return out;
 }
 
+// The whitespace-separated fields of one line of ps's output.
+std::vector<std::string_view> fields(std::string_view line) {
+    std::vector<std::string_view> out;
+    constexpr std::string_view blank = " \t\r\v\f";
+    for (size_t start = line.find_first_not_of(blank); start != std::string_view::npos;
+         start = line.find_first_not_of(blank, start)) {
+        size_t end = std::min(line.find_first_of(blank, start), line.size());
+        out.push_back(line.substr(start, end - start));
+        start = end;
+    }
+    return out;
+}
+
 std::string filter_ps(const std::string& out, const std::vector<pid_t>& pids) {
-    std::istringstream in(out);
-    std::string header;
-    std::getline(in, header);
-    std::istringstream h(header);
-    std::string col;
-    int pid_index = -1;
-    for (int i = 0; h >> col; ++i)
-        if (col == "PID") pid_index = i;
-    if (pid_index < 0) throw Error("couldn't find PID field in ps output");
-    std::string result = header + "\n";
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream l(line);
-        std::string field;
-        for (int i = 0; i <= pid_index && (l >> field); ++i) {
-        }
-        pid_t pid = static_cast<pid_t>(std::strtol(field.c_str(), nullptr, 10));
-        if (std::find(pids.begin(), pids.end(), pid) != pids.end()) result += line + "\n";
+    std::string_view rest = out;
+    auto next_line = [&] {
+        size_t end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        return line;
+    };
+    std::string_view header = next_line();
+    std::vector<std::string_view> columns = fields(header);
+    auto pid_column = std::find(columns.begin(), columns.end(), "PID");
+    if (pid_column == columns.end()) throw Error("couldn't find PID field in ps output");
+    size_t pid_index = static_cast<size_t>(pid_column - columns.begin());
+    std::string result = std::string(header) + "\n";
+    while (!rest.empty()) {
+        std::string_view line = next_line();
+        std::vector<std::string_view> f = fields(line);
+        if (f.size() <= pid_index) continue;
+        pid_t pid = static_cast<pid_t>(std::strtol(std::string(f[pid_index]).c_str(), nullptr, 10));
+        if (std::find(pids.begin(), pids.end(), pid) != pids.end()) result.append(line).append("\n");
     }
     return result;
 }
