@@ -278,7 +278,8 @@ Created create_container(const Context& ctx, const CreateOptions& opts) {
     }
     if (!pid_file.empty()) fs::write_file_atomic(pid_file, std::to_string(init.pid()), 0644, fs::Sync::no_fsync);
     rollback.armed = false;
-    return Created{std::move(s), std::move(init), std::move(console_master), std::move(spec.hooks).value_or(oci::Hooks{})};
+    return Created{std::move(s), std::move(init), std::move(console_master), std::move(spec.hooks).value_or(oci::Hooks{}),
+                   std::move(cgroup)};
 }
 
 void create(const Context& ctx, const CreateOptions& opts) {

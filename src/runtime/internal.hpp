@@ -51,6 +51,7 @@ struct Created {
     process::Child init;      // killed when dropped: release() to leave it parked
     UniqueFd console_master;  // with CreateOptions::proxy_tty
     oci::Hooks hooks;         // the config's, for run's start and delete (none: empty)
+    std::unique_ptr<cgroups::Manager> cgroup;  // the container's (null: none), for run's removal
 };
 // create() without forgetting the init: run keeps it as its child.
 Created create_container(const Context& ctx, const CreateOptions& opts);
