@@ -165,48 +165,29 @@ bool parse_bool(std::string_view text, bool& out) {
 // Stores `text` as the value of `spec`, given on the command line as `flag` ("-b",
 // "--bundle"; runc names a flag with one dash in its messages).
 void set_value(OptionSpec& spec, std::string_view flag, std::string_view text) {
-    std::string name = "-" + std::string(flag.substr(flag.find_first_not_of('-')));
-    auto invalid = [&] {
-        return UsageError("invalid value \"" + std::string(text) + "\" for flag " + name + ": parse error");
+    auto name = [&] { return "-" + std::string(flag.substr(flag.find_first_not_of('-'))); };
+    auto number = [&]<class T>(T) {
+        T v{};
+        if (!parse_integer(text, v))
+            throw UsageError("invalid value \"" + std::string(text) + "\" for flag " + name() + ": parse error");
+        return v;
     };
     ++spec.count;
     switch (spec.kind) {
         case ValueKind::flag:
             if (!parse_bool(text, *static_cast<bool*>(spec.target)))
-                throw UsageError("invalid boolean value \"" + std::string(text) + "\" for " + name + ": parse error");
+                throw UsageError("invalid boolean value \"" + std::string(text) + "\" for " + name() + ": parse error");
             return;
         case ValueKind::string: *static_cast<std::string*>(spec.target) = text; return;
         case ValueKind::strings: static_cast<std::vector<std::string>*>(spec.target)->emplace_back(text); return;
-        case ValueKind::integer:
-            if (!parse_integer(text, *static_cast<int*>(spec.target))) throw invalid();
-            return;
-        case ValueKind::uint32s: {
-            uint32_t v = 0;
-            if (!parse_integer(text, v)) throw invalid();
-            static_cast<std::vector<uint32_t>*>(spec.target)->push_back(v);
-            return;
-        }
-        case ValueKind::u64: {
-            uint64_t v = 0;
-            if (!parse_integer(text, v)) throw invalid();
-            *static_cast<std::optional<uint64_t>*>(spec.target) = v;
-            return;
-        }
-        case ValueKind::i64: {
-            int64_t v = 0;
-            if (!parse_integer(text, v)) throw invalid();
-            *static_cast<std::optional<int64_t>*>(spec.target) = v;
-            return;
-        }
+        case ValueKind::integer: *static_cast<int*>(spec.target) = number(int{}); return;
+        case ValueKind::uint32s: static_cast<std::vector<uint32_t>*>(spec.target)->push_back(number(uint32_t{})); return;
+        case ValueKind::u64: *static_cast<std::optional<uint64_t>*>(spec.target) = number(uint64_t{}); return;
+        case ValueKind::i64: *static_cast<std::optional<int64_t>*>(spec.target) = number(int64_t{}); return;
     }
 }
 
 // ---- parsing -----------------------------------------------------------------------------
-
-// What one command line asked for.
-struct Parsed {
-    bool help = false;
-};
 
 struct Scanner {
     // The flags that count here: the command's, then the program's.
@@ -301,27 +282,24 @@ void assign_positionals(CommandSpec& command, const std::vector<std::string_view
             set_value(*slot, slot->positional, words[w++]);
         } while (slot->is_list());
     }
-    for (auto& o : command.options)
-        if (o->positional.empty() && o->required && o->count == 0)
-            throw UsageError("Required flag \"" + o->long_names.front() + "\" not set");
 }
 
 // The index in argv of the command word (after the global flags), or argc when there is
-// none; sets `parsed.help` for -h before it.
-int scan_globals(CommandSpec& program, int argc, char** argv, Parsed& parsed) {
+// none; sets `help` for -h before it.
+int scan_globals(CommandSpec& program, int argc, char** argv, bool& help) {
     Scanner scanner{{&program}};
     int i = 1;
     for (; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--") return i + 1;
         if (arg.size() < 2 || arg[0] != '-') return i;
-        if (!scanner.flag(argc, argv, i)) parsed.help = true;
+        if (!scanner.flag(argc, argv, i)) help = true;
     }
     return i;
 }
 
 // The command's flags and arguments, argv[first..].
-void scan_command(CommandSpec& program, CommandSpec& command, int first, int argc, char** argv, Parsed& parsed) {
+void scan_command(CommandSpec& program, CommandSpec& command, int first, int argc, char** argv, bool& help) {
     Scanner scanner{{&command, &program}};
     std::vector<std::string_view> words;
     bool only_words = false;
@@ -333,10 +311,10 @@ void scan_command(CommandSpec& program, CommandSpec& command, int first, int arg
         } else if (arg == "--") {
             only_words = true;
         } else if (!scanner.flag(argc, argv, i)) {
-            parsed.help = true;
+            help = true;
         }
     }
-    if (!parsed.help) assign_positionals(command, words);
+    if (!help) assign_positionals(command, words);
 }
 
 // ---- help --------------------------------------------------------------------------------
@@ -471,17 +449,17 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--version", version, "print the version");
     const OptionSpec& root_option = *program.options.front();
 
-    Parsed parsed;
+    bool help = false;
     CommandSpec* command = nullptr;
     try {
-        int word_index = scan_globals(program, argc, argv, parsed);
+        int word_index = scan_globals(program, argc, argv, help);
         std::string_view word = word_index < argc ? std::string_view(argv[word_index]) : std::string_view();
         if (version) {
             print(version_text);
             return 0;
         }
-        command = register_commands(program, globals, parsed.help ? std::string_view() : word);
-        if (parsed.help || word.empty()) {
+        command = register_commands(program, globals, help ? std::string_view() : word);
+        if (help || word.empty()) {
             print(program_help(program));
             return 0;
         }
@@ -490,12 +468,12 @@ int main(int argc, char** argv) {
             report_error("unknown command \"" + std::string(word) + "\": see whalebox --help");
             return 3;  // runc's status for an unknown command
         }
-        scan_command(program, *command, word_index + 1, argc, argv, parsed);
+        scan_command(program, *command, word_index + 1, argc, argv, help);
         if (version) {
             print(version_text);
             return 0;
         }
-        if (parsed.help) {
+        if (help) {
             print(command_help(*command));
             return 0;
         }

@@ -22,7 +22,7 @@ struct OptionSpec;
 class Option {
 public:
     explicit Option(OptionSpec* spec) : spec_(spec) {}
-    // The command fails without it.
+    // A positional argument the command fails without.
     Option& required();
 
 private:
